@@ -1,0 +1,29 @@
+/* Process-wide libtorch settings: threads, seeds, version, CUDA presence. */
+#ifndef NEURALCORE_NC_RUNTIME_H
+#define NEURALCORE_NC_RUNTIME_H
+
+#include "nc_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The libtorch version the shim was compiled against. Cannot fail. */
+NC_API void nc_runtime_torch_version(int32_t* major, int32_t* minor, int32_t* patch);
+
+/* Intra-op threads of libtorch's thread pool. */
+NC_API nc_status nc_runtime_set_num_threads(int32_t count);
+NC_API nc_status nc_runtime_get_num_threads(int32_t* count);
+
+/* Seeds the CPU generator (and CUDA generators where present). */
+NC_API nc_status nc_runtime_manual_seed(uint64_t seed);
+
+/* 1 when the linked libtorch has CUDA and a device is visible. Cannot fail; 0 on CPU-only builds. */
+NC_API int32_t nc_runtime_cuda_is_available(void);
+NC_API int32_t nc_runtime_cuda_device_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

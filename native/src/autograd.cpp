@@ -1,0 +1,82 @@
+// Autograd: gradients, backward, torch.autograd.grad and the thread's grad mode.
+#include <vector>
+
+#include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include "guard.h"
+#include "neuralcore/nc_autograd.h"
+
+using namespace neuralcore;
+
+namespace {
+thread_local std::string grad_fn_name;
+}
+
+extern "C" {
+
+nc_status nc_tensor_set_requires_grad(const nc_tensor* tensor, int32_t requires_grad) {
+  NC_GUARD(unwrap(tensor).set_requires_grad(requires_grad != 0));
+}
+
+nc_status nc_tensor_grad(const nc_tensor* tensor, nc_tensor** out) {
+  NC_GUARD({
+    const auto& gradient = unwrap(tensor).grad();
+    *out = gradient.defined() ? wrap(gradient) : nullptr;
+  });
+}
+
+nc_status nc_tensor_set_grad(const nc_tensor* tensor, const nc_tensor* gradient) {
+  NC_GUARD(unwrap(tensor).mutable_grad() = gradient != nullptr ? gradient->value : at::Tensor());
+}
+
+nc_status nc_tensor_retain_grad(const nc_tensor* tensor) { NC_GUARD(unwrap(tensor).retain_grad()); }
+
+nc_status nc_tensor_backward(const nc_tensor* tensor, const nc_tensor* gradient, int32_t retain_graph, int32_t create_graph) {
+  NC_GUARD(unwrap(tensor).backward(gradient != nullptr ? gradient->value : at::Tensor(), retain_graph != 0, create_graph != 0));
+}
+
+nc_status nc_tensor_detach(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor).detach())); }
+
+nc_status nc_tensor_detach_inplace(const nc_tensor* tensor) { NC_GUARD(unwrap(tensor).detach_()); }
+
+nc_status nc_tensor_grad_fn_name(const nc_tensor* tensor, const char** name) {
+  NC_GUARD({
+    const auto& node = unwrap(tensor).grad_fn();
+    grad_fn_name = node ? node->name() : std::string();
+    *name = grad_fn_name.c_str();
+  });
+}
+
+nc_status nc_autograd_grad(const nc_tensor* const* outputs, const nc_tensor* const* grad_outputs, int32_t output_count,
+                           const nc_tensor* const* inputs, int32_t input_count, int32_t retain_graph,
+                           int32_t create_graph, int32_t allow_unused, nc_tensor** results) {
+  NC_GUARD({
+    if (output_count <= 0 || outputs == nullptr) throw std::invalid_argument("grad: no outputs given");
+    if (input_count <= 0 || inputs == nullptr) throw std::invalid_argument("grad: no inputs given");
+    std::vector<at::Tensor> output_list, grad_output_list, input_list;
+    for (int32_t i = 0; i < output_count; ++i) {
+      output_list.push_back(unwrap(outputs[i]));
+      grad_output_list.push_back(grad_outputs != nullptr && grad_outputs[i] != nullptr ? grad_outputs[i]->value : at::Tensor());
+    }
+    for (int32_t i = 0; i < input_count; ++i) input_list.push_back(unwrap(inputs[i]));
+    auto gradients = torch::autograd::grad(
+        output_list, input_list, grad_output_list,
+        retain_graph < 0 ? c10::nullopt : c10::optional<bool>(retain_graph != 0), create_graph != 0, allow_unused != 0);
+    // Wrap everything first so that a failure part-way leaks nothing into results.
+    std::vector<std::unique_ptr<nc_tensor>> wrapped;
+    for (auto& gradient : gradients) wrapped.emplace_back(gradient.defined() ? wrap(std::move(gradient)) : nullptr);
+    for (size_t i = 0; i < wrapped.size(); ++i) results[i] = wrapped[i].release();
+  });
+}
+
+int32_t nc_autograd_is_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }
+
+int32_t nc_autograd_set_enabled(int32_t enabled) {
+  const bool previous = at::GradMode::is_enabled();
+  at::GradMode::set_enabled(enabled != 0);
+  return previous ? 1 : 0;
+}
+
+}  // extern "C"

@@ -1,0 +1,115 @@
+// Internal: the handle layout, conversions between the C ABI and libtorch, and nc_guard,
+// which keeps every C++ exception on this side of the boundary.
+#pragma once
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+#include <torch/version.h>
+
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#include "neuralcore/nc_common.h"
+
+struct nc_tensor {
+  at::Tensor value;
+};
+
+namespace neuralcore {
+
+void set_last_error(const char* message);
+
+inline const at::Tensor& unwrap(const nc_tensor* handle) {
+  if (handle == nullptr) throw std::invalid_argument("tensor handle is null");
+  return handle->value;
+}
+
+inline nc_tensor* wrap(at::Tensor tensor) { return new nc_tensor{std::move(tensor)}; }
+
+inline at::Scalar to_scalar(nc_scalar value) {
+  switch (value.kind) {
+    case NC_SCALAR_INT: return at::Scalar(value.integer);
+    case NC_SCALAR_BOOL: return at::Scalar(value.integer != 0);
+    default: return at::Scalar(value.real);
+  }
+}
+
+inline nc_scalar from_scalar(const at::Scalar& value) {
+  nc_scalar result{};
+  if (value.isBoolean()) {
+    result.kind = NC_SCALAR_BOOL;
+    result.integer = value.toBool() ? 1 : 0;
+  } else if (value.isIntegral(false)) {
+    result.kind = NC_SCALAR_INT;
+    result.integer = value.toLong();
+  } else {
+    result.kind = NC_SCALAR_FLOAT;
+    result.real = value.toDouble();
+  }
+  return result;
+}
+
+inline at::ScalarType to_dtype(int32_t dtype) {
+  if (dtype < 0 || dtype >= static_cast<int32_t>(at::ScalarType::NumOptions))
+    throw std::invalid_argument("unknown dtype code " + std::to_string(dtype));
+  return static_cast<at::ScalarType>(dtype);
+}
+
+inline c10::Device to_device(int32_t device_type, int32_t device_index) {
+  if (device_type < 0) return c10::Device(c10::DeviceType::CPU);
+  return c10::Device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
+}
+
+inline at::TensorOptions to_options(nc_options options) {
+  auto result = at::TensorOptions().device(to_device(options.device_type, options.device_index));
+  if (options.dtype >= 0) result = result.dtype(to_dtype(options.dtype));
+  return result.requires_grad(options.requires_grad != 0);
+}
+
+inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {
+  if (count < 0 || (count > 0 && values == nullptr)) throw std::invalid_argument("shape array is null or has a negative length");
+  return at::IntArrayRef(values, static_cast<size_t>(count));
+}
+
+template <class Body>
+nc_status guard(Body&& body) noexcept {
+  try {
+    body();
+    return NC_OK;
+  } catch (const c10::OutOfMemoryError& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_OUT_OF_MEMORY;
+  } catch (const c10::IndexError& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_INDEX_ERROR;
+  } catch (const c10::ValueError& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_VALUE_ERROR;
+  } catch (const c10::TypeError& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_TYPE_ERROR;
+  } catch (const c10::NotImplementedError& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_NOT_IMPLEMENTED;
+  } catch (const c10::Error& e) {
+    set_last_error(e.what_without_backtrace());
+    return NC_ERROR;
+  } catch (const std::bad_alloc&) {
+    set_last_error("out of memory (std::bad_alloc)");
+    return NC_OUT_OF_MEMORY;
+  } catch (const std::invalid_argument& e) {
+    set_last_error(e.what());
+    return NC_INVALID_ARGUMENT;
+  } catch (const std::exception& e) {
+    set_last_error(e.what());
+    return NC_STD_ERROR;
+  } catch (...) {
+    set_last_error("unknown C++ exception");
+    return NC_UNKNOWN_ERROR;
+  }
+}
+
+}  // namespace neuralcore
+
+#define NC_GUARD(...) return ::neuralcore::guard([&] { __VA_ARGS__; })

@@ -1,0 +1,57 @@
+// Error buffer, threads, seeds and CUDA presence.
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+
+#include "guard.h"
+#include "neuralcore/nc_runtime.h"
+
+namespace neuralcore {
+namespace {
+thread_local std::string last_error = "no error";
+}
+void set_last_error(const char* message) {
+  // Assignment can throw only on allocation failure; keep a fixed text rather than let it escape.
+  try {
+    last_error = message != nullptr ? message : "unknown error";
+  } catch (...) {
+    last_error.clear();
+  }
+}
+const char* last_error_message() { return last_error.c_str(); }
+}  // namespace neuralcore
+
+using namespace neuralcore;
+
+extern "C" {
+
+const char* nc_last_error_message(void) { return last_error_message(); }
+
+void nc_runtime_torch_version(int32_t* major, int32_t* minor, int32_t* patch) {
+  if (major) *major = TORCH_VERSION_MAJOR;
+  if (minor) *minor = TORCH_VERSION_MINOR;
+  if (patch) *patch = TORCH_VERSION_PATCH;
+}
+
+nc_status nc_runtime_set_num_threads(int32_t count) { NC_GUARD(at::set_num_threads(count)); }
+
+nc_status nc_runtime_get_num_threads(int32_t* count) { NC_GUARD(*count = at::get_num_threads()); }
+
+nc_status nc_runtime_manual_seed(uint64_t seed) { NC_GUARD(at::manual_seed(seed)); }
+
+int32_t nc_runtime_cuda_is_available(void) {
+  try {
+    return at::hasCUDA() && at::getNumGPUs() > 0 ? 1 : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+int32_t nc_runtime_cuda_device_count(void) {
+  try {
+    return at::hasCUDA() ? static_cast<int32_t>(at::getNumGPUs()) : 0;
+  } catch (...) {
+    return 0;
+  }
+}
+
+}  // extern "C"

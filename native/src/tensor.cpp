@@ -1,0 +1,170 @@
+// Tensor lifetime, creation, data exchange with the caller, conversion.
+#include <cstring>
+
+#include "guard.h"
+#include "neuralcore/nc_tensor.h"
+
+using namespace neuralcore;
+
+namespace {
+
+int32_t fill_dims(at::IntArrayRef values, int64_t* target, int32_t capacity) {
+  const auto count = static_cast<int32_t>(values.size());
+  for (int32_t i = 0; i < count && i < capacity; ++i) target[i] = values[i];
+  return count;
+}
+
+void check_byte_count(int64_t expected, int64_t given, const char* what) {
+  if (expected != given)
+    throw std::invalid_argument(std::string(what) + ": the buffer holds " + std::to_string(given) +
+                                " bytes but the tensor needs " + std::to_string(expected));
+}
+
+}  // namespace
+
+extern "C" {
+
+void nc_tensor_free(nc_tensor* tensor) { delete tensor; }
+
+nc_status nc_tensor_info_get(const nc_tensor* tensor, nc_tensor_info* info) {
+  NC_GUARD({
+    const auto& t = unwrap(tensor);
+    nc_tensor_info result{};
+    result.defined = t.defined() ? 1 : 0;
+    if (t.defined()) {
+      result.numel = t.numel();
+      result.nbytes = t.numel() * static_cast<int64_t>(t.element_size());
+      result.dtype = static_cast<int32_t>(t.scalar_type());
+      result.device_type = static_cast<int32_t>(t.device().type());
+      result.device_index = t.device().index();
+      result.ndim = static_cast<int32_t>(t.dim());
+      result.requires_grad = t.requires_grad() ? 1 : 0;
+      result.is_leaf = t.is_leaf() ? 1 : 0;
+      result.is_contiguous = t.is_contiguous() ? 1 : 0;
+    }
+    *info = result;
+  });
+}
+
+nc_status nc_tensor_sizes(const nc_tensor* tensor, int64_t* sizes, int32_t capacity, int32_t* ndim) {
+  NC_GUARD(*ndim = fill_dims(unwrap(tensor).sizes(), sizes, capacity));
+}
+
+nc_status nc_tensor_strides(const nc_tensor* tensor, int64_t* strides, int32_t capacity, int32_t* ndim) {
+  NC_GUARD(*ndim = fill_dims(unwrap(tensor).strides(), strides, capacity));
+}
+
+nc_status nc_tensor_empty(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::empty(to_shape(shape, ndim), to_options(options))));
+}
+
+nc_status nc_tensor_zeros(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::zeros(to_shape(shape, ndim), to_options(options))));
+}
+
+nc_status nc_tensor_ones(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::ones(to_shape(shape, ndim), to_options(options))));
+}
+
+nc_status nc_tensor_full(const int64_t* shape, int32_t ndim, nc_scalar value, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::full(to_shape(shape, ndim), to_scalar(value), to_options(options))));
+}
+
+nc_status nc_tensor_rand(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::rand(to_shape(shape, ndim), to_options(options))));
+}
+
+nc_status nc_tensor_randn(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::randn(to_shape(shape, ndim), to_options(options))));
+}
+
+nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
+  NC_GUARD({
+    auto tensor_options = to_options(options);
+    if (options.dtype < 0) tensor_options = tensor_options.dtype(at::kLong);
+    *out = wrap(at::randint(low, high, to_shape(shape, ndim), tensor_options));
+  });
+}
+
+nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::arange(to_scalar(start), to_scalar(end), to_scalar(step), to_options(options))));
+}
+
+nc_status nc_tensor_linspace(double start, double end, int64_t steps, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::linspace(start, end, steps, to_options(options))));
+}
+
+nc_status nc_tensor_eye(int64_t rows, int64_t columns, nc_options options, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::eye(rows, columns, to_options(options))));
+}
+
+nc_status nc_tensor_zeros_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::zeros_like(unwrap(tensor)))); }
+nc_status nc_tensor_ones_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::ones_like(unwrap(tensor)))); }
+nc_status nc_tensor_rand_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::rand_like(unwrap(tensor)))); }
+nc_status nc_tensor_randn_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::randn_like(unwrap(tensor)))); }
+nc_status nc_tensor_full_like(const nc_tensor* tensor, nc_scalar value, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::full_like(unwrap(tensor), to_scalar(value))));
+}
+
+nc_status nc_tensor_from_data(const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out) {
+  NC_GUARD({
+    auto result = at::empty(to_shape(shape, ndim), at::TensorOptions().dtype(to_dtype(dtype)));
+    const auto expected = result.numel() * static_cast<int64_t>(result.element_size());
+    check_byte_count(expected, nbytes, "from_data");
+    if (expected > 0) {
+      if (data == nullptr) throw std::invalid_argument("from_data: data is null");
+      std::memcpy(result.data_ptr(), data, static_cast<size_t>(expected));
+    }
+    *out = wrap(std::move(result));
+  });
+}
+
+nc_status nc_tensor_from_blob(void* data, const int64_t* shape, int32_t ndim, int32_t dtype, nc_deleter deleter,
+                              void* context, nc_tensor** out) {
+  // The deleter must run exactly once: by the storage when the tensor exists, here when it could not be made.
+  bool owned_by_tensor = false;
+  const auto status = guard([&] {
+    auto tensor = at::from_blob(
+        data, to_shape(shape, ndim), [deleter, context](void*) { if (deleter) deleter(context); },
+        at::TensorOptions().dtype(to_dtype(dtype)));
+    owned_by_tensor = true;
+    *out = wrap(std::move(tensor));
+  });
+  if (!owned_by_tensor && deleter) deleter(context);
+  return status;
+}
+
+nc_status nc_tensor_copy_to_buffer(const nc_tensor* tensor, int32_t dtype, void* buffer, int64_t nbytes) {
+  NC_GUARD({
+    auto source = unwrap(tensor).detach().to(at::kCPU, to_dtype(dtype)).contiguous();
+    const auto expected = source.numel() * static_cast<int64_t>(source.element_size());
+    check_byte_count(expected, nbytes, "copy_to_buffer");
+    if (expected > 0) {
+      if (buffer == nullptr) throw std::invalid_argument("copy_to_buffer: buffer is null");
+      std::memcpy(buffer, source.data_ptr(), static_cast<size_t>(expected));
+    }
+  });
+}
+
+nc_status nc_tensor_item(const nc_tensor* tensor, nc_scalar* out) { NC_GUARD(*out = from_scalar(unwrap(tensor).item())); }
+
+nc_status nc_tensor_to(const nc_tensor* tensor, int32_t dtype, int32_t device_type, int32_t device_index,
+                       int32_t non_blocking, int32_t copy, nc_tensor** out) {
+  NC_GUARD({
+    const auto& t = unwrap(tensor);
+    const auto target_dtype = dtype < 0 ? t.scalar_type() : to_dtype(dtype);
+    const auto target_device = device_type < 0 ? t.device() : to_device(device_type, device_index);
+    *out = wrap(t.to(target_device, target_dtype, non_blocking != 0, copy != 0));
+  });
+}
+
+nc_status nc_tensor_clone(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor).clone())); }
+nc_status nc_tensor_contiguous(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor).contiguous())); }
+nc_status nc_tensor_alias(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor))); }
+nc_status nc_tensor_copy_inplace(const nc_tensor* destination, const nc_tensor* source) {
+  NC_GUARD(unwrap(destination).copy_(unwrap(source)));
+}
+nc_status nc_tensor_fill_inplace(const nc_tensor* tensor, nc_scalar value) { NC_GUARD(unwrap(tensor).fill_(to_scalar(value))); }
+nc_status nc_tensor_zero_inplace(const nc_tensor* tensor) { NC_GUARD(unwrap(tensor).zero_()); }
+
+}  // extern "C"
