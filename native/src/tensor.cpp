@@ -26,6 +26,11 @@ extern "C" {
 
 void nc_tensor_free(nc_tensor* tensor) { delete tensor; }
 
+int64_t nc_tensor_nbytes(const nc_tensor* tensor) {
+  if (tensor == nullptr || !tensor->value.defined()) return 0;
+  return tensor->value.numel() * static_cast<int64_t>(tensor->value.element_size());
+}
+
 nc_status nc_tensor_info_get(const nc_tensor* tensor, nc_tensor_info* info) {
   NC_GUARD({
     const auto& t = unwrap(tensor);
@@ -55,47 +60,47 @@ nc_status nc_tensor_strides(const nc_tensor* tensor, int64_t* strides, int32_t c
 }
 
 nc_status nc_tensor_empty(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::empty(to_shape(shape, ndim), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::empty(to_shape(shape, ndim), to_options(options)), options));
 }
 
 nc_status nc_tensor_zeros(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::zeros(to_shape(shape, ndim), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::zeros(to_shape(shape, ndim), to_options(options)), options));
 }
 
 nc_status nc_tensor_ones(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::ones(to_shape(shape, ndim), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::ones(to_shape(shape, ndim), to_options(options)), options));
 }
 
 nc_status nc_tensor_full(const int64_t* shape, int32_t ndim, nc_scalar value, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::full(to_shape(shape, ndim), to_scalar(value), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::full(to_shape(shape, ndim), to_scalar(value), to_options(options)), options));
 }
 
 nc_status nc_tensor_rand(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::rand(to_shape(shape, ndim), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::rand(to_shape(shape, ndim), to_options(options)), options));
 }
 
 nc_status nc_tensor_randn(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::randn(to_shape(shape, ndim), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::randn(to_shape(shape, ndim), to_options(options)), options));
 }
 
 nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
   NC_GUARD({
     auto tensor_options = to_options(options);
     if (options.dtype < 0) tensor_options = tensor_options.dtype(at::kLong);
-    *out = wrap(at::randint(low, high, to_shape(shape, ndim), tensor_options));
+    *out = wrap_created(at::randint(low, high, to_shape(shape, ndim), tensor_options), options);
   });
 }
 
 nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::arange(to_scalar(start), to_scalar(end), to_scalar(step), to_options(options))));
+  NC_GUARD(*out = wrap_created(at::arange(to_scalar(start), to_scalar(end), to_scalar(step), to_options(options)), options));
 }
 
 nc_status nc_tensor_linspace(double start, double end, int64_t steps, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::linspace(start, end, steps, to_options(options))));
+  NC_GUARD(*out = wrap_created(at::linspace(start, end, steps, to_options(options)), options));
 }
 
 nc_status nc_tensor_eye(int64_t rows, int64_t columns, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::eye(rows, columns, to_options(options))));
+  NC_GUARD(*out = wrap_created(at::eye(rows, columns, to_options(options)), options));
 }
 
 nc_status nc_tensor_zeros_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::zeros_like(unwrap(tensor)))); }

@@ -14,6 +14,9 @@ extern "C" {
 /* Drops the reference held by the handle. Accepts null. Cannot fail. */
 NC_API void nc_tensor_free(nc_tensor* tensor);
 
+/* numel * element size of this view; 0 for null or undefined. Cannot fail. */
+NC_API int64_t nc_tensor_nbytes(const nc_tensor* tensor);
+
 /* What the facade reads often, in one call. */
 typedef struct nc_tensor_info {
   int64_t numel;

@@ -1,0 +1,52 @@
+namespace NeuralCore;
+
+/// <summary>Element types of tensors. The values are libtorch's <c>c10::ScalarType</c> codes.</summary>
+public enum DType
+{
+    UInt8 = 0,
+    Int8 = 1,
+    Int16 = 2,
+    Int32 = 3,
+    Int64 = 4,
+    Float16 = 5,
+    Float32 = 6,
+    Float64 = 7,
+    Bool = 11,
+    BFloat16 = 15,
+}
+
+/// <summary>Facts about <see cref="DType"/> values.</summary>
+public static class DTypeExtensions
+{
+    /// <summary>Bytes per element.</summary>
+    public static int ElementSize(this DType dtype) => dtype switch
+    {
+        DType.UInt8 or DType.Int8 or DType.Bool => 1,
+        DType.Int16 or DType.Float16 or DType.BFloat16 => 2,
+        DType.Int32 or DType.Float32 => 4,
+        DType.Int64 or DType.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
+    };
+
+    /// <summary>True for Float16, BFloat16, Float32 and Float64.</summary>
+    public static bool IsFloatingPoint(this DType dtype) =>
+        dtype is DType.Float16 or DType.BFloat16 or DType.Float32 or DType.Float64;
+
+    /// <summary>PyTorch's name without the module: "float32", "int64", "bool".</summary>
+    public static string Name(this DType dtype) => dtype.ToString().ToLowerInvariant();
+
+    /// <summary>The dtype whose elements are laid out as <typeparamref name="T"/>.</summary>
+    public static DType Of<T>() where T : unmanaged => typeof(T) switch
+    {
+        var t when t == typeof(float) => DType.Float32,
+        var t when t == typeof(double) => DType.Float64,
+        var t when t == typeof(Half) => DType.Float16,
+        var t when t == typeof(long) => DType.Int64,
+        var t when t == typeof(int) => DType.Int32,
+        var t when t == typeof(short) => DType.Int16,
+        var t when t == typeof(sbyte) => DType.Int8,
+        var t when t == typeof(byte) => DType.UInt8,
+        var t when t == typeof(bool) => DType.Bool,
+        var t => throw new NotSupportedException($"{t.Name} has no tensor dtype; use float, double, Half, long, int, short, sbyte, byte or bool"),
+    };
+}

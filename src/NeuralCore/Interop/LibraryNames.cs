@@ -1,0 +1,6 @@
+namespace NeuralCore.Interop;
+
+internal static class LibraryNames
+{
+    public const string Native = "neuralcore";
+}

@@ -1,0 +1,68 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NeuralCore.Interop;
+
+/// <summary>
+/// Finds libneuralcore: <c>NEURALCORE_NATIVE</c> (a file or folder), beside the assembly, then
+/// <c>runtimes/&lt;rid&gt;/native/</c>. Explains what is missing when it cannot be loaded.
+/// </summary>
+internal static class NativeLibraryLoader
+{
+    private const string FileName = "libneuralcore.so";
+
+#pragma warning disable CA2255 // the resolver must be in place before the first P/Invoke, whatever the application
+    [ModuleInitializer]
+    internal static void Register() => NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
+#pragma warning restore CA2255
+
+    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (libraryName != LibraryNames.Native) return IntPtr.Zero;
+        var candidates = Candidates().ToList();
+        var failures = new List<string>();
+        foreach (var path in candidates.Where(File.Exists))
+        {
+            try
+            {
+                var library = NativeLibrary.Load(path);
+                Initialize(library);
+                return library;
+            }
+            catch (DllNotFoundException e)
+            {
+                failures.Add($"{path}: {e.Message}");
+            }
+        }
+        var detail = failures.Count > 0
+            ? "it was found but could not be loaded (is libtorch installed, and the one it was built against?):\n  " + string.Join("\n  ", failures)
+            : "looked in:\n  " + string.Join("\n  ", candidates);
+        throw new DllNotFoundException(
+            $"NeuralCore's native library {FileName} is missing or unusable; {detail}\n" +
+            "Build it with `dotnet build` (runs CMake; needs cmake, g++ and libtorch: scripts/install-prerequisites.sh), " +
+            "or point NEURALCORE_NATIVE at a built libneuralcore.so.");
+    }
+
+    private static IEnumerable<string> Candidates()
+    {
+        var configured = Environment.GetEnvironmentVariable("NEURALCORE_NATIVE");
+        if (!string.IsNullOrEmpty(configured))
+            yield return Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
+        var baseDirectory = AppContext.BaseDirectory;
+        var assemblyDirectory = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location);
+        foreach (var directory in new[] { assemblyDirectory, baseDirectory }.Where(d => !string.IsNullOrEmpty(d)).Distinct())
+        {
+            yield return Path.Combine(directory!, FileName);
+            yield return Path.Combine(directory!, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", FileName);
+        }
+    }
+
+    private static unsafe void Initialize(IntPtr library)
+    {
+        // Debian's libtorch starts with half the cores as intra-op threads; use every core this process may use.
+        var setThreads = (delegate* unmanaged<int, NativeStatus>)NativeLibrary.GetExport(library, "nc_runtime_set_num_threads");
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
+            setThreads(Environment.ProcessorCount);
+    }
+}

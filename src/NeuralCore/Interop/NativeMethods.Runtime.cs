@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace NeuralCore.Interop;
+
+// nc_runtime.h and nc_common.h
+internal static partial class NativeMethods
+{
+    // IntPtr, not string: a string return would make the marshaller free the library's thread-local buffer.
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_last_error_message")] internal static partial IntPtr LastErrorMessage();
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_torch_version")] internal static partial void RuntimeTorchVersion(out int major, out int minor, out int patch);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_num_threads")] internal static partial NativeStatus RuntimeSetNumThreads(int count);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_get_num_threads")] internal static partial NativeStatus RuntimeGetNumThreads(out int count);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_manual_seed")] internal static partial NativeStatus RuntimeManualSeed(ulong seed);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_is_available")] internal static partial int RuntimeCudaIsAvailable();
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_device_count")] internal static partial int RuntimeCudaDeviceCount();
+}

@@ -1,0 +1,57 @@
+using System.Runtime.InteropServices;
+
+namespace NeuralCore.Interop;
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeScalar
+{
+    public double Real;
+    public long Integer;
+    public int Kind;
+    public int Reserved;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeOptions
+{
+    public int DType;
+    public int DeviceType;
+    public int DeviceIndex;
+    public int RequiresGrad;
+
+    public static NativeOptions Create(DType? dtype, Device? device, bool requiresGrad) => new()
+    {
+        DType = dtype is { } type ? (int)type : -1,
+        DeviceType = device is { } d ? (int)d.Type : -1,
+        DeviceIndex = device is { } di ? di.Index : -1,
+        RequiresGrad = requiresGrad ? 1 : 0,
+    };
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeTensorInfo
+{
+    public long NumberOfElements;
+    public long NumberOfBytes;
+    public int DType;
+    public int DeviceType;
+    public int DeviceIndex;
+    public int Dimensions;
+    public int RequiresGrad;
+    public int IsLeaf;
+    public int Defined;
+    public int IsContiguous;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeIndex
+{
+    public const int Integer = 0, Slice = 1, Ellipsis = 2, None = 3, Boolean = 4;
+    public const int HasStart = 1, HasStop = 2;
+
+    public int Kind;
+    public int Flags;
+    public long Start;
+    public long Stop;
+    public long Step;
+}

@@ -1,0 +1,162 @@
+using NeuralCore.Interop;
+using NeuralCore.Interop.Handles;
+
+namespace NeuralCore;
+
+/// <summary>
+/// A multi-dimensional array in libtorch, on the CPU or a GPU, that can record the operations applied to it for
+/// automatic differentiation. The tensor owns one native reference: dispose it (or create it inside a
+/// <see cref="TensorScope"/>) to release native memory deterministically; a forgotten tensor is released by the GC,
+/// which is told how many native bytes each tensor holds.
+/// </summary>
+public unsafe partial class Tensor : IDisposable
+{
+    // Below this, the managed wrapper already weighs as much as the native data in the GC's eyes.
+    private const long MemoryPressureThreshold = 1024;
+
+    private TensorHandle? handle;
+
+    internal Tensor(TensorHandle handle)
+    {
+        this.handle = handle;
+        var bytes = NativeMethods.TensorNumberOfBytes(handle);
+        if (bytes >= MemoryPressureThreshold) handle.ReportNativeBytes(bytes);
+        TensorScope.Register(this);
+    }
+
+    /// <summary>Takes over <paramref name="other"/>'s native reference; <paramref name="other"/> is left disposed.</summary>
+    protected Tensor(Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        handle = other.Handle;
+        other.handle = null;
+        TensorScope.Unregister(other);
+    }
+
+    internal TensorHandle Handle =>
+        handle is { IsClosed: false } live ? live : throw new ObjectDisposedException(GetType().Name, "The tensor has been disposed.");
+
+    internal TensorScope? Scope { get; set; }
+
+    /// <summary>True once <see cref="Dispose()"/> has run.</summary>
+    public bool IsDisposed => handle is null || handle.IsClosed;
+
+    /// <summary>Releases the native tensor. Safe to call more than once.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        handle?.Dispose();
+        handle = null;
+    }
+
+    internal static Tensor Result(NativeStatus status, TensorHandle result)
+    {
+        if (status != NativeStatus.Ok) result.Dispose();
+        status.ThrowIfFailed();
+        return new Tensor(result);
+    }
+
+    internal static Tensor? OptionalResult(NativeStatus status, TensorHandle result)
+    {
+        status.ThrowIfFailed();
+        if (!result.IsInvalid) return new Tensor(result);
+        result.Dispose();
+        return null;
+    }
+
+    internal static (Tensor, Tensor) PairResult(NativeStatus status, TensorHandle first, TensorHandle second)
+    {
+        if (status != NativeStatus.Ok)
+        {
+            first.Dispose();
+            second.Dispose();
+        }
+        status.ThrowIfFailed();
+        return (new Tensor(first), new Tensor(second));
+    }
+
+    private NativeTensorInfo Info
+    {
+        get
+        {
+            NativeMethods.TensorInfo(Handle, out var info).ThrowIfFailed();
+            return info;
+        }
+    }
+
+    /// <summary>The size of each dimension, as torch's <c>tensor.shape</c>.</summary>
+    public unsafe long[] Shape
+    {
+        get
+        {
+            Span<long> buffer = stackalloc long[16];
+            int dimensions;
+            fixed (long* sizes = buffer)
+                NativeMethods.TensorSizes(Handle, sizes, buffer.Length, out dimensions).ThrowIfFailed();
+            if (dimensions <= buffer.Length) return buffer[..dimensions].ToArray();
+            var shape = new long[dimensions];
+            fixed (long* sizes = shape)
+                NativeMethods.TensorSizes(Handle, sizes, dimensions, out _).ThrowIfFailed();
+            return shape;
+        }
+    }
+
+    /// <summary>The step in elements between consecutive entries of each dimension.</summary>
+    public unsafe long[] Strides
+    {
+        get
+        {
+            var strides = new long[Dimensions];
+            fixed (long* values = strides)
+                NativeMethods.TensorStrides(Handle, values, strides.Length, out _).ThrowIfFailed();
+            return strides;
+        }
+    }
+
+    /// <summary>The size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+    public long Size(int dim)
+    {
+        var shape = Shape;
+        var index = dim < 0 ? dim + shape.Length : dim;
+        if (index < 0 || index >= shape.Length)
+            throw new ArgumentOutOfRangeException(nameof(dim), dim, $"the tensor has {shape.Length} dimensions");
+        return shape[index];
+    }
+
+    /// <summary>Number of dimensions.</summary>
+    public int Dimensions => Info.Dimensions;
+
+    /// <summary>Number of elements.</summary>
+    public long NumberOfElements => Info.NumberOfElements;
+
+    /// <summary>Element type.</summary>
+    public DType DType => (DType)Info.DType;
+
+    /// <summary>Where the data lives.</summary>
+    public Device Device
+    {
+        get
+        {
+            var info = Info;
+            return new Device((DeviceType)info.DeviceType, info.DeviceIndex);
+        }
+    }
+
+    /// <summary>True when the elements are laid out densely in row-major order.</summary>
+    public bool IsContiguous => Info.IsContiguous != 0;
+
+    /// <summary>Whether operations on this tensor are recorded for autograd.</summary>
+    public bool RequiresGrad
+    {
+        get => Info.RequiresGrad != 0;
+        set => NativeMethods.TensorSetRequiresGrad(Handle, value ? 1 : 0).ThrowIfFailed();
+    }
+
+    /// <summary>True for tensors created by the user rather than by a recorded operation.</summary>
+    public bool IsLeaf => Info.IsLeaf != 0;
+}
