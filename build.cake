@@ -1,0 +1,73 @@
+// The whole pipeline as named tasks: dotnet tool restore && dotnet cake --target=<Task>
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var nativeDir = "artifacts/native";
+
+void Run(string file, string arguments)
+{
+    Information($"> {file} {arguments}");
+    var exitCode = StartProcess(file, new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0) throw new CakeException($"{file} {arguments} exited with {exitCode}");
+}
+
+Task("Prerequisites")
+    .Description("Installs cmake, g++, libtorch, OpenBLAS, Fashion-MNIST and python3-torch where missing.")
+    .Does(() => Run("bash", "scripts/install-prerequisites.sh"));
+
+Task("Native")
+    .Description("Builds libneuralcore with CMake against the machine's libtorch (LIBTORCH to choose another).")
+    .IsDependentOn("Prerequisites")
+    .Does(() =>
+    {
+        if (!FileExists($"{nativeDir}/Makefile")) Run("cmake", $"-S native -B {nativeDir} -DCMAKE_BUILD_TYPE=Release");
+        Run("cmake", $"--build {nativeDir} -j2");
+    });
+
+Task("PortabilityCheck")
+    .Description("Compiles the shim against Debian 13's libtorch 2.x headers, downloaded into artifacts/.")
+    .Does(() => Run("bash", "scripts/check-libtorch2.sh"));
+
+Task("Build")
+    .IsDependentOn("Native")
+    .Does(() => DotNetBuild("NeuralCore.sln", new DotNetBuildSettings { Configuration = configuration }));
+
+Task("Test")
+    .Description("Runs the whole test suite.")
+    .IsDependentOn("Build")
+    .Does(() => DotNetTest("NeuralCore.sln", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Loggers = { "console;verbosity=normal" },
+    }));
+
+Task("Examples")
+    .Description("Runs each example program in its quick smoke mode.")
+    .IsDependentOn("Build")
+    .Does(() =>
+    {
+        foreach (var project in GetFiles("examples/*/*.csproj"))
+            Run("dotnet", $"run --no-build -c {configuration} --project {project} -- --smoke");
+    });
+
+Task("Run")
+    .Description("The main job: runs the NeuralCore tour program.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", $"run --no-build -c {configuration} --project examples/Tour"));
+
+Task("Bench")
+    .Description("Runs the BenchmarkDotNet project.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", $"run -c Release --project bench/NeuralCore.Benchmarks -- --filter *"));
+
+Task("Pack")
+    .Description("Packs NeuralCore with the native library under runtimes/linux-x64/native.")
+    .IsDependentOn("Build")
+    .Does(() => DotNetPack("src/NeuralCore/NeuralCore.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        OutputDirectory = "artifacts/packages",
+    }));
+
+RunTarget(target);
