@@ -1,6 +1,5 @@
-namespace NeuralCore.Tests.Tensor;
+namespace NeuralCore.Tests;
 
-using Tensor = NeuralCore.Tensor;
 
 public class ContractTests
 {

@@ -1,8 +1,7 @@
 using NeuralCore.Tests.Support;
 
-namespace NeuralCore.Tests.Tensor;
+namespace NeuralCore.Tests;
 
-using Tensor = NeuralCore.Tensor;
 
 /// <summary>Every operator against PyTorch's result on the same inputs (Fixtures/tensor_golden.json), to 1e-5 relative.</summary>
 public class GoldenOperationTests
