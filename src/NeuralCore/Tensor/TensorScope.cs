@@ -47,7 +47,7 @@ public sealed class TensorScope : IDisposable
     }
 
     /// <summary>Keeps each of <paramref name="tensors"/>.</summary>
-    public void Keep(params ReadOnlySpan<Tensor> tensors)
+    public void KeepAll(params ReadOnlySpan<Tensor> tensors)
     {
         foreach (var tensor in tensors) Keep(tensor);
     }
