@@ -38,7 +38,6 @@ Task("Test")
     {
         Configuration = configuration,
         NoBuild = true,
-        Loggers = { "console;verbosity=normal" },
     }));
 
 Task("Examples")
