@@ -1,0 +1,49 @@
+/* Optimizers: libtorch's torch::optim implementations, updating parameters in place in native code.
+   An nc_optimizer holds references to its parameters (the caller's tensors share their storage and identity). */
+#ifndef NEURALCORE_NC_OPTIM_H
+#define NEURALCORE_NC_OPTIM_H
+
+#include "nc_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nc_optimizer nc_optimizer;
+
+enum { NC_OPTIM_SGD = 0, NC_OPTIM_ADAM = 1, NC_OPTIM_ADAMW = 2, NC_OPTIM_RMSPROP = 3, NC_OPTIM_ADAGRAD = 4 };
+
+/* Hyper-parameters of one parameter group; each optimizer reads the fields it has. */
+typedef struct nc_optimizer_options {
+  double learning_rate;
+  double momentum;                  /* SGD, RMSprop */
+  double dampening;                 /* SGD */
+  double weight_decay;
+  double beta1, beta2;              /* Adam, AdamW */
+  double eps;                       /* Adam, AdamW, RMSprop, Adagrad */
+  double alpha;                     /* RMSprop */
+  double learning_rate_decay;       /* Adagrad */
+  double initial_accumulator_value; /* Adagrad */
+  int32_t nesterov;                 /* SGD */
+  int32_t amsgrad;                  /* Adam, AdamW */
+  int32_t centered;                 /* RMSprop */
+  int32_t reserved;
+} nc_optimizer_options;
+
+/* params holds the parameters of every group back to back; group_sizes[i] of them belong to group i,
+   whose hyper-parameters are group_options[i]. The optimizer is owned by the caller (nc_optimizer_free). */
+NC_API nc_status nc_optimizer_create(int32_t kind, const nc_tensor* const* params, const int32_t* group_sizes,
+                                     int32_t group_count, const nc_optimizer_options* group_options, nc_optimizer** out);
+/* Accepts null. Cannot fail. */
+NC_API void nc_optimizer_free(nc_optimizer* optimizer);
+NC_API nc_status nc_optimizer_step(const nc_optimizer* optimizer);
+/* set_to_none 1 drops the gradients (PyTorch 2's default); 0 fills them with zeros. */
+NC_API nc_status nc_optimizer_zero_grad(const nc_optimizer* optimizer, int32_t set_to_none);
+NC_API nc_status nc_optimizer_get_learning_rate(const nc_optimizer* optimizer, int32_t group, double* learning_rate);
+NC_API nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t group, double learning_rate);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

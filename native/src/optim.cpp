@@ -1,0 +1,132 @@
+// Optimizers over torch::optim.
+#include <memory>
+#include <vector>
+
+#include <torch/optim.h>
+
+#include "guard.h"
+#include "neuralcore/nc_optim.h"
+
+using namespace neuralcore;
+
+struct nc_optimizer {
+  std::unique_ptr<torch::optim::Optimizer> value;
+};
+
+namespace {
+
+torch::optim::Optimizer& unwrap_optimizer(const nc_optimizer* optimizer) {
+  if (optimizer == nullptr) throw std::invalid_argument("optimizer handle is null");
+  return *optimizer->value;
+}
+
+std::unique_ptr<torch::optim::OptimizerOptions> make_options(int32_t kind, const nc_optimizer_options& o) {
+  switch (kind) {
+    case NC_OPTIM_SGD:
+      return std::make_unique<torch::optim::SGDOptions>(
+          torch::optim::SGDOptions(o.learning_rate).momentum(o.momentum).dampening(o.dampening).weight_decay(o.weight_decay).nesterov(o.nesterov != 0));
+    case NC_OPTIM_ADAM:
+      return std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(o.learning_rate)
+                                                             .betas(std::make_tuple(o.beta1, o.beta2))
+                                                             .eps(o.eps)
+                                                             .weight_decay(o.weight_decay)
+                                                             .amsgrad(o.amsgrad != 0));
+    case NC_OPTIM_ADAMW:
+      return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(o.learning_rate)
+                                                              .betas(std::make_tuple(o.beta1, o.beta2))
+                                                              .eps(o.eps)
+                                                              .weight_decay(o.weight_decay)
+                                                              .amsgrad(o.amsgrad != 0));
+    case NC_OPTIM_RMSPROP:
+      return std::make_unique<torch::optim::RMSpropOptions>(torch::optim::RMSpropOptions(o.learning_rate)
+                                                                .alpha(o.alpha)
+                                                                .eps(o.eps)
+                                                                .weight_decay(o.weight_decay)
+                                                                .momentum(o.momentum)
+                                                                .centered(o.centered != 0));
+    case NC_OPTIM_ADAGRAD:
+      return std::make_unique<torch::optim::AdagradOptions>(torch::optim::AdagradOptions(o.learning_rate)
+                                                                .lr_decay(o.learning_rate_decay)
+                                                                .weight_decay(o.weight_decay)
+                                                                .initial_accumulator_value(o.initial_accumulator_value)
+                                                                .eps(o.eps));
+    default:
+      throw std::invalid_argument("unknown optimizer kind " + std::to_string(kind));
+  }
+}
+
+template <class Optimizer, class Options>
+std::unique_ptr<torch::optim::Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> groups, const nc_optimizer_options& first,
+                                              int32_t kind) {
+  auto defaults = make_options(kind, first);
+  return std::make_unique<Optimizer>(std::move(groups), static_cast<Options&>(*defaults));
+}
+
+torch::optim::OptimizerParamGroup& group_at(torch::optim::Optimizer& optimizer, int32_t group) {
+  auto& groups = optimizer.param_groups();
+  if (group < 0 || static_cast<size_t>(group) >= groups.size())
+    throw std::invalid_argument("parameter group " + std::to_string(group) + " does not exist (the optimizer has " +
+                                std::to_string(groups.size()) + ")");
+  return groups[static_cast<size_t>(group)];
+}
+
+}  // namespace
+
+extern "C" {
+
+nc_status nc_optimizer_create(int32_t kind, const nc_tensor* const* params, const int32_t* group_sizes, int32_t group_count,
+                              const nc_optimizer_options* group_options, nc_optimizer** out) {
+  NC_GUARD({
+    if (group_count <= 0 || group_sizes == nullptr || group_options == nullptr) throw std::invalid_argument("optimizer: no parameter groups given");
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    int64_t offset = 0;
+    for (int32_t g = 0; g < group_count; ++g) {
+      if (group_sizes[g] <= 0) throw std::invalid_argument("optimizer: parameter group " + std::to_string(g) + " is empty");
+      std::vector<at::Tensor> tensors;
+      for (int32_t i = 0; i < group_sizes[g]; ++i) tensors.push_back(unwrap(params[offset + i]));
+      offset += group_sizes[g];
+      groups.emplace_back(std::move(tensors), make_options(kind, group_options[g]));
+    }
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    switch (kind) {
+      case NC_OPTIM_SGD: optimizer = make<torch::optim::SGD, torch::optim::SGDOptions>(std::move(groups), group_options[0], kind); break;
+      case NC_OPTIM_ADAM: optimizer = make<torch::optim::Adam, torch::optim::AdamOptions>(std::move(groups), group_options[0], kind); break;
+      case NC_OPTIM_ADAMW: optimizer = make<torch::optim::AdamW, torch::optim::AdamWOptions>(std::move(groups), group_options[0], kind); break;
+      case NC_OPTIM_RMSPROP: optimizer = make<torch::optim::RMSprop, torch::optim::RMSpropOptions>(std::move(groups), group_options[0], kind); break;
+      case NC_OPTIM_ADAGRAD: optimizer = make<torch::optim::Adagrad, torch::optim::AdagradOptions>(std::move(groups), group_options[0], kind); break;
+      default: throw std::invalid_argument("unknown optimizer kind " + std::to_string(kind));
+    }
+    *out = new nc_optimizer{std::move(optimizer)};
+  });
+}
+
+void nc_optimizer_free(nc_optimizer* optimizer) { delete optimizer; }
+
+nc_status nc_optimizer_step(const nc_optimizer* optimizer) { NC_GUARD(unwrap_optimizer(optimizer).step()); }
+
+nc_status nc_optimizer_zero_grad(const nc_optimizer* optimizer, int32_t set_to_none) {
+  NC_GUARD({
+    for (auto& group : unwrap_optimizer(optimizer).param_groups()) {
+      for (auto& param : group.params()) {
+        auto& grad = param.mutable_grad();
+        if (!grad.defined()) continue;
+        if (set_to_none) {
+          grad = at::Tensor();
+        } else {
+          grad = grad.detach();
+          grad.zero_();
+        }
+      }
+    }
+  });
+}
+
+nc_status nc_optimizer_get_learning_rate(const nc_optimizer* optimizer, int32_t group, double* learning_rate) {
+  NC_GUARD(*learning_rate = group_at(unwrap_optimizer(optimizer), group).options().get_lr());
+}
+
+nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t group, double learning_rate) {
+  NC_GUARD(group_at(unwrap_optimizer(optimizer), group).options().set_lr(learning_rate));
+}
+
+}  // extern "C"
