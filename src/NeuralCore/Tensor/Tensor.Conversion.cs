@@ -41,4 +41,7 @@ public unsafe partial class Tensor
 
     /// <summary>Sets every element to zero. Returns this tensor.</summary>
     public Tensor ZeroInPlace() => ApplyInPlace(NativeMethods.TensorZeroInPlace);
+
+    /// <summary>Replaces the data (device, dtype, values) while keeping this tensor's identity, as module.To() does.</summary>
+    internal void SetData(Tensor data) => NativeMethods.NNSetData(Handle, data.Handle).ThrowIfFailed();
 }

@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+using NeuralCore.Interop.Handles;
+
+namespace NeuralCore.Interop;
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeOptimizerOptions
+{
+    public double LearningRate;
+    public double Momentum;
+    public double Dampening;
+    public double WeightDecay;
+    public double Beta1;
+    public double Beta2;
+    public double Eps;
+    public double Alpha;
+    public double LearningRateDecay;
+    public double InitialAccumulatorValue;
+    public int Nesterov;
+    public int AmsGrad;
+    public int Centered;
+    public int Reserved;
+}
+
+// nc_optim.h
+internal static unsafe partial class NativeMethods
+{
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_create")]
+    internal static partial NativeStatus OptimizerCreate(int kind, IntPtr* parameters, int* groupSizes, int groupCount, NativeOptimizerOptions* groupOptions, out OptimizerHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_free")] internal static partial void OptimizerFree(IntPtr optimizer);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_step")] internal static partial NativeStatus OptimizerStep(OptimizerHandle optimizer);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_zero_grad")] internal static partial NativeStatus OptimizerZeroGrad(OptimizerHandle optimizer, int setToNone);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_learning_rate")] internal static partial NativeStatus OptimizerGetLearningRate(OptimizerHandle optimizer, int group, out double learningRate);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
+}

@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using NeuralCore.Interop;
+
+namespace NeuralCore.NN;
+
+/// <summary>
+/// Base class of every network part, as torch.nn.Module. Parameters (<see cref="Parameter"/> fields) and submodules
+/// (<see cref="Module"/> fields) are found in the fields of derived classes without any registration call, in
+/// declaration order, and named after the field: a field <c>conv1</c> gives <c>conv1.weight</c>, <c>conv1.bias</c>.
+/// Built-in modules register their state explicitly under PyTorch's names (<c>weight</c>, <c>weight_ih_l0</c>,
+/// <c>running_mean</c>), so state dictionaries move between NeuralCore and PyTorch.
+/// </summary>
+public abstract class Module : IDisposable
+{
+    private static readonly ConcurrentDictionary<Type, (FieldInfo Field, string Name)[]> FieldCache = new();
+
+    private readonly List<(string Name, Parameter? Value)> parameters = [];
+    private readonly List<(string Name, Tensor? Value)> buffers = [];
+    private readonly List<(string Name, Module Value)> modules = [];
+    private bool disposed;
+
+    /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>The computation; derived classes override it. <c>input</c>: the batch.</summary>
+    /// <exception cref="NotImplementedException">The module does not define a one-tensor forward.</exception>
+    public virtual Tensor Forward(Tensor input) =>
+        throw new NotImplementedException($"{GetType().Name} does not define Forward(Tensor)");
+
+    /// <summary>Adds a parameter under <paramref name="name"/>; null records an absent one (bias=False).</summary>
+    protected void RegisterParameter(string name, Parameter? parameter) => parameters.Add((CheckName(name), parameter));
+
+    /// <summary>Adds a tensor that is state but not learnable (running statistics) under <paramref name="name"/>.</summary>
+    protected void RegisterBuffer(string name, Tensor? buffer)
+    {
+        if (buffer is not null) TensorScope.Unregister(buffer);
+        buffers.Add((CheckName(name), buffer));
+    }
+
+    /// <summary>Adds a submodule under <paramref name="name"/>.</summary>
+    protected void RegisterModule(string name, Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        modules.Add((CheckName(name), module));
+    }
+
+    private string CheckName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Contains('.')) throw new ArgumentException($"'{name}': names cannot contain '.'", nameof(name));
+        return name;
+    }
+
+    private IEnumerable<(FieldInfo Field, string Name)> DiscoverableFields() => FieldCache.GetOrAdd(GetType(), type =>
+    {
+        var chain = new Stack<Type>();
+        for (var t = type; t is not null && t != typeof(Module); t = t.BaseType) chain.Push(t);
+        return chain
+            .SelectMany(t => t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            .Where(f => typeof(Parameter).IsAssignableFrom(f.FieldType) || typeof(Module).IsAssignableFrom(f.FieldType))
+            .Select(f => (f, FieldName(f.Name)))
+            .ToArray();
+    });
+
+    private static string FieldName(string name)
+    {
+        // Auto-properties are stored in fields named "<Name>k__BackingField".
+        if (name.StartsWith('<') && name.IndexOf('>') is var end and > 0) name = name[1..end];
+        return name.TrimStart('_');
+    }
+
+    private IEnumerable<(string Name, Parameter? Value)> OwnParameters()
+    {
+        foreach (var entry in parameters) yield return entry;
+        foreach (var (field, name) in DiscoverableFields())
+            if (field.GetValue(this) is Parameter parameter && !parameters.Any(p => ReferenceEquals(p.Value, parameter)))
+                yield return (name, parameter);
+    }
+
+    private IEnumerable<(string Name, Module Value)> OwnModules()
+    {
+        foreach (var entry in modules) yield return entry;
+        foreach (var (field, name) in DiscoverableFields())
+            if (field.GetValue(this) is Module module && !modules.Any(m => ReferenceEquals(m.Value, module)))
+                yield return (name, module);
+    }
+
+    /// <summary>Direct submodules with their names.</summary>
+    public IEnumerable<(string Name, Module Module)> NamedChildren() => OwnModules();
+
+    /// <summary>Direct submodules.</summary>
+    public IEnumerable<Module> Children() => OwnModules().Select(m => m.Value);
+
+    /// <summary>This module and every module below it, depth first, with dotted names ("" for this one).</summary>
+    public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "") =>
+        NamedModulesFrom(prefix, new HashSet<Module>(ReferenceEqualityComparer.Instance));
+
+    private IEnumerable<(string, Module)> NamedModulesFrom(string path, HashSet<Module> visited)
+    {
+        if (!visited.Add(this)) yield break;
+        yield return (path, this);
+        foreach (var (name, child) in OwnModules())
+            foreach (var entry in child.NamedModulesFrom(Join(path, name), visited))
+                yield return entry;
+    }
+
+    /// <summary>Every parameter with its dotted name, in PyTorch's order; shared parameters appear once.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var (path, module) in NamedModules())
+            foreach (var (name, parameter) in module.OwnParameters())
+                if (parameter is not null && seen.Add(parameter))
+                    yield return (Join(path, name), parameter);
+    }
+
+    /// <summary>Every parameter, in PyTorch's order.</summary>
+    public IEnumerable<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter);
+
+    /// <summary>Every buffer with its dotted name.</summary>
+    public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        foreach (var (path, module) in NamedModules())
+            foreach (var (name, buffer) in module.buffers)
+                if (buffer is not null)
+                    yield return (Join(path, name), buffer);
+    }
+
+    private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
+
+    /// <summary>Sets training mode here and below (dropout active, batch norm updating its statistics).</summary>
+    public Module Train(bool mode = true)
+    {
+        foreach (var (_, module) in NamedModules()) module.Training = mode;
+        return this;
+    }
+
+    /// <summary>Sets evaluation mode here and below.</summary>
+    public Module Eval() => Train(false);
+
+    /// <summary>Clears every parameter's gradient.</summary>
+    public void ZeroGrad()
+    {
+        foreach (var parameter in Parameters()) parameter.Grad = null;
+    }
+
+    /// <summary>Moves parameters and buffers to <paramref name="device"/> in place; parameters keep their identity, so optimizers stay valid.</summary>
+    public Module To(Device device) => Convert(t => t.To(device), _ => true);
+
+    /// <summary>Converts floating-point parameters and buffers to <paramref name="dtype"/> in place.</summary>
+    public Module To(DType dtype)
+    {
+        if (!dtype.IsFloatingPoint()) throw new ArgumentException($"modules can only be converted to floating-point dtypes, not {dtype.Name()}", nameof(dtype));
+        return Convert(t => t.To(dtype), t => t.DType.IsFloatingPoint());
+    }
+
+    private Module Convert(Func<Tensor, Tensor> convert, Func<Tensor, bool> applies)
+    {
+        using (Autograd.NoGrad())
+        {
+            var state = Parameters().Cast<Tensor>().Concat(NamedBuffers().Select(b => b.Buffer)).Where(applies).ToList();
+            foreach (var tensor in state)
+            {
+                using var converted = convert(tensor);
+                tensor.SetData(converted);
+            }
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its buffers, then its
+    /// children). The values are detached tensors sharing storage with the module's state.
+    /// </summary>
+    public OrderedDictionary<string, Tensor> StateDict()
+    {
+        var state = new OrderedDictionary<string, Tensor>();
+        foreach (var (path, module) in NamedModules())
+        {
+            foreach (var (name, parameter) in module.OwnParameters())
+                if (parameter is not null) state.TryAdd(Join(path, name), Detached(parameter));
+            foreach (var (name, buffer) in module.buffers)
+                if (buffer is not null) state.TryAdd(Join(path, name), Detached(buffer));
+        }
+        return state;
+
+        static Tensor Detached(Tensor tensor)
+        {
+            var detached = tensor.Detach();
+            TensorScope.Unregister(detached);
+            return detached;
+        }
+    }
+
+    /// <summary>
+    /// Copies values from <paramref name="state"/> into this module's parameters and buffers. Everything is checked
+    /// before anything is copied, so a failed load leaves the module unchanged.
+    /// </summary>
+    /// <param name="state">Values by dotted name, e.g. from <see cref="StateDict"/> or a PyTorch checkpoint.</param>
+    /// <param name="strict">Throw on missing or unexpected keys; when false, they are reported in the result instead.</param>
+    /// <exception cref="ArgumentException">Keys are missing or unexpected (strict), or a shape differs (always).</exception>
+    public LoadStateDictResult LoadStateDict(IReadOnlyDictionary<string, Tensor> state, bool strict = true)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var targets = new List<(string Name, Tensor Target)>();
+        foreach (var (path, module) in NamedModules())
+        {
+            foreach (var (name, parameter) in module.OwnParameters())
+                if (parameter is not null) targets.Add((Join(path, name), parameter));
+            foreach (var (name, buffer) in module.buffers)
+                if (buffer is not null) targets.Add((Join(path, name), buffer));
+        }
+        var known = targets.Select(t => t.Name).ToHashSet();
+        var missing = targets.Select(t => t.Name).Where(n => !state.ContainsKey(n)).ToList();
+        var unexpected = state.Keys.Where(k => !known.Contains(k)).ToList();
+        var mismatched = targets
+            .Where(t => state.TryGetValue(t.Name, out var value) && !value.Shape.SequenceEqual(t.Target.Shape))
+            .Select(t => $"{t.Name}: checkpoint has shape [{string.Join(", ", state[t.Name].Shape)}], the module [{string.Join(", ", t.Target.Shape)}]")
+            .ToList();
+        var problems = new List<string>();
+        if (mismatched.Count > 0) problems.Add("size mismatch for " + string.Join("; ", mismatched));
+        if (strict && missing.Count > 0) problems.Add("missing keys: " + string.Join(", ", missing));
+        if (strict && unexpected.Count > 0) problems.Add("unexpected keys: " + string.Join(", ", unexpected));
+        if (problems.Count > 0)
+            throw new ArgumentException($"Error(s) in loading state dict for {GetType().Name}: {string.Join(". ", problems)}", nameof(state));
+
+        using (Autograd.NoGrad())
+            foreach (var (name, target) in targets)
+                if (state.TryGetValue(name, out var value))
+                    target.CopyFrom(value);
+        return new LoadStateDictResult(missing, unexpected);
+    }
+
+    /// <summary>Disposes every parameter, buffer and submodule.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposed || !disposing) return;
+        disposed = true;
+        foreach (var (_, parameter) in OwnParameters()) parameter?.Dispose();
+        foreach (var (_, buffer) in buffers) buffer?.Dispose();
+        foreach (var (_, module) in OwnModules()) module.Dispose();
+    }
+
+    /// <summary>The module tree, one line per module, as PyTorch prints it.</summary>
+    public override string ToString() => Describe(0);
+
+    private string Describe(int indent)
+    {
+        var children = OwnModules().ToList();
+        var head = GetType().Name + "(" + ExtraRepresentation();
+        if (children.Count == 0) return head + ")";
+        var pad = new string(' ', indent + 2);
+        var lines = children.Select(c => $"{pad}({c.Name}): {c.Value.Describe(indent + 2)}");
+        return head + "\n" + string.Join("\n", lines) + "\n" + new string(' ', indent) + ")";
+    }
+
+    /// <summary>Hyper-parameters shown by <see cref="ToString"/>, e.g. "in_features=784, out_features=10".</summary>
+    protected virtual string ExtraRepresentation() => "";
+}
+
+/// <summary>What <see cref="Module.LoadStateDict"/> did not match.</summary>
+public sealed record LoadStateDictResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);

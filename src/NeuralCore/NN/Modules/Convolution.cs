@@ -1,0 +1,85 @@
+namespace NeuralCore.NN;
+
+/// <summary>Shared parts of the convolution layers.</summary>
+public abstract class ConvolutionModule : Module
+{
+    private readonly bool transposed;
+    private protected long[] stride = [], padding = [], dilation = [], outputPadding = [];
+
+    private protected ConvolutionModule(long inChannels, long outChannels, long[] kernelSize, bool transposed, long groups, bool bias,
+        DType? dtype, Device? device)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        if (inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException($"inChannels ({inChannels}) and outChannels ({outChannels}) must be divisible by groups ({groups})");
+        (InChannels, OutChannels, KernelSize, Groups, this.transposed) = (inChannels, outChannels, kernelSize, groups, transposed);
+        long[] weightShape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
+        Weight = new Parameter(Tensor.Empty(weightShape, dtype, device));
+        RegisterParameter("weight", Weight);
+        Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype, device)) : null;
+        RegisterParameter("bias", Bias);
+        ResetParameters();
+    }
+
+    public long InChannels { get; }
+    public long OutChannels { get; }
+    public IReadOnlyList<long> KernelSize { get; }
+    public long Groups { get; }
+    public Parameter Weight { get; }
+    public Parameter? Bias { get; }
+
+    /// <summary>PyTorch's default: Kaiming-uniform weight (a = √5), bias U(-1/√fan_in, 1/√fan_in).</summary>
+    public void ResetParameters()
+    {
+        Init.KaimingUniform(Weight, Math.Sqrt(5));
+        if (Bias is not null) LayerInit.UniformBias(Bias, Init.FanIn(Weight));
+    }
+
+    public override Tensor Forward(Tensor input) =>
+        Functional.Convolution(input, Weight, Bias, stride, padding, dilation, transposed, outputPadding, Groups);
+
+    protected override string ExtraRepresentation() =>
+        $"{InChannels}, {OutChannels}, kernel_size=({string.Join(", ", KernelSize)}), stride=({string.Join(", ", stride)})" +
+        (padding.Any(p => p != 0) ? $", padding=({string.Join(", ", padding)})" : "");
+}
+
+/// <summary>1-D convolution (torch.nn.Conv1d). input: (N, C_in, L) → (N, C_out, L_out).</summary>
+public sealed class Conv1d : ConvolutionModule
+{
+    public Conv1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long dilation = 1, long groups = 1,
+        bool bias = true, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, [kernelSize], false, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, outputPadding) = ([stride], [padding], [dilation], [0]);
+    }
+}
+
+/// <summary>2-D convolution (torch.nn.Conv2d). input: (N, C_in, H, W) → (N, C_out, H_out, W_out).</summary>
+public sealed class Conv2d : ConvolutionModule
+{
+    /// <summary>Square kernel, stride, padding and dilation.</summary>
+    public Conv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long dilation = 1, long groups = 1,
+        bool bias = true, DType? dtype = null, Device? device = null)
+        : this(inChannels, outChannels, (kernelSize, kernelSize), (stride, stride), (padding, padding), (dilation, dilation), groups, bias, dtype, device)
+    {
+    }
+
+    /// <summary>(height, width) pairs.</summary>
+    public Conv2d(long inChannels, long outChannels, (long, long) kernelSize, (long, long)? stride = null, (long, long)? padding = null,
+        (long, long)? dilation = null, long groups = 1, bool bias = true, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, Functional.Pair(kernelSize, 0), false, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, outputPadding) = (Functional.Pair(stride, 1), Functional.Pair(padding, 0), Functional.Pair(dilation, 1), [0, 0]);
+    }
+}
+
+/// <summary>2-D transposed convolution (torch.nn.ConvTranspose2d). input: (N, C_in, H, W) → (N, C_out, H_out, W_out).</summary>
+public sealed class ConvTranspose2d : ConvolutionModule
+{
+    public ConvTranspose2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0,
+        long groups = 1, bool bias = true, long dilation = 1, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, [kernelSize, kernelSize], true, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, this.outputPadding) = ([stride, stride], [padding, padding], [dilation, dilation], [outputPadding, outputPadding]);
+    }
+}

@@ -1,0 +1,111 @@
+namespace NeuralCore.NN;
+
+/// <summary>Shared parts of BatchNorm1d and BatchNorm2d.</summary>
+public abstract class BatchNormModule : Module
+{
+    private readonly int[] acceptedDimensions;
+
+    private protected BatchNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
+        int[] acceptedDimensions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
+        (NumFeatures, Eps, Momentum, this.acceptedDimensions) = (numFeatures, eps, momentum, acceptedDimensions);
+        Weight = affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null;
+        Bias = affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+        if (trackRunningStats)
+        {
+            RunningMean = Tensor.Zeros([numFeatures], dtype, device);
+            RunningVar = Tensor.Ones([numFeatures], dtype, device);
+            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
+        }
+        RegisterBuffer("running_mean", RunningMean);
+        RegisterBuffer("running_var", RunningVar);
+        RegisterBuffer("num_batches_tracked", NumBatchesTracked);
+    }
+
+    public long NumFeatures { get; }
+    public double Eps { get; }
+    public double Momentum { get; }
+    public Parameter? Weight { get; }
+    public Parameter? Bias { get; }
+    public Tensor? RunningMean { get; }
+    public Tensor? RunningVar { get; }
+    public Tensor? NumBatchesTracked { get; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        var dimensions = input.Dimensions;
+        if (!acceptedDimensions.Contains(dimensions))
+            throw new ArgumentException($"{GetType().Name} expects a {string.Join(" or ", acceptedDimensions)}-D input, got {dimensions}-D " +
+                $"[{string.Join(", ", input.Shape)}]", nameof(input));
+        var useBatchStatistics = Training || RunningMean is null;
+        if (Training && NumBatchesTracked is not null)
+            using (Autograd.NoGrad()) NumBatchesTracked.AddInPlace(1);
+        return Functional.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, useBatchStatistics, Momentum, Eps);
+    }
+
+    protected override string ExtraRepresentation() => $"{NumFeatures}, eps={Eps}, momentum={Momentum}, affine={(Weight is not null ? "True" : "False")}";
+}
+
+/// <summary>Batch normalisation over (N, C) or (N, C, L) inputs (torch.nn.BatchNorm1d).</summary>
+public sealed class BatchNorm1d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, bool trackRunningStats = true,
+    DType? dtype = null, Device? device = null)
+    : BatchNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, [2, 3]);
+
+/// <summary>Batch normalisation over (N, C, H, W) inputs (torch.nn.BatchNorm2d).</summary>
+public sealed class BatchNorm2d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, bool trackRunningStats = true,
+    DType? dtype = null, Device? device = null)
+    : BatchNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, [4]);
+
+/// <summary>Normalisation over the trailing dimensions <c>normalizedShape</c> (torch.nn.LayerNorm).</summary>
+public sealed class LayerNorm : Module
+{
+    private readonly long[] normalizedShape;
+
+    public LayerNorm(long[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType? dtype = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        (this.normalizedShape, Eps) = (normalizedShape.ToArray(), eps);
+        Weight = elementwiseAffine ? new Parameter(Tensor.Ones(normalizedShape, dtype, device)) : null;
+        Bias = elementwiseAffine ? new Parameter(Tensor.Zeros(normalizedShape, dtype, device)) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+    }
+
+    public LayerNorm(long normalizedShape, double eps = 1e-5, bool elementwiseAffine = true) : this([normalizedShape], eps, elementwiseAffine) { }
+
+    public double Eps { get; }
+    public Parameter? Weight { get; }
+    public Parameter? Bias { get; }
+
+    public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, normalizedShape, Weight, Bias, Eps);
+
+    protected override string ExtraRepresentation() => $"({string.Join(", ", normalizedShape)},), eps={Eps}";
+}
+
+/// <summary>A lookup table of <c>numEmbeddings</c> vectors of size <c>embeddingDim</c> (torch.nn.Embedding). input: Int64 indices.</summary>
+public sealed class Embedding : Module
+{
+    public Embedding(long numEmbeddings, long embeddingDim, long? paddingIndex = null, DType? dtype = null, Device? device = null)
+    {
+        if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
+            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
+        PaddingIndex = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
+        Weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        RegisterParameter("weight", Weight);
+        Init.Normal(Weight);
+        if (PaddingIndex is { } row)
+            using (Autograd.NoGrad())
+            using (var padding = Weight[row])
+                padding.ZeroInPlace();
+    }
+
+    public long? PaddingIndex { get; }
+    public Parameter Weight { get; }
+
+    public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight, PaddingIndex);
+
+    protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}";
+}

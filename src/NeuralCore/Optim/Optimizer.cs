@@ -1,0 +1,101 @@
+using NeuralCore.Interop;
+using NeuralCore.Interop.Handles;
+using NeuralCore.NN;
+
+namespace NeuralCore.Optim;
+
+/// <summary>Parameters that share hyper-parameters; a null setting takes the optimizer's default.</summary>
+public sealed class ParameterGroup(IEnumerable<Parameter> parameters)
+{
+    public IReadOnlyList<Parameter> Parameters { get; } = parameters?.ToList() ?? throw new ArgumentNullException(nameof(parameters));
+    public double? LearningRate { get; init; }
+    public double? WeightDecay { get; init; }
+    public double? Momentum { get; init; }
+}
+
+/// <summary>
+/// Base of the optimizers (torch.optim.Optimizer). The update runs in libtorch's torch::optim, in native code,
+/// over parameters it shares with the module.
+/// </summary>
+public abstract class Optimizer : IDisposable
+{
+    private protected const int SgdKind = 0, AdamKind = 1, AdamWKind = 2, RmsPropKind = 3, AdagradKind = 4;
+
+    private readonly OptimizerHandle handle;
+
+    private protected unsafe Optimizer(int kind, IEnumerable<ParameterGroup> groups, NativeOptimizerOptions defaults)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ParamGroups = groups.ToList();
+        if (ParamGroups.Count == 0 || ParamGroups.All(g => g.Parameters.Count == 0))
+            throw new ArgumentException("optimizer got an empty parameter list", nameof(groups));
+        if (ParamGroups.Any(g => g.Parameters.Count == 0))
+            throw new ArgumentException("a parameter group is empty", nameof(groups));
+        ArgumentOutOfRangeException.ThrowIfNegative(defaults.LearningRate, "lr");
+        var all = ParamGroups.SelectMany(g => g.Parameters).ToList();
+        if (all.Distinct(ReferenceEqualityComparer.Instance).Count() != all.Count)
+            throw new ArgumentException("some parameters appear in more than one parameter group", nameof(groups));
+
+        var sizes = ParamGroups.Select(g => g.Parameters.Count).ToArray();
+        var options = ParamGroups.Select(g => defaults with
+        {
+            LearningRate = g.LearningRate ?? defaults.LearningRate,
+            WeightDecay = g.WeightDecay ?? defaults.WeightDecay,
+            Momentum = g.Momentum ?? defaults.Momentum,
+        }).ToArray();
+        using var borrowed = new BorrowedHandles(all.Select(p => (TensorHandle?)p.Handle).ToArray());
+        fixed (IntPtr* pointers = borrowed.Pointers)
+        fixed (int* groupSizes = sizes)
+        fixed (NativeOptimizerOptions* groupOptions = options)
+        {
+            NativeMethods.OptimizerCreate(kind, pointers, groupSizes, sizes.Length, groupOptions, out handle).ThrowIfFailed();
+        }
+    }
+
+    private protected static IEnumerable<ParameterGroup> OneGroup(IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return [new ParameterGroup(parameters)];
+    }
+
+    private OptimizerHandle Handle => handle.IsClosed ? throw new ObjectDisposedException(GetType().Name) : handle;
+
+    /// <summary>The parameter groups, in the order given.</summary>
+    public IReadOnlyList<ParameterGroup> ParamGroups { get; }
+
+    /// <summary>Updates every parameter from its gradient; parameters without a gradient are skipped.</summary>
+    public void Step() => NativeMethods.OptimizerStep(Handle).ThrowIfFailed();
+
+    /// <summary>Clears the gradients: drops them (<paramref name="setToNone"/>, PyTorch 2's default) or fills them with zeros.</summary>
+    public void ZeroGrad(bool setToNone = true) => NativeMethods.OptimizerZeroGrad(Handle, setToNone ? 1 : 0).ThrowIfFailed();
+
+    /// <summary>The learning rate of group 0; setting it sets every group's.</summary>
+    public double LearningRate
+    {
+        get => GetLearningRate(0);
+        set
+        {
+            for (var i = 0; i < ParamGroups.Count; i++) SetLearningRate(i, value);
+        }
+    }
+
+    /// <summary>The learning rate of group <paramref name="group"/>.</summary>
+    public double GetLearningRate(int group)
+    {
+        NativeMethods.OptimizerGetLearningRate(Handle, group, out var value).ThrowIfFailed();
+        return value;
+    }
+
+    /// <summary>Sets the learning rate of group <paramref name="group"/>.</summary>
+    public void SetLearningRate(int group, double learningRate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
+        NativeMethods.OptimizerSetLearningRate(Handle, group, learningRate).ThrowIfFailed();
+    }
+
+    public void Dispose()
+    {
+        handle.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,93 @@
+using NeuralCore.Interop;
+using NeuralCore.NN;
+
+namespace NeuralCore.Optim;
+
+/// <summary>Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay (torch.optim.SGD).</summary>
+public sealed class Sgd : Optimizer
+{
+    /// <param name="parameters">What to optimise, e.g. <c>model.Parameters()</c>.</param>
+    /// <param name="lr">Learning rate.</param>
+    /// <param name="momentum">Momentum factor (default 0).</param>
+    /// <param name="dampening">Dampening for momentum (default 0).</param>
+    /// <param name="weightDecay">L2 penalty (default 0).</param>
+    /// <param name="nesterov">Nesterov momentum (needs momentum &gt; 0 and no dampening).</param>
+    public Sgd(IEnumerable<Parameter> parameters, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov) { }
+
+    /// <summary>With parameter groups, each of which may override lr, momentum and weight decay.</summary>
+    public Sgd(IEnumerable<ParameterGroup> groups, double lr, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : base(SgdKind, groups, Check(lr, momentum, dampening, weightDecay, nesterov)) { }
+
+    private static NativeOptimizerOptions Check(double lr, double momentum, double dampening, double weightDecay, bool nesterov)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(momentum);
+        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
+        return new NativeOptimizerOptions { LearningRate = lr, Momentum = momentum, Dampening = dampening, WeightDecay = weightDecay, Nesterov = nesterov ? 1 : 0 };
+    }
+}
+
+/// <summary>Adam (torch.optim.Adam): adaptive moments with bias correction; weight decay as an L2 term in the gradient.</summary>
+public sealed class Adam : Optimizer
+{
+    public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
+        bool amsGrad = false)
+        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad) { }
+
+    public Adam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
+        bool amsGrad = false)
+        : base(AdamKind, groups, AdamOptions(lr, betas, eps, weightDecay, amsGrad)) { }
+
+    internal static NativeOptimizerOptions AdamOptions(double lr, (double, double)? betas, double eps, double weightDecay, bool amsGrad)
+    {
+        var (beta1, beta2) = betas ?? (0.9, 0.999);
+        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(betas), $"({beta1}, {beta2})", "betas must be in [0, 1)");
+        ArgumentOutOfRangeException.ThrowIfNegative(eps);
+        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        return new NativeOptimizerOptions { LearningRate = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, AmsGrad = amsGrad ? 1 : 0 };
+    }
+}
+
+/// <summary>AdamW (torch.optim.AdamW): Adam with decoupled weight decay (default 0.01).</summary>
+public sealed class AdamW : Optimizer
+{
+    public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 1e-2,
+        bool amsGrad = false)
+        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad) { }
+
+    public AdamW(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 1e-2,
+        bool amsGrad = false)
+        : base(AdamWKind, groups, Adam.AdamOptions(lr, betas, eps, weightDecay, amsGrad)) { }
+}
+
+/// <summary>RMSprop (torch.optim.RMSprop).</summary>
+public sealed class RmsProp : Optimizer
+{
+    public RmsProp(IEnumerable<Parameter> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
+        double momentum = 0, bool centered = false)
+        : this(OneGroup(parameters), lr, alpha, eps, weightDecay, momentum, centered) { }
+
+    public RmsProp(IEnumerable<ParameterGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0,
+        double momentum = 0, bool centered = false)
+        : base(RmsPropKind, groups, new NativeOptimizerOptions
+        {
+            LearningRate = lr, Alpha = alpha, Eps = eps, WeightDecay = weightDecay, Momentum = momentum, Centered = centered ? 1 : 0,
+        }) { }
+}
+
+/// <summary>Adagrad (torch.optim.Adagrad).</summary>
+public sealed class Adagrad : Optimizer
+{
+    public Adagrad(IEnumerable<Parameter> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0,
+        double eps = 1e-10)
+        : this(OneGroup(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps) { }
+
+    public Adagrad(IEnumerable<ParameterGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0,
+        double eps = 1e-10)
+        : base(AdagradKind, groups, new NativeOptimizerOptions
+        {
+            LearningRate = lr, LearningRateDecay = lrDecay, WeightDecay = weightDecay, InitialAccumulatorValue = initialAccumulatorValue, Eps = eps,
+        }) { }
+}
