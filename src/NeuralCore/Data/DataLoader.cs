@@ -1,0 +1,112 @@
+using System.Collections;
+
+namespace NeuralCore.Data;
+
+/// <summary>
+/// Batches of (input, target) from a dataset (torch.utils.data.DataLoader): shuffled with a seed per epoch when asked,
+/// the last partial batch kept or dropped, and the next batch prepared on a background thread while the current one
+/// trains. A batch is disposed when the enumeration moves past it, so a training loop needs no <c>using</c> for it
+/// (pass <c>disposeBatches: false</c> to keep batches).
+/// </summary>
+public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
+{
+    private readonly Dataset<(Tensor Input, Tensor Target)> dataset;
+    private readonly int? seed;
+    private int epoch;
+
+    /// <param name="dataset">The samples; a <see cref="TensorDataset"/> is batched with one gather per tensor.</param>
+    /// <param name="batchSize">Samples per batch.</param>
+    /// <param name="shuffle">A new permutation every epoch.</param>
+    /// <param name="seed">Seed of the permutations (epoch e uses seed + e); null draws one.</param>
+    /// <param name="dropLast">Drop the last batch when it is smaller than <paramref name="batchSize"/>.</param>
+    /// <param name="prefetch">Prepare the next batch on a background thread.</param>
+    /// <param name="disposeBatches">Dispose each batch when the enumeration moves to the next.</param>
+    /// <param name="indices">Restricts the loader to these dataset positions (a sampler's share).</param>
+    public DataLoader(Dataset<(Tensor Input, Tensor Target)> dataset, int batchSize, bool shuffle = false, int? seed = null, bool dropLast = false,
+        bool prefetch = true, bool disposeBatches = true, IReadOnlyList<long>? indices = null)
+    {
+        this.dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        (BatchSize, Shuffle, DropLast, Prefetch, DisposeBatches, Indices) = (batchSize, shuffle, dropLast, prefetch, disposeBatches, indices);
+        this.seed = seed ?? Random.Shared.Next();
+    }
+
+    public int BatchSize { get; }
+    public bool Shuffle { get; }
+    public bool DropLast { get; }
+    public bool Prefetch { get; }
+    public bool DisposeBatches { get; }
+    public IReadOnlyList<long>? Indices { get; }
+
+    private long SampleCount => Indices?.Count ?? dataset.Count;
+
+    /// <summary>Batches per epoch.</summary>
+    public long Count => DropLast ? SampleCount / BatchSize : (SampleCount + BatchSize - 1) / BatchSize;
+
+    /// <summary>The order of samples in epoch <paramref name="epochNumber"/>.</summary>
+    public long[] Order(int epochNumber)
+    {
+        var order = Indices?.ToArray() ?? Enumerable.Range(0, checked((int)dataset.Count)).Select(i => (long)i).ToArray();
+        if (Shuffle) new Random(seed!.Value + epochNumber).Shuffle(order);
+        return order;
+    }
+
+    public IEnumerator<(Tensor Input, Tensor Target)> GetEnumerator()
+    {
+        var order = Order(epoch++);
+        var batches = Count;
+        (Tensor, Tensor)? previous = null;
+        Task<(Tensor, Tensor)>? next = null;
+        try
+        {
+            for (long b = 0; b < batches; b++)
+            {
+                var batch = next is not null ? next.GetAwaiter().GetResult() : Load(order, b);
+                next = Prefetch && b + 1 < batches ? Task.Run(() => Load(order, b + 1)) : null;
+                if (DisposeBatches) Dispose(previous);
+                previous = batch;
+                yield return batch;
+            }
+        }
+        finally
+        {
+            if (DisposeBatches) Dispose(previous);
+            if (next is not null) Dispose(next.GetAwaiter().GetResult());
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private (Tensor, Tensor) Load(long[] order, long batch)
+    {
+        var start = checked((int)(batch * BatchSize));
+        var length = (int)Math.Min(BatchSize, order.Length - start);
+        var positions = order.AsSpan(start, length);
+        if (dataset is TensorDataset tensors)
+        {
+            using var index = Tensor.FromSpan<long>(positions);
+            return tensors.GetBatch(index);
+        }
+        var samples = new List<(Tensor Input, Tensor Target)>(length);
+        try
+        {
+            foreach (var position in positions) samples.Add(dataset.Get(position));
+            return (Tensor.Stack(samples.Select(s => s.Input).ToArray()), Tensor.Stack(samples.Select(s => s.Target).ToArray()));
+        }
+        finally
+        {
+            foreach (var (input, target) in samples)
+            {
+                input.Dispose();
+                target.Dispose();
+            }
+        }
+    }
+
+    private static void Dispose((Tensor, Tensor)? batch)
+    {
+        if (batch is not { } pair) return;
+        pair.Item1.Dispose();
+        pair.Item2.Dispose();
+    }
+}
