@@ -232,6 +232,38 @@ public abstract class Module : IDisposable
         return new LoadStateDictResult(missing, unexpected);
     }
 
+    /// <summary>Writes <see cref="StateDict"/> to <paramref name="path"/> in PyTorch's format (atomically).</summary>
+    public void Save(string path)
+    {
+        var state = StateDict();
+        try
+        {
+            IO.Serialization.Save(state, path);
+        }
+        finally
+        {
+            foreach (var tensor in state.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Replaces parameters and buffers with those saved in <paramref name="path"/>; nothing changes if the file does not fit.</summary>
+    public LoadStateDictResult Load(string path, bool strict = true)
+    {
+        var state = IO.Serialization.Load(path);
+        try
+        {
+            return LoadStateDict(state, strict);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{path}: {e.Message}", nameof(path), e);
+        }
+        finally
+        {
+            foreach (var tensor in state.Values) tensor.Dispose();
+        }
+    }
+
     /// <summary>Disposes every parameter, buffer and submodule.</summary>
     public void Dispose()
     {

@@ -14,9 +14,10 @@ public static class Golden
 
     public static IEnumerable<string> Names(string section) => Section(section).EnumerateObject().Select(p => p.Name);
 
-    public static Values Get(string section, string name)
+    public static Values Get(string section, string name) => Parse(Section(section).GetProperty(name));
+
+    public static Values Parse(JsonElement element)
     {
-        var element = Section(section).GetProperty(name);
         var data = element.GetProperty("data").EnumerateArray()
             .Select(v => v.ValueKind switch
             {
@@ -32,9 +33,10 @@ public static class Golden
     public static string Format(string name) => Section("formats").GetProperty(name).GetString()!;
 
     /// <summary>A golden input as a tensor of its recorded dtype.</summary>
-    public static NeuralCore.Tensor Input(string name)
+    public static NeuralCore.Tensor Input(string name) => ToTensor(Get("inputs", name));
+
+    public static NeuralCore.Tensor ToTensor(Values values)
     {
-        var values = Get("inputs", name);
         return values.DType switch
         {
             "float32" => NeuralCore.Tensor.FromArray(values.Data.Select(v => (float)v).ToArray(), values.Shape),

@@ -1,0 +1,51 @@
+// The convolutional network of the PyTorch introduction, trained on Fashion-MNIST:
+//   dotnet run --project examples/Cnn [-- --epochs 2 --lr 0.01 --device cuda]
+using NeuralCore;
+using NeuralCore.Data;
+using NeuralCore.Examples;
+using NeuralCore.NN;
+using NeuralCore.Optim;
+using Spectre.Console;
+using static NeuralCore.NN.Functional;
+
+var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.", defaultEpochs: 4, defaultLearningRate: 0.01, "cnn", options =>
+{
+    Torch.ManualSeed((ulong)options.Seed);
+    var (trainSet, testSet) = ExampleData.Load(options);
+    var train = new DataLoader(trainSet, options.BatchSize, shuffle: true, seed: options.Seed);
+    var test = new DataLoader(testSet, 1000);
+
+    using var model = new Cnn();
+    model.To(options.Device);
+    var criterion = new CrossEntropyLoss();
+    using var optimizer = new Sgd(model.Parameters(), lr: options.LearningRate, momentum: 0.9);
+    AnsiConsole.MarkupLine($"[bold]CNN[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
+        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {options.Device}, {Torch.NumThreads} threads");
+
+    var trainer = new Trainer(model, criterion, optimizer, options);
+    var results = trainer.Fit(train, test);
+    trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "cnn-loss.png"), "CNN on Fashion-MNIST");
+    model.Save(options.Checkpoint);
+    AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {Path.Combine(options.OutputDirectory, "cnn-loss.png")}, checkpoint {options.Checkpoint}");
+    return 0;
+});
+return command.Parse(args).Invoke();
+
+/// <summary>Two convolution blocks and two fully connected layers, as in the article (1 input channel, 28×28 images).</summary>
+public sealed class Cnn : Module
+{
+    private readonly Conv2d conv1 = new(1, 32, kernelSize: 3, padding: 1);
+    private readonly Conv2d conv2 = new(32, 64, kernelSize: 3, padding: 1);
+    private readonly MaxPool2d pool = new(kernelSize: 2, stride: 2);
+    private readonly Linear fc1 = new(64 * 7 * 7, 128);
+    private readonly Linear fc2 = new(128, 10);
+
+    public override Tensor Forward(Tensor x)
+    {
+        x = pool.Forward(Relu(conv1.Forward(x)));
+        x = pool.Forward(Relu(conv2.Forward(x)));
+        x = x.View(-1, 64 * 7 * 7);
+        x = Relu(fc1.Forward(x));
+        return fc2.Forward(x);
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using NeuralCore;
+
+namespace NeuralCore.Examples;
+
+/// <summary>The command line both training examples share.</summary>
+public sealed record ExampleOptions(
+    int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
+    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke)
+{
+    public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
+        Func<ExampleOptions, int> run)
+    {
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaultEpochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 64 };
+        var learningRate = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => defaultLearningRate };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var seed = new Option<int>("--seed") { Description = "Seed of weights and shuffling", DefaultValueFactory = _ => 0 };
+        var data = new Option<string>("--data") { Description = "Folder with the Fashion-MNIST IDX files", DefaultValueFactory = _ => NeuralCore.Data.FashionMnist.DefaultDirectory };
+        var synthetic = new Option<bool>("--synthetic") { Description = "Random data instead of Fashion-MNIST, as in the original article" };
+        var output = new Option<string>("--output") { Description = "Folder for the loss plot and the checkpoint", DefaultValueFactory = _ => "output" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = $"Where to save the trained weights (default OUTPUT/{name}.pt)" };
+        var maxSteps = new Option<long?>("--max-steps") { Description = "Stop each epoch after this many batches (quick runs)" };
+        var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
+
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, smoke };
+        command.SetAction(result =>
+        {
+            var isSmoke = result.GetValue(smoke);
+            var outputDirectory = result.GetValue(output)!;
+            var options = new ExampleOptions(
+                isSmoke ? 1 : result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(learningRate),
+                Device.Parse(result.GetValue(device)!), result.GetValue(seed), result.GetValue(data)!,
+                isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
+                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke);
+            return run(options);
+        });
+        return command;
+    }
+}

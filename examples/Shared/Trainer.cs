@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using NeuralCore;
+using NeuralCore.Data;
+using NeuralCore.NN;
+using NeuralCore.Optim;
+using Spectre.Console;
+
+namespace NeuralCore.Examples;
+
+/// <summary>What one epoch measured.</summary>
+public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, TimeSpan Duration, double SamplesPerSecond);
+
+/// <summary>The training loop both examples share: progress bar, per-epoch test, loss plot, checkpoint.</summary>
+public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, ExampleOptions options, Func<Tensor, Tensor>? prepare = null)
+{
+    private readonly List<(double Epoch, double Loss)> batchLosses = [];
+
+    public LRScheduler? Scheduler { get; init; }
+
+    public IReadOnlyList<EpochResult> Fit(DataLoader train, DataLoader test)
+    {
+        var results = new List<EpochResult>();
+        for (var epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var (trainLoss, duration, samples) = TrainEpoch(train, epoch);
+            var (testLoss, accuracy) = Evaluate(test);
+            var result = new EpochResult(epoch, trainLoss, testLoss, accuracy, duration, samples / duration.TotalSeconds);
+            results.Add(result);
+            AnsiConsole.MarkupLine(
+                $"epoch {epoch}/{options.Epochs}: train loss [yellow]{trainLoss:F4}[/], test loss [yellow]{testLoss:F4}[/], " +
+                $"test accuracy [green]{accuracy:P2}[/], {duration.TotalSeconds:F1} s ({result.SamplesPerSecond:F0} samples/s), lr {optimizer.LearningRate:G3}");
+            Scheduler?.Step();
+        }
+        return results;
+    }
+
+    private (double Loss, TimeSpan Duration, long Samples) TrainEpoch(DataLoader loader, int epoch)
+    {
+        model.Train();
+        var batches = options.MaxSteps is { } max ? Math.Min(max, loader.Count) : loader.Count;
+        double total = 0;
+        long samples = 0, step = 0;
+        var clock = Stopwatch.StartNew();
+        void Run(Action<double, string> report)
+        {
+            foreach (var (inputs, labels) in loader)
+            {
+                if (step >= batches) break;
+                using var scope = TensorScope.Begin();  // native memory is invisible to the GC: release this batch's tensors now
+                var x = Prepare(inputs);
+                var y = labels.Device == options.Device ? labels : labels.To(options.Device);
+                var loss = criterion.Forward(model.Forward(x), y);
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+                var value = loss.Item<float>();
+                total += value * inputs.Size(0);
+                samples += inputs.Size(0);
+                step++;
+                batchLosses.Add((epoch - 1 + (double)step / batches, value));
+                report(step, $"epoch {epoch}/{options.Epochs} loss {total / samples:F4} {samples / clock.Elapsed.TotalSeconds:F0} samples/s");
+            }
+        }
+        if (options.Smoke || !AnsiConsole.Profile.Capabilities.Interactive) Run((_, _) => { });
+        else
+            AnsiConsole.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask($"epoch {epoch}/{options.Epochs}", maxValue: batches);
+                    Run((done, text) =>
+                    {
+                        task.Value = done;
+                        task.Description = text;
+                    });
+                });
+        return (total / Math.Max(samples, 1), clock.Elapsed, samples);
+    }
+
+    private Tensor Prepare(Tensor inputs)
+    {
+        var x = inputs.Device == options.Device ? inputs : inputs.To(options.Device);
+        return prepare is null ? x : prepare(x);
+    }
+
+    /// <summary>Mean loss and accuracy over <paramref name="loader"/>, without recording a graph.</summary>
+    public (double Loss, double Accuracy) Evaluate(DataLoader loader)
+    {
+        model.Eval();
+        double total = 0;
+        long correct = 0, samples = 0, step = 0;
+        using var noGrad = Autograd.NoGrad();
+        foreach (var (inputs, labels) in loader)
+        {
+            if (options.Smoke && step++ >= 1) break;
+            using var scope = TensorScope.Begin();
+            var y = labels.Device == options.Device ? labels : labels.To(options.Device);
+            var output = model.Forward(Prepare(inputs));
+            total += criterion.Forward(output, y).Item<float>() * inputs.Size(0);
+            correct += output.ArgMax(1).Eq(y).Sum().Item<long>();
+            samples += inputs.Size(0);
+        }
+        return (total / Math.Max(samples, 1), (double)correct / Math.Max(samples, 1));
+    }
+
+    /// <summary>Writes the training loss (per batch, smoothed) and the test loss (per epoch) as a PNG.</summary>
+    public void PlotLosses(IReadOnlyList<EpochResult> results, string path, string title)
+    {
+        var plot = new ScottPlot.Plot();
+        var window = Math.Max(1, batchLosses.Count / 100);
+        var smoothed = batchLosses.Select((point, i) => (point.Epoch, batchLosses.Skip(Math.Max(0, i - window + 1)).Take(Math.Min(window, i + 1)).Average(p => p.Loss))).ToArray();
+        var train = plot.Add.ScatterLine(smoothed.Select(p => p.Epoch).ToArray(), smoothed.Select(p => p.Item2).ToArray());
+        train.LegendText = "training loss (batches, smoothed)";
+        var test = plot.Add.Scatter(results.Select(r => (double)r.Epoch).ToArray(), results.Select(r => r.TestLoss).ToArray());
+        test.LegendText = "test loss";
+        test.MarkerSize = 8;
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel("cross-entropy loss");
+        plot.ShowLegend();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 900, 500);
+    }
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""Golden values for the module, loss, optimizer and scheduler tests, from Debian's python3-torch.
+
+Each module is built right after torch.manual_seed(seed), so the tests can check that NeuralCore's default
+initialisation draws the same numbers; then it runs on a stored input. Run with /usr/bin/python3 from this
+folder; it rewrites nn_golden.json. The tests read only the JSON.
+"""
+import json
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def pack(t):
+    t = t.detach()
+    if t.dtype == torch.bool:
+        data = [bool(v) for v in t.flatten().tolist()]
+    elif t.is_floating_point():
+        data = [float(v) for v in t.double().flatten().tolist()]
+    else:
+        data = [int(v) for v in t.flatten().tolist()]
+    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
+
+
+def inputs(seed, *shape):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=generator)
+
+
+modules = {}
+
+
+def record(name, build, x, seed=0, train=True, state=None, extra=None):
+    torch.manual_seed(seed)
+    module = build()
+    module.train(train)
+    initial = {k: pack(v) for k, v in module.state_dict().items()}
+    if state is not None:
+        output = module(x, state)
+    else:
+        output = module(x)
+    outputs = output if isinstance(output, tuple) else (output,)
+    flat = []
+    for o in outputs:
+        flat.extend(o if isinstance(o, tuple) else (o,))
+    after = {k: pack(v) for k, v in module.state_dict().items()}
+    modules[name] = {"seed": seed, "train": train, "input": pack(x), "initial": initial,
+                     "outputs": [pack(o) for o in flat], "state_after": after}
+    if state is not None:
+        modules[name]["state"] = [pack(s) for s in state]
+    if extra:
+        modules[name].update(extra)
+
+
+x2d = inputs(1, 4, 5)
+x1d = inputs(2, 2, 3, 10)
+x4d = inputs(3, 2, 3, 8, 8)
+seq = inputs(4, 3, 6, 5)  # (batch, steps, features) for batch_first layers
+
+record("linear", lambda: nn.Linear(5, 3), x2d)
+record("linear_no_bias", lambda: nn.Linear(5, 2, bias=False), x2d)
+record("conv1d", lambda: nn.Conv1d(3, 4, kernel_size=3, stride=2, padding=1), x1d)
+record("conv2d", lambda: nn.Conv2d(3, 6, kernel_size=3, padding=1), x4d)
+record("conv2d_groups_dilation", lambda: nn.Conv2d(3, 6, kernel_size=3, stride=2, dilation=2, groups=3), x4d)
+record("conv_transpose2d", lambda: nn.ConvTranspose2d(3, 2, kernel_size=3, stride=2, padding=1, output_padding=1), x4d)
+record("max_pool1d", lambda: nn.MaxPool1d(kernel_size=3, stride=2), x1d)
+record("max_pool2d", lambda: nn.MaxPool2d(kernel_size=2, stride=2), x4d)
+record("max_pool2d_padded_ceil", lambda: nn.MaxPool2d(kernel_size=3, stride=2, padding=1, ceil_mode=True), x4d)
+record("avg_pool2d", lambda: nn.AvgPool2d(kernel_size=3, stride=2, padding=1), x4d)
+record("adaptive_avg_pool2d", lambda: nn.AdaptiveAvgPool2d((3, 2)), x4d)
+record("batch_norm1d_train", lambda: nn.BatchNorm1d(5), x2d)
+record("batch_norm1d_eval", lambda: nn.BatchNorm1d(5), x2d, train=False)
+record("batch_norm2d_train", lambda: nn.BatchNorm2d(3), x4d)
+record("layer_norm", lambda: nn.LayerNorm([8, 8]), x4d)
+record("dropout_eval", lambda: nn.Dropout(0.5), x2d, train=False)
+record("embedding", lambda: nn.Embedding(10, 4, padding_idx=2), torch.tensor([[1, 2, 9], [0, 2, 5]]))
+record("flatten", lambda: nn.Flatten(), x4d)
+record("sequential", lambda: nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 2)), x2d)
+record("relu", lambda: nn.ReLU(), x2d)
+record("leaky_relu", lambda: nn.LeakyReLU(0.2), x2d)
+record("gelu", lambda: nn.GELU(), x2d)
+record("gelu_tanh", lambda: nn.GELU(approximate="tanh"), x2d)
+record("silu", lambda: nn.SiLU(), x2d)
+record("tanh", lambda: nn.Tanh(), x2d)
+record("sigmoid", lambda: nn.Sigmoid(), x2d)
+record("softmax", lambda: nn.Softmax(dim=1), x2d)
+record("log_softmax", lambda: nn.LogSoftmax(dim=0), x2d)
+record("lstm", lambda: nn.LSTM(5, 4, num_layers=2, batch_first=True), seq)
+record("lstm_bidirectional_state", lambda: nn.LSTM(5, 3, bidirectional=True), seq.transpose(0, 1).contiguous(),
+       state=(inputs(5, 2, 3, 3), inputs(6, 2, 3, 3)))
+record("gru", lambda: nn.GRU(5, 4, num_layers=2, batch_first=True), seq)
+record("rnn_tanh", lambda: nn.RNN(5, 4, batch_first=True), seq)
+record("rnn_relu_bidirectional", lambda: nn.RNN(5, 3, nonlinearity="relu", bidirectional=True, batch_first=True), seq)
+
+logits = inputs(7, 6, 4)
+labels = torch.tensor([0, 3, 1, 1, 2, 3])
+probabilities = inputs(8, 6, 4).softmax(1)
+class_weight = torch.tensor([1.0, 2.0, 0.5, 1.5])
+regression = inputs(9, 6, 4)
+target = inputs(10, 6, 4)
+probs = torch.sigmoid(inputs(11, 6, 4))
+binary = (inputs(12, 6, 4) > 0).float()
+losses = {
+    "cross_entropy": F.cross_entropy(logits, labels),
+    "cross_entropy_weight_ignore": F.cross_entropy(logits, torch.tensor([0, 3, -100, 1, 2, 3]), weight=class_weight),
+    "cross_entropy_smoothing_sum": F.cross_entropy(logits, labels, label_smoothing=0.1, reduction="sum"),
+    "cross_entropy_probabilities": F.cross_entropy(logits, probabilities),
+    "cross_entropy_none": F.cross_entropy(logits, labels, reduction="none"),
+    "nll": F.nll_loss(logits.log_softmax(1), labels),
+    "mse": F.mse_loss(regression, target),
+    "l1_sum": F.l1_loss(regression, target, reduction="sum"),
+    "smooth_l1": F.smooth_l1_loss(regression, target, beta=0.5),
+    "huber": F.huber_loss(regression, target, delta=0.7),
+    "bce": F.binary_cross_entropy(probs, binary),
+    "bce_with_logits_pos_weight": F.binary_cross_entropy_with_logits(regression, binary, pos_weight=torch.tensor([1.0, 2.0, 3.0, 0.5])),
+}
+loss_inputs = {"logits": logits, "labels": labels, "probabilities": probabilities, "class_weight": class_weight,
+               "regression": regression, "target": target, "probs": probs, "binary": binary}
+
+
+def trajectory(make_optimizer, steps=10):
+    weight = torch.tensor([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]], requires_grad=True)
+    bias = torch.tensor([0.1, -0.2], requires_grad=True)
+    optimizer = make_optimizer([weight, bias])
+    data = inputs(13, 8, 3)
+    goal = inputs(14, 8, 2)
+    history = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = ((data @ weight.t() + bias - goal) ** 2).mean() + (weight ** 4).sum() * 0.01
+        loss.backward()
+        optimizer.step()
+        history.append(torch.cat([weight.detach().flatten(), bias.detach()]))
+    return torch.stack(history)
+
+
+optimizers = {
+    "sgd": lambda p: torch.optim.SGD(p, lr=0.1),
+    "sgd_momentum_nesterov_decay": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
+    "sgd_dampening": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, dampening=0.3),
+    "sgd_groups": lambda p: torch.optim.SGD([{"params": [p[0]]}, {"params": [p[1]], "lr": 0.5}], lr=0.05, momentum=0.5),
+    "adam": lambda p: torch.optim.Adam(p, lr=0.05),
+    "adam_amsgrad_decay": lambda p: torch.optim.Adam(p, lr=0.05, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
+    "adamw": lambda p: torch.optim.AdamW(p, lr=0.05),
+    "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01),
+    "rmsprop_centered_momentum": lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
+    "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1),
+}
+
+
+def schedule(make_scheduler, steps=12, lr=0.1):
+    parameter = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([parameter], lr=lr)
+    scheduler = make_scheduler(optimizer)
+    rates = []
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        rates.append(optimizer.param_groups[0]["lr"])
+    return rates
+
+
+def plateau(optimizer):
+    return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=2, cooldown=1)
+
+
+metrics = [1.0, 0.9, 0.95, 0.93, 0.92, 0.91, 0.95, 0.96, 0.97, 0.85, 0.86, 0.87]
+
+
+def plateau_rates():
+    parameter = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.SGD([parameter], lr=0.1)
+    scheduler = plateau(optimizer)
+    rates = []
+    for metric in metrics:
+        optimizer.step()
+        scheduler.step(metric)
+        rates.append(optimizer.param_groups[0]["lr"])
+    return rates
+
+
+schedulers = {
+    "step": schedule(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5)),
+    "multi_step": schedule(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=[2, 5, 9], gamma=0.3)),
+    "exponential": schedule(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.8)),
+    "cosine": schedule(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10, eta_min=0.01)),
+    "one_cycle": schedule(lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=13, cycle_momentum=False)),
+    "plateau": plateau_rates(),
+}
+
+result = {
+    "modules": modules,
+    "losses": {k: pack(v) for k, v in losses.items()},
+    "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
+    "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},
+    "optimizer_problem": {"data": pack(inputs(13, 8, 3)), "goal": pack(inputs(14, 8, 2))},
+    "schedulers": schedulers,
+    "plateau_metrics": metrics,
+    "torch_version": torch.__version__,
+}
+path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn_golden.json")
+with open(path, "w") as f:
+    json.dump(result, f)
+print(f"wrote {path}: {len(modules)} modules, {len(losses)} losses, {len(optimizers)} optimizers, {len(schedulers)} schedulers")

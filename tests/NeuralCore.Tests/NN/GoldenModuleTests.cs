@@ -1,0 +1,105 @@
+using NeuralCore.NN;
+using NeuralCore.Tests.Support;
+
+namespace NeuralCore.Tests;
+
+/// <summary>
+/// Every module against PyTorch (Fixtures/nn_golden.json): built right after the same seed, its state dict (names and
+/// default initialisation) and its outputs on a stored input equal PyTorch's to 1e-5 relative.
+/// </summary>
+[Collection(GlobalStateCollection.Name)]
+public class GoldenModuleTests
+{
+    private static Tensor[] One(Module module, Tensor input, Tensor[] _) => [module.Forward(input)];
+
+    private static readonly Dictionary<string, (Func<Module> Build, Func<Module, Tensor, Tensor[], Tensor[]> Run)> Modules = new()
+    {
+        ["linear"] = (() => new Linear(5, 3), One),
+        ["linear_no_bias"] = (() => new Linear(5, 2, bias: false), One),
+        ["conv1d"] = (() => new Conv1d(3, 4, kernelSize: 3, stride: 2, padding: 1), One),
+        ["conv2d"] = (() => new Conv2d(3, 6, kernelSize: 3, padding: 1), One),
+        ["conv2d_groups_dilation"] = (() => new Conv2d(3, 6, kernelSize: 3, stride: 2, dilation: 2, groups: 3), One),
+        ["conv_transpose2d"] = (() => new ConvTranspose2d(3, 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1), One),
+        ["max_pool1d"] = (() => new MaxPool1d(kernelSize: 3, stride: 2), One),
+        ["max_pool2d"] = (() => new MaxPool2d(kernelSize: 2, stride: 2), One),
+        ["max_pool2d_padded_ceil"] = (() => new MaxPool2d(kernelSize: 3, stride: 2, padding: 1, ceilMode: true), One),
+        ["avg_pool2d"] = (() => new AvgPool2d(kernelSize: 3, stride: 2, padding: 1), One),
+        ["adaptive_avg_pool2d"] = (() => new AdaptiveAvgPool2d((3, 2)), One),
+        ["batch_norm1d_train"] = (() => new BatchNorm1d(5), One),
+        ["batch_norm1d_eval"] = (() => new BatchNorm1d(5), One),
+        ["batch_norm2d_train"] = (() => new BatchNorm2d(3), One),
+        ["layer_norm"] = (() => new LayerNorm([8, 8]), One),
+        ["dropout_eval"] = (() => new Dropout(0.5), One),
+        ["embedding"] = (() => new Embedding(10, 4, paddingIndex: 2), One),
+        ["flatten"] = (() => new Flatten(), One),
+        ["sequential"] = (() => new Sequential(new Linear(5, 8), new Relu(), new Linear(8, 2)), One),
+        ["relu"] = (() => new Relu(), One),
+        ["leaky_relu"] = (() => new LeakyRelu(0.2), One),
+        ["gelu"] = (() => new Gelu(), One),
+        ["gelu_tanh"] = (() => new Gelu(tanhApproximation: true), One),
+        ["silu"] = (() => new Silu(), One),
+        ["tanh"] = (() => new NeuralCore.NN.Tanh(), One),
+        ["sigmoid"] = (() => new NeuralCore.NN.Sigmoid(), One),
+        ["softmax"] = (() => new NeuralCore.NN.Softmax(1), One),
+        ["log_softmax"] = (() => new NeuralCore.NN.LogSoftmax(0), One),
+        ["lstm"] = (() => new Lstm(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
+        {
+            var (output, (hidden, cell)) = ((Lstm)m).Forward(x);
+            return [output, hidden, cell];
+        }),
+        ["lstm_bidirectional_state"] = (() => new Lstm(5, 3, bidirectional: true), (m, x, state) =>
+        {
+            var (output, (hidden, cell)) = ((Lstm)m).Forward(x, (state[0], state[1]));
+            return [output, hidden, cell];
+        }),
+        ["gru"] = (() => new Gru(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
+        {
+            var (output, hidden) = ((Gru)m).Forward(x);
+            return [output, hidden];
+        }),
+        ["rnn_tanh"] = (() => new NeuralCore.NN.Rnn(5, 4, batchFirst: true), (m, x, _) =>
+        {
+            var (output, hidden) = ((NeuralCore.NN.Rnn)m).Forward(x);
+            return [output, hidden];
+        }),
+        ["rnn_relu_bidirectional"] = (() => new NeuralCore.NN.Rnn(5, 3, nonlinearity: RnnNonlinearity.Relu, bidirectional: true, batchFirst: true), (m, x, _) =>
+        {
+            var (output, hidden) = ((NeuralCore.NN.Rnn)m).Forward(x);
+            return [output, hidden];
+        }),
+    };
+
+    public static TheoryData<string> ModuleNames() => new(NNGolden.Names("modules"));
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void Module_InitialisesAndComputesLikePyTorch(string name)
+    {
+        Modules.Should().ContainKey(name);
+        var golden = NNGolden.Section("modules").GetProperty(name);
+        using var scope = TensorScope.Begin();
+        Torch.ManualSeed((ulong)golden.GetProperty("seed").GetInt32());
+        using var module = Modules[name].Build();
+        module.Train(golden.GetProperty("train").GetBoolean());
+
+        var initial = module.StateDict();
+        initial.Keys.Should().Equal(golden.GetProperty("initial").EnumerateObject().Select(p => p.Name), "state dict keys follow PyTorch");
+        foreach (var entry in golden.GetProperty("initial").EnumerateObject())
+            initial[entry.Name].ShouldMatch(NNGolden.Values(entry.Value), 1e-6);
+
+        var input = NNGolden.Tensor(golden.GetProperty("input"));
+        var state = golden.TryGetProperty("state", out var stateElement) ? stateElement.EnumerateArray().Select(NNGolden.Tensor).ToArray() : [];
+        var outputs = Modules[name].Run(module, input, state);
+        var expected = golden.GetProperty("outputs").EnumerateArray().ToList();
+        outputs.Should().HaveCount(expected.Count);
+        for (var i = 0; i < outputs.Length; i++) outputs[i].ShouldMatch(NNGolden.Values(expected[i]));
+
+        var after = module.StateDict();
+        foreach (var entry in golden.GetProperty("state_after").EnumerateObject())
+            after[entry.Name].ShouldMatch(NNGolden.Values(entry.Value), 1e-5);
+        foreach (var tensor in initial.Values.Concat(after.Values)) tensor.Dispose();
+    }
+
+    [Fact]
+    public void EveryGoldenModuleIsCovered() => NNGolden.Names("modules").Should().BeEquivalentTo(Modules.Keys);
+}
