@@ -1,0 +1,132 @@
+using NeuralCore.NN;
+using NeuralCore.Optim;
+using NeuralCore.Tests.Support;
+
+namespace NeuralCore.Tests;
+
+/// <summary>
+/// Each optimizer's 10-step trajectory on a fixed problem equals PyTorch's (Fixtures/nn_golden.json) to 1e-5 relative,
+/// and each scheduler's learning rates equal PyTorch's.
+/// </summary>
+public class GoldenOptimizerTests
+{
+    private static readonly Dictionary<string, Func<Parameter[], Optimizer>> Optimizers = new()
+    {
+        ["sgd"] = p => new Sgd(p, lr: 0.1),
+        ["sgd_momentum_nesterov_decay"] = p => new Sgd(p, lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01),
+        ["sgd_dampening"] = p => new Sgd(p, lr: 0.05, momentum: 0.8, dampening: 0.3),
+        ["sgd_groups"] = p => new Sgd([new ParameterGroup([p[0]]), new ParameterGroup([p[1]]) { LearningRate = 0.5 }], lr: 0.05, momentum: 0.5),
+        ["adam"] = p => new Adam(p, lr: 0.05),
+        ["adam_amsgrad_decay"] = p => new Adam(p, lr: 0.05, betas: (0.8, 0.99), weightDecay: 0.1, amsGrad: true),
+        ["adamw"] = p => new AdamW(p, lr: 0.05),
+        ["rmsprop"] = p => new RmsProp(p, lr: 0.01),
+        ["rmsprop_centered_momentum"] = p => new RmsProp(p, lr: 0.01, alpha: 0.9, momentum: 0.5, centered: true, weightDecay: 0.01),
+        ["adagrad"] = p => new Adagrad(p, lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1),
+    };
+
+    public static TheoryData<string> OptimizerNames() => new(NNGolden.Names("optimizers"));
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void Optimizer_TenStepTrajectory_MatchesPyTorch(string name)
+    {
+        Optimizers.Should().ContainKey(name);
+        using var scope = TensorScope.Begin();
+        var weight = new Parameter(Tensor.FromArray(new float[] { 0.5f, -1f, 0.25f, 1.5f, 0.75f, -0.5f }, 2, 3));
+        var bias = new Parameter(Tensor.FromArray(new float[] { 0.1f, -0.2f }));
+        var data = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("data"));
+        var goal = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("goal"));
+        using var optimizer = Optimizers[name]([weight, bias]);
+        var history = new List<Tensor>();
+        for (var step = 0; step < 10; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = (data.MatMul(weight.T) + bias - goal).Pow(2).Mean() + weight.Pow(4).Sum() * 0.01;
+            loss.Backward();
+            optimizer.Step();
+            history.Add(Tensor.Cat([weight.Detach().Flatten(), bias.Detach()]));
+        }
+        Tensor.Stack(history.ToArray()).ShouldMatch(NNGolden.Values(NNGolden.Section("optimizers").GetProperty(name)));
+        weight.Dispose();
+        bias.Dispose();
+    }
+
+    [Fact]
+    public void EveryGoldenOptimizerIsCovered() => NNGolden.Names("optimizers").Should().BeEquivalentTo(Optimizers.Keys);
+
+    private static readonly Dictionary<string, Func<Optimizer, LRScheduler>> Schedulers = new()
+    {
+        ["step"] = o => new StepLR(o, stepSize: 3, gamma: 0.5),
+        ["multi_step"] = o => new MultiStepLR(o, [2, 5, 9], gamma: 0.3),
+        ["exponential"] = o => new ExponentialLR(o, gamma: 0.8),
+        ["cosine"] = o => new CosineAnnealingLR(o, tMax: 10, etaMin: 0.01),
+        ["one_cycle"] = o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 13),
+    };
+
+    public static TheoryData<string> SchedulerNames() => new(Schedulers.Keys);
+
+    [Theory]
+    [MemberData(nameof(SchedulerNames))]
+    public void Scheduler_LearningRates_MatchPyTorch(string name)
+    {
+        using var parameter = new Parameter(Tensor.Zeros(1));
+        using var optimizer = new Sgd([parameter], lr: 0.1);
+        var scheduler = Schedulers[name](optimizer);
+        var rates = new List<double>();
+        for (var step = 0; step < 12; step++)
+        {
+            optimizer.Step();
+            scheduler.Step();
+            rates.Add(optimizer.LearningRate);
+        }
+        var expected = NNGolden.Numbers(NNGolden.Section("schedulers").GetProperty(name));
+        rates.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
+    }
+
+    [Fact]
+    public void ReduceLROnPlateau_LearningRates_MatchPyTorch()
+    {
+        using var parameter = new Parameter(Tensor.Zeros(1));
+        using var optimizer = new Sgd([parameter], lr: 0.1);
+        var scheduler = new ReduceLROnPlateau(optimizer, factor: 0.5, patience: 2, cooldown: 1);
+        var rates = new List<double>();
+        foreach (var metric in NNGolden.Numbers(NNGolden.Section("plateau_metrics")))
+        {
+            optimizer.Step();
+            scheduler.Step(metric);
+            rates.Add(optimizer.LearningRate);
+        }
+        rates.Should().Equal(NNGolden.Numbers(NNGolden.Section("schedulers").GetProperty("plateau")), (a, b) => Math.Abs(a - b) <= 1e-12);
+    }
+
+    [Fact]
+    public void ClipGradNorm_ScalesGradientsToTheMaximumNorm()
+    {
+        using var scope = TensorScope.Begin();
+        var a = new Parameter(Tensor.Zeros(2));
+        var b = new Parameter(Tensor.Zeros(1));
+        (a * Tensor.FromArray(new float[] { 3, 0 })).Sum().Backward();
+        (b * 4).Sum().Backward();
+        var norm = Utils.ClipGradNorm([a, b], maxNorm: 1.0);
+        norm.Should().BeApproximately(5.0, 1e-6);
+        a.Grad!.ToArray<float>()[0].Should().BeApproximately(0.6f, 1e-5f);
+        b.Grad!.ToArray<float>()[0].Should().BeApproximately(0.8f, 1e-5f);
+        Utils.ClipGradNorm([a, b], maxNorm: 1.0, normType: double.PositiveInfinity).Should().BeApproximately(0.8, 1e-5);
+        a.Dispose();
+        b.Dispose();
+    }
+
+    [Fact]
+    public void LearningRate_CanBeSetAndReadPerGroup()
+    {
+        using var first = new Parameter(Tensor.Zeros(1));
+        using var second = new Parameter(Tensor.Zeros(1));
+        using var optimizer = new Adam([new ParameterGroup([first]), new ParameterGroup([second]) { LearningRate = 0.5 }], lr: 0.1);
+        optimizer.GetLearningRate(1).Should().Be(0.5);
+        optimizer.LearningRate = 0.01;
+        optimizer.GetLearningRate(0).Should().Be(0.01);
+        optimizer.GetLearningRate(1).Should().Be(0.01);
+        var act = () => optimizer.GetLearningRate(2);
+        act.Should().Throw<TorchException>().WithMessage("*group 2 does not exist*");
+    }
+}
