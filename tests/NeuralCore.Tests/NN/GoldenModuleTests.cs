@@ -12,7 +12,7 @@ public class GoldenModuleTests
 {
     private static Tensor[] One(Module module, Tensor input, Tensor[] _) => [module.Forward(input)];
 
-    private static readonly Dictionary<string, (Func<Module> Build, Func<Module, Tensor, Tensor[], Tensor[]> Run)> Modules = new()
+    internal static readonly Dictionary<string, (Func<Module> Build, Func<Module, Tensor, Tensor[], Tensor[]> Run)> Modules = new()
     {
         ["linear"] = (() => new Linear(5, 3), One),
         ["linear_no_bias"] = (() => new Linear(5, 2, bias: false), One),

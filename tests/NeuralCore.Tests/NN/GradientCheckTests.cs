@@ -1,0 +1,80 @@
+using NeuralCore.NN;
+using NeuralCore.Tests.Support;
+
+namespace NeuralCore.Tests;
+
+/// <summary>
+/// Every module's gradients (with respect to its input and each parameter) against central finite differences in
+/// Float64, on the golden inputs: f = Σ outputs · fixed weights.
+/// </summary>
+public class GradientCheckTests
+{
+    private const double Step = 1e-6;
+
+    public static TheoryData<string> ModuleNames() => new(GoldenModuleTests.Modules.Keys.Where(name => name != "dropout_eval"));
+
+    [Theory]
+    [MemberData(nameof(ModuleNames))]
+    public void Gradients_AgreeWithFiniteDifferences(string name)
+    {
+        var (build, run) = GoldenModuleTests.Modules[name];
+        var golden = NNGolden.Section("modules").GetProperty(name);
+        using var scope = TensorScope.Begin();
+        using var module = build();
+        module.Train(golden.GetProperty("train").GetBoolean());
+        module.To(DType.Float64);
+        var input = NNGolden.Tensor(golden.GetProperty("input"));
+        if (input.DType.IsFloatingPoint())
+        {
+            input = input.To(DType.Float64);
+            input.RequiresGrad = true;
+        }
+        var state = golden.TryGetProperty("state", out var stateElement)
+            ? stateElement.EnumerateArray().Select(e => NNGolden.Tensor(e).To(DType.Float64)).ToArray()
+            : [];
+
+        Tensor[]? weights = null;
+        double Objective()
+        {
+            using var inner = TensorScope.Begin();
+            var outputs = run(module, input, state);
+            weights ??= outputs.Select(o => inner.Keep((Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape))).ToArray();
+            return outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum().Item<double>()).Sum();
+        }
+
+        Tensor Loss()
+        {
+            var outputs = run(module, input, state);
+            weights ??= outputs.Select(o => (Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape)).ToArray();
+            return Tensor.Stack(outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum()).ToArray()).Sum();
+        }
+
+        Loss().Backward();
+        var checkedTensors = module.NamedParameters().Select(p => (p.Name, Tensor: (Tensor)p.Parameter)).ToList();
+        if (input.RequiresGrad) checkedTensors.Add(("input", input));
+        checkedTensors.Should().NotBeEmpty();
+        foreach (var (tensorName, tensor) in checkedTensors)
+        {
+            var analytic = tensor.Grad?.ToArray<double>() ?? new double[tensor.NumberOfElements];
+            var flat = tensor.Detach().View(-1);
+            var count = flat.NumberOfElements;
+            foreach (var index in Enumerable.Range(0, 8).Select(i => i * (count - 1) / 7).Distinct())
+            {
+                // The padding row of an embedding takes no gradient by definition (PyTorch's padding_idx contract).
+                if (module is Embedding { PaddingIndex: { } padding } embedding && index / embedding.Weight.Size(1) == padding) continue;
+                double Shifted(double delta)
+                {
+                    using (Autograd.NoGrad())
+                    using (var element = flat[index])
+                        element.AddInPlace(delta);
+                    return Objective();
+                }
+                var plus = Shifted(Step);
+                var minus = Shifted(-2 * Step);
+                Shifted(Step);
+                var numeric = (plus - minus) / (2 * Step);
+                analytic[index].Should().BeApproximately(numeric, 1e-6 + 1e-5 * Math.Abs(numeric), $"d/d{tensorName}[{index}] of {name}");
+            }
+        }
+    }
+}
