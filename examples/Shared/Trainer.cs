@@ -104,6 +104,17 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
         return (total / Math.Max(samples, 1), (double)correct / Math.Max(samples, 1));
     }
 
+    /// <summary>Writes the per-epoch results as JSON (read by bench/compare-examples.sh).</summary>
+    public static void SaveResults(IReadOnlyList<EpochResult> results, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(results.Select(r => new
+        {
+            framework = "neuralcore", epoch = r.Epoch, train_loss = r.TrainLoss, test_loss = r.TestLoss, test_accuracy = r.TestAccuracy,
+            epoch_seconds = r.Duration.TotalSeconds, samples_per_second = r.SamplesPerSecond,
+        })));
+    }
+
     /// <summary>Writes the training loss (per batch, smoothed) and the test loss (per epoch) as a PNG.</summary>
     public void PlotLosses(IReadOnlyList<EpochResult> results, string path, string title)
     {
@@ -118,7 +129,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel("cross-entropy loss");
-        plot.ShowLegend();
+        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, 900, 500);
     }

@@ -1,6 +1,8 @@
 // Tensor lifetime, creation, data exchange with the caller, conversion.
 #include <cstring>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "guard.h"
 #include "neuralcore/nc_tensor.h"
 
@@ -88,6 +90,13 @@ nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int
     auto tensor_options = to_options(options);
     if (options.dtype < 0) tensor_options = tensor_options.dtype(at::kLong);
     *out = wrap_created(at::randint(low, high, to_shape(shape, ndim), tensor_options), options);
+  });
+}
+
+nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out) {
+  NC_GUARD({
+    auto generator = at::detail::createCPUGenerator(seed);
+    *out = wrap(at::randperm(n, generator, at::TensorOptions().dtype(at::kLong)));
   });
 }
 

@@ -44,6 +44,9 @@ NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t ndim, nc_scalar va
 NC_API nc_status nc_tensor_rand(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
 NC_API nc_status nc_tensor_randn(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
 NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
+/* A random permutation of 0..n-1 (Int64) from a fresh generator seeded with seed: torch.randperm(n,
+   generator=torch.Generator().manual_seed(seed)) gives the same permutation. The global generator is untouched. */
+NC_API nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out);
 /* options.dtype -1 infers the dtype from the scalars, as torch.arange does. */
 NC_API nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, nc_options options, nc_tensor** out);
 NC_API nc_status nc_tensor_linspace(double start, double end, int64_t steps, nc_options options, nc_tensor** out);

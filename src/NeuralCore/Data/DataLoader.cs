@@ -43,12 +43,16 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     /// <summary>Batches per epoch.</summary>
     public long Count => DropLast ? SampleCount / BatchSize : (SampleCount + BatchSize - 1) / BatchSize;
 
-    /// <summary>The order of samples in epoch <paramref name="epochNumber"/>.</summary>
+    /// <summary>
+    /// The order of samples in epoch <paramref name="epochNumber"/>: when shuffling, the permutation of
+    /// <c>torch.randperm(n, generator=torch.Generator().manual_seed(seed + epoch))</c>, so a PyTorch script can replay it.
+    /// </summary>
     public long[] Order(int epochNumber)
     {
-        var order = Indices?.ToArray() ?? Enumerable.Range(0, checked((int)dataset.Count)).Select(i => (long)i).ToArray();
-        if (Shuffle) new Random(seed!.Value + epochNumber).Shuffle(order);
-        return order;
+        var positions = Indices?.ToArray() ?? Enumerable.Range(0, checked((int)dataset.Count)).Select(i => (long)i).ToArray();
+        if (!Shuffle) return positions;
+        using var permutation = Tensor.RandPerm(positions.Length, (ulong)(seed!.Value + epochNumber));
+        return permutation.ToArray<long>().Select(i => positions[i]).ToArray();
     }
 
     public IEnumerator<(Tensor Input, Tensor Target)> GetEnumerator()

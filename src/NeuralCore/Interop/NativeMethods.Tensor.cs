@@ -29,6 +29,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn")] internal static partial NativeStatus TensorRandn(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full")] internal static partial NativeStatus TensorFull(long* shape, int dimensions, NativeScalar value, NativeOptions options, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randint")] internal static partial NativeStatus TensorRandInt(long low, long high, long* shape, int dimensions, NativeOptions options, out TensorHandle result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm")] internal static partial NativeStatus TensorRandPerm(long n, ulong seed, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_arange")] internal static partial NativeStatus TensorArange(NativeScalar start, NativeScalar end, NativeScalar step, NativeOptions options, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_linspace")] internal static partial NativeStatus TensorLinspace(double start, double end, long steps, NativeOptions options, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eye")] internal static partial NativeStatus TensorEye(long rows, long columns, NativeOptions options, out TensorHandle result);

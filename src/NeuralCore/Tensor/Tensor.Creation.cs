@@ -69,6 +69,16 @@ public unsafe partial class Tensor
             return Result(NativeMethods.TensorRandInt(low, high, sizes, shape.Length, options, out var result), result);
     }
 
+    /// <summary>
+    /// A random permutation of 0 … <paramref name="n"/> - 1 (Int64) from a generator seeded with <paramref name="seed"/>, the same
+    /// permutation as PyTorch's <c>torch.randperm(n, generator=torch.Generator().manual_seed(seed))</c>.
+    /// </summary>
+    public static Tensor RandPerm(long n, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        return Result(NativeMethods.TensorRandPerm(n, seed, out var result), result);
+    }
+
     /// <summary>0, 1, …, <paramref name="end"/> - 1. Int64 for integer arguments, Float32 otherwise.</summary>
     public static Tensor Arange(Scalar end, DType? dtype = null, Device? device = null) => Arange(0, end, 1, dtype, device);
 

@@ -75,6 +75,7 @@ public class GoldenRandomTests
     [InlineData("randn_seed42")]
     [InlineData("rand_seed42")]
     [InlineData("randint_seed42")]
+    [InlineData("randperm_generator7")]
     public void RandomTensors_AfterManualSeed_MatchPyTorchSequence(string name)
     {
         using var scope = TensorScope.Begin();
@@ -84,6 +85,7 @@ public class GoldenRandomTests
         {
             "randn_seed42" => Tensor.Randn(2, 3),
             "rand_seed42" => Tensor.Rand(4),
+            "randperm_generator7" => Tensor.RandPerm(10, 7),
             _ => Tensor.RandInt(0, 10, 5),
         };
         actual.ShouldMatch(Golden.Get("random", name), 1e-6);
