@@ -10,7 +10,7 @@ seeds=("${@:-0}")
 out="$root/artifacts/compare"
 mkdir -p "$out"
 threads="$(nproc)"
-dotnet build -c Release "$root/examples/Cnn" "$root/examples/Rnn" -v quiet -nologo >/dev/null
+for project in Cnn Rnn; do dotnet build -c Release "$root/examples/$project" -v quiet -nologo >/dev/null; done
 
 for model in cnn rnn; do
   project="$root/examples/${model^}"

@@ -1,5 +1,8 @@
 // Error buffer, threads, seeds and CUDA presence.
 #include <ATen/Parallel.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <ATen/Context.h>
 
 #include "guard.h"
@@ -35,6 +38,16 @@ void nc_runtime_torch_version(int32_t* major, int32_t* minor, int32_t* patch) {
 nc_status nc_runtime_set_num_threads(int32_t count) { NC_GUARD(at::set_num_threads(count)); }
 
 nc_status nc_runtime_get_num_threads(int32_t* count) { NC_GUARD(*count = at::get_num_threads()); }
+
+int32_t nc_runtime_tune_host_allocator(int64_t mmap_threshold, int64_t trim_threshold) {
+#if defined(__GLIBC__)
+  const bool mmap_set = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold)) == 1;
+  const bool trim_set = mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim_threshold)) == 1;
+  return mmap_set && trim_set ? 1 : 0;
+#else
+  return 0;
+#endif
+}
 
 nc_status nc_runtime_manual_seed(uint64_t seed) { NC_GUARD(at::manual_seed(seed)); }
 

@@ -66,7 +66,8 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
             for (long b = 0; b < batches; b++)
             {
                 var batch = next is not null ? next.GetAwaiter().GetResult() : Load(order, b);
-                next = Prefetch && b + 1 < batches ? Task.Run(() => Load(order, b + 1)) : null;
+                var following = b + 1;
+                next = Prefetch && following < batches ? Task.Run(() => Load(order, following)) : null;
                 if (DisposeBatches) Dispose(previous);
                 previous = batch;
                 yield return batch;

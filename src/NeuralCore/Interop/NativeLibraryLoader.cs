@@ -60,6 +60,15 @@ internal static class NativeLibraryLoader
 
     private static unsafe void Initialize(IntPtr library)
     {
+        // glibc's default dynamic mmap threshold makes every large tensor of a training step a fresh mmap whose pages
+        // fault in again; keep them in the heap (32 MiB is glibc's ceiling) unless the user tuned malloc already.
+        if (Environment.GetEnvironmentVariable("NEURALCORE_TUNE_MALLOC") != "0" &&
+            Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null && Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is null)
+        {
+            var tune = (delegate* unmanaged<long, long, int>)NativeLibrary.GetExport(library, "nc_runtime_tune_host_allocator");
+            tune(32L << 20, 256L << 20);
+        }
+
         // Debian's libtorch starts with half the cores as intra-op threads; use every core this process may use.
         var setThreads = (delegate* unmanaged<int, NativeStatus>)NativeLibrary.GetExport(library, "nc_runtime_set_num_threads");
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)

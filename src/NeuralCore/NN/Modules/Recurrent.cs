@@ -70,6 +70,8 @@ public abstract class RecurrentModule : Module
         if (dimensions is not (2 or 3))
             throw new ArgumentException($"{GetType().Name} expects a 2-D (unbatched) or 3-D input, got {dimensions}-D [{string.Join(", ", input.Shape)}]", nameof(input));
         var batched = dimensions == 3;
+        if (input.Size(-1) != InputSize)
+            throw new ArgumentException($"input.size(-1) must be equal to input_size. Expected {InputSize}, got {input.Size(-1)}", nameof(input));
         using var scope = TensorScope.Begin();
         var x = batched ? input : input.Unsqueeze(BatchFirst ? 0 : 1);
         var batch = x.Size(BatchFirst ? 0 : 1);
@@ -77,6 +79,14 @@ public abstract class RecurrentModule : Module
         var info = x;
         var h = hidden is null ? Tensor.Zeros(stateShape, info.DType, info.Device) : batched ? hidden : hidden.Unsqueeze(1);
         var c = mode != 0 ? null : cell is null ? Tensor.Zeros(stateShape, info.DType, info.Device) : batched ? cell : cell.Unsqueeze(1);
+        CheckState(h, "hidden");
+        if (c is not null) CheckState(c, "cell");
+
+        void CheckState(Tensor state, string what)
+        {
+            if (!state.Shape.SequenceEqual(stateShape))
+                throw new ArgumentException($"Expected {what} state of size ({string.Join(", ", stateShape)}), got [{string.Join(", ", state.Shape)}]");
+        }
 
         var handles = flatWeights.Select(w => (TensorHandle?)w.Handle).ToArray();
         using var borrowed = new BorrowedHandles(handles);

@@ -1,0 +1,92 @@
+using NeuralCore.NN;
+
+namespace NeuralCore.Tests;
+
+public class ModuleStructureTests
+{
+    private sealed class Block : Module
+    {
+        private readonly Parameter scale = new(Tensor.Ones(3));
+        private readonly Linear shared;
+        private readonly Linear sameAgain;
+        private readonly ModuleList heads = new(new Linear(3, 1), new Linear(3, 2));
+
+        public Block()
+        {
+            shared = new Linear(3, 3);
+            sameAgain = shared;
+        }
+
+        public override Tensor Forward(Tensor input) => sameAgain.Forward(shared.Forward(input * scale));
+    }
+
+    [Fact]
+    public void FieldsAreDiscovered_SharedModulesCountOnce_ListsNameTheirItems()
+    {
+        using var block = new Block();
+        block.NamedParameters().Select(p => p.Name).Should().Equal(
+            "scale", "shared.weight", "shared.bias", "heads.0.weight", "heads.0.bias", "heads.1.weight", "heads.1.bias");
+        block.NamedModules().Select(m => m.Name).Should().Equal("", "shared", "heads", "heads.0", "heads.1");
+    }
+
+    [Fact]
+    public void ToString_PrintsTheTreeLikePyTorch()
+    {
+        using var model = new Sequential(new Linear(4, 2), new Relu());
+        model.ToString().Should().Be("Sequential(\n  (0): Linear(in_features=4, out_features=2, bias=True)\n  (1): Relu()\n)");
+    }
+
+    [Fact]
+    public void Parameter_SharesDataWithItsSource_AndIsNotOwnedByScopes()
+    {
+        Parameter parameter;
+        var source = Tensor.Zeros(2);
+        using (TensorScope.Begin())
+        {
+            parameter = new Parameter(source);
+            parameter.RequiresGrad.Should().BeTrue();
+            parameter.IsLeaf.Should().BeTrue();
+        }
+        parameter.IsDisposed.Should().BeFalse();
+        source.FillInPlace(3);
+        parameter.ToArray<float>().Should().Equal(3f, 3f);
+        parameter.Dispose();
+        source.Dispose();
+    }
+
+    [Fact]
+    public void Dispose_ReleasesEveryParameter()
+    {
+        var model = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
+        var parameters = model.Parameters().ToList();
+        var buffers = model.NamedBuffers().Select(b => b.Buffer).ToList();
+        model.Dispose();
+        parameters.Should().OnlyContain(p => p.IsDisposed);
+        buffers.Should().OnlyContain(b => b.IsDisposed);
+    }
+
+    [Fact]
+    public void BatchNorm_GivenTheWrongRank_Throws()
+    {
+        using var norm = new BatchNorm2d(3);
+        using var input = Tensor.Ones(2, 3);
+        var act = () => norm.Forward(input);
+        act.Should().Throw<ArgumentException>().WithMessage("*expects a 4-D input, got 2-D [2, 3]*");
+    }
+
+    [Fact]
+    public void Lstm_AcceptsUnbatchedInputAndCarriesState()
+    {
+        using var lstm = new Lstm(4, 3);
+        using var scope = TensorScope.Begin();
+        var (output, (hidden, cell)) = lstm.Forward(Tensor.Randn(5, 4));
+        output.Shape.Should().Equal(5L, 3L);
+        hidden.Shape.Should().Equal(1L, 3L);
+        var (next, _) = lstm.Forward(Tensor.Randn(5, 4), (hidden.Detach(), cell.Detach()));
+        next.Shape.Should().Equal(5L, 3L);
+        var wrong = () => lstm.Forward(Tensor.Randn(5, 6));
+        wrong.Should().Throw<ArgumentException>().WithMessage("*input.size(-1) must be equal to input_size. Expected 4, got 6*");
+        var badState = () => lstm.Forward(Tensor.Randn(5, 4), (Tensor.Zeros(2, 3), Tensor.Zeros(2, 3)));
+        badState.Should().Throw<ArgumentException>().WithMessage("*Expected hidden state of size (1, 1, 3), got [2, 1, 3]*");
+    }
+}
