@@ -50,9 +50,14 @@ Task("Examples")
     });
 
 Task("Run")
-    .Description("The main job: runs the NeuralCore tour program.")
+    .Description("The main job: trains the CNN example on Fashion-MNIST with its defaults.")
     .IsDependentOn("Build")
-    .Does(() => Run("dotnet", $"run --no-build -c {configuration} --project examples/Tour"));
+    .Does(() => Run("dotnet", $"run --no-build -c {configuration} --project examples/Cnn"));
+
+Task("Compare")
+    .Description("Trains both examples with NeuralCore and PyTorch side by side and prints accuracy and epoch time.")
+    .IsDependentOn("Build")
+    .Does(() => Run("bash", "bench/compare-examples.sh 2 0 1"));
 
 Task("Bench")
     .Description("Runs the BenchmarkDotNet project.")

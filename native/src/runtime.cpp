@@ -1,5 +1,8 @@
 // Error buffer, threads, seeds and CUDA presence.
 #include <ATen/Parallel.h>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -47,6 +50,15 @@ int32_t nc_runtime_tune_host_allocator(int64_t mmap_threshold, int64_t trim_thre
 #else
   return 0;
 #endif
+}
+
+nc_status nc_runtime_set_thread_num_threads(int32_t count) {
+  NC_GUARD({
+    if (count < 1) throw std::invalid_argument("thread count must be positive");
+#if defined(_OPENMP)
+    omp_set_num_threads(count);
+#endif
+  });
 }
 
 nc_status nc_runtime_manual_seed(uint64_t seed) { NC_GUARD(at::manual_seed(seed)); }

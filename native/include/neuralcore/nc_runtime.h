@@ -21,6 +21,11 @@ NC_API nc_status nc_runtime_get_num_threads(int32_t* count);
    faults per CNN epoch). Returns 1 when applied, 0 on other C libraries. Cannot fail. */
 NC_API int32_t nc_runtime_tune_host_allocator(int64_t mmap_threshold, int64_t trim_threshold);
 
+/* Intra-op threads for parallel regions started by the calling thread only (OpenMP's per-thread setting);
+   other threads and libtorch's global setting are unchanged. A helper thread (a data loader's) that runs
+   ATen ops with the global setting would start a second OpenMP team and oversubscribe the cores. */
+NC_API nc_status nc_runtime_set_thread_num_threads(int32_t count);
+
 /* Seeds the CPU generator (and CUDA generators where present). */
 NC_API nc_status nc_runtime_manual_seed(uint64_t seed);
 

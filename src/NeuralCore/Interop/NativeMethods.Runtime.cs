@@ -10,6 +10,7 @@ internal static partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_torch_version")] internal static partial void RuntimeTorchVersion(out int major, out int minor, out int patch);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_num_threads")] internal static partial NativeStatus RuntimeSetNumThreads(int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_get_num_threads")] internal static partial NativeStatus RuntimeGetNumThreads(out int count);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_thread_num_threads")] internal static partial NativeStatus RuntimeSetThreadNumThreads(int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_manual_seed")] internal static partial NativeStatus RuntimeManualSeed(ulong seed);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_is_available")] internal static partial int RuntimeCudaIsAvailable();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_device_count")] internal static partial int RuntimeCudaDeviceCount();
