@@ -8,7 +8,7 @@ using NeuralCore.Optim;
 using Spectre.Console;
 using static NeuralCore.NN.Functional;
 
-var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.", defaultEpochs: 4, defaultLearningRate: 0.01, "cnn", options =>
+var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.", defaultEpochs: 5, defaultLearningRate: 0.01, "cnn", options =>
 {
     Torch.ManualSeed((ulong)options.Seed);
     var (trainSet, testSet) = ExampleData.Load(options);

@@ -8,7 +8,7 @@ using NeuralCore.NN;
 using NeuralCore.Optim;
 using Spectre.Console;
 
-var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion-MNIST.", defaultEpochs: 4, defaultLearningRate: 0.001, "rnn", options =>
+var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion-MNIST.", defaultEpochs: 6, defaultLearningRate: 0.001, "rnn", options =>
 {
     Torch.ManualSeed((ulong)options.Seed);
     var (trainSet, testSet) = ExampleData.Load(options);

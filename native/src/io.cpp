@@ -1,8 +1,6 @@
 // Named-tensor files in PyTorch's format, written atomically.
 #include <cstdio>
 #include <fstream>
-#include <iterator>
-#include <utility>
 #include <vector>
 
 #include <torch/csrc/jit/serialization/pickle.h>
@@ -11,10 +9,6 @@
 #include "neuralcore/nc_io.h"
 
 using namespace neuralcore;
-
-struct nc_tensor_dict {
-  std::vector<std::pair<std::string, at::Tensor>> entries;
-};
 
 extern "C" {
 
@@ -44,46 +38,5 @@ nc_status nc_io_save(const char* const* names, const nc_tensor* const* tensors, 
     }
   });
 }
-
-nc_status nc_io_load(const char* path, nc_tensor_dict** out) {
-  NC_GUARD({
-    if (path == nullptr) throw std::invalid_argument("load: path is null");
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw std::runtime_error(std::string("cannot open ") + path);
-    std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-    auto value = torch::jit::pickle_load(bytes);
-    auto result = std::make_unique<nc_tensor_dict>();
-    if (value.isGenericDict()) {
-      for (const auto& entry : value.toGenericDict()) {
-        if (!entry.key().isString() || !entry.value().isTensor())
-          throw std::runtime_error(std::string(path) + ": expected a dict of str to Tensor");
-        result->entries.emplace_back(entry.key().toStringRef(), entry.value().toTensor());
-      }
-    } else if (value.isList() || value.isTuple()) {
-      const auto items = value.isList() ? value.toListRef().vec() : value.toTupleRef().elements().vec();
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (!items[i].isTensor()) throw std::runtime_error(std::string(path) + ": expected a list of tensors");
-        result->entries.emplace_back(std::to_string(i), items[i].toTensor());
-      }
-    } else {
-      throw std::runtime_error(std::string(path) + ": holds a " + value.tagKind() + ", not a dict of tensors");
-    }
-    *out = result.release();
-  });
-}
-
-int32_t nc_tensor_dict_count(const nc_tensor_dict* dict) { return dict == nullptr ? 0 : static_cast<int32_t>(dict->entries.size()); }
-
-nc_status nc_tensor_dict_entry(const nc_tensor_dict* dict, int32_t index, const char** name, nc_tensor** tensor) {
-  NC_GUARD({
-    if (dict == nullptr) throw std::invalid_argument("dict handle is null");
-    if (index < 0 || static_cast<size_t>(index) >= dict->entries.size()) throw std::invalid_argument("dict index out of range");
-    const auto& entry = dict->entries[static_cast<size_t>(index)];
-    *tensor = wrap(entry.second);
-    *name = entry.first.c_str();
-  });
-}
-
-void nc_tensor_dict_free(nc_tensor_dict* dict) { delete dict; }
 
 }  // extern "C"

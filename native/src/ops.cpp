@@ -244,6 +244,10 @@ nc_status nc_tensor_unsqueeze(const nc_tensor* tensor, int64_t dim, nc_tensor** 
 nc_status nc_tensor_flatten(const nc_tensor* tensor, int64_t start_dim, int64_t end_dim, nc_tensor** out) {
   NC_GUARD(*out = wrap(unwrap(tensor).flatten(start_dim, end_dim)));
 }
+nc_status nc_tensor_as_strided(const nc_tensor* tensor, const int64_t* sizes, const int64_t* strides, int32_t ndim,
+                               int64_t storage_offset, nc_tensor** out) {
+  NC_GUARD(*out = wrap(unwrap(tensor).as_strided(to_shape(sizes, ndim), to_shape(strides, ndim), storage_offset)));
+}
 nc_status nc_tensor_narrow(const nc_tensor* tensor, int64_t dim, int64_t start, int64_t length, nc_tensor** out) {
   NC_GUARD(*out = wrap(unwrap(tensor).narrow(dim, start, length)));
 }

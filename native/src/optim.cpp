@@ -1,4 +1,5 @@
 // Optimizers over torch::optim.
+#include <cstdio>
 #include <memory>
 #include <vector>
 
@@ -127,6 +128,29 @@ nc_status nc_optimizer_get_learning_rate(const nc_optimizer* optimizer, int32_t 
 
 nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t group, double learning_rate) {
   NC_GUARD(group_at(unwrap_optimizer(optimizer), group).options().set_lr(learning_rate));
+}
+
+nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path) {
+  NC_GUARD({
+    if (path == nullptr) throw std::invalid_argument("save: path is null");
+    torch::serialize::OutputArchive archive;
+    unwrap_optimizer(optimizer).save(archive);
+    const std::string temporary = std::string(path) + ".tmp";
+    archive.save_to(temporary);
+    if (std::rename(temporary.c_str(), path) != 0) {
+      std::remove(temporary.c_str());
+      throw std::runtime_error(std::string("cannot replace ") + path);
+    }
+  });
+}
+
+nc_status nc_optimizer_load(const nc_optimizer* optimizer, const char* path) {
+  NC_GUARD({
+    if (path == nullptr) throw std::invalid_argument("load: path is null");
+    torch::serialize::InputArchive archive;
+    archive.load_from(path);
+    unwrap_optimizer(optimizer).load(archive);
+  });
 }
 
 }  // extern "C"

@@ -42,6 +42,11 @@ NC_API nc_status nc_optimizer_zero_grad(const nc_optimizer* optimizer, int32_t s
 NC_API nc_status nc_optimizer_get_learning_rate(const nc_optimizer* optimizer, int32_t group, double* learning_rate);
 NC_API nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t group, double learning_rate);
 
+/* Saves or restores the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) in libtorch's
+   archive format, so that training resumes exactly. Saving writes a temporary file and renames it. path is UTF-8. */
+NC_API nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path);
+NC_API nc_status nc_optimizer_load(const nc_optimizer* optimizer, const char* path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -177,6 +177,9 @@ NC_API nc_status nc_tensor_transpose(const nc_tensor* tensor, int64_t dim0, int6
 NC_API nc_status nc_tensor_squeeze(const nc_tensor* tensor, int32_t has_dim, int64_t dim, nc_tensor** out);
 NC_API nc_status nc_tensor_unsqueeze(const nc_tensor* tensor, int64_t dim, nc_tensor** out);
 NC_API nc_status nc_tensor_flatten(const nc_tensor* tensor, int64_t start_dim, int64_t end_dim, nc_tensor** out);
+/* A view with the given sizes and strides (in elements) starting storage_offset elements into the storage. */
+NC_API nc_status nc_tensor_as_strided(const nc_tensor* tensor, const int64_t* sizes, const int64_t* strides, int32_t ndim,
+                                      int64_t storage_offset, nc_tensor** out);
 NC_API nc_status nc_tensor_narrow(const nc_tensor* tensor, int64_t dim, int64_t start, int64_t length, nc_tensor** out);
 NC_API nc_status nc_tensor_select(const nc_tensor* tensor, int64_t dim, int64_t index, nc_tensor** out);
 NC_API nc_status nc_tensor_cat(const nc_tensor* const* tensors, int32_t count, int64_t dim, nc_tensor** out);

@@ -32,37 +32,16 @@ public static class Serialization
         }
     }
 
-    /// <summary>Reads the named tensors of a file written by <see cref="Save"/> (or C++ torch::pickle_save), in file order.</summary>
+    /// <summary>
+    /// Reads the named tensors of a file written by <see cref="Save"/>, by Python's <c>torch.save(model.state_dict(), path)</c>
+    /// or by C++ <c>torch::pickle_save</c>, in file order. Tensors that shared storage in the file share it again.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="TorchException">The file is not a dict of tensors in PyTorch's format; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The file is not such a checkpoint, or it is truncated or corrupt; the message names the file.</exception>
     public static OrderedDictionary<string, Tensor> Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
-        var status = NativeMethods.IOLoad(Path.GetFullPath(path), out var dict);
-        using (dict)
-        {
-            if (status != NativeStatus.Ok)
-            {
-                try
-                {
-                    status.ThrowIfFailed();
-                }
-                catch (TorchException e)
-                {
-                    throw new TorchException($"{path}: {e.Message}", e.Kind);
-                }
-            }
-            var result = new OrderedDictionary<string, Tensor>();
-            var count = NativeMethods.TensorDictCount(dict);
-            for (var i = 0; i < count; i++)
-            {
-                var entryStatus = NativeMethods.TensorDictEntry(dict, i, out var name, out var handle);
-                var tensor = Tensor.Result(entryStatus, handle);
-                TensorScope.Unregister(tensor);
-                result.Add(Marshal.PtrToStringUTF8(name)!, tensor);
-            }
-            return result;
-        }
+        return TorchPickle.ReadStateDict(path);
     }
 }

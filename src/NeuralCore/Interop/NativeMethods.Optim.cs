@@ -32,5 +32,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_step")] internal static partial NativeStatus OptimizerStep(OptimizerHandle optimizer);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_zero_grad")] internal static partial NativeStatus OptimizerZeroGrad(OptimizerHandle optimizer, int setToNone);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_learning_rate")] internal static partial NativeStatus OptimizerGetLearningRate(OptimizerHandle optimizer, int group, out double learningRate);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_save", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSave(OptimizerHandle optimizer, string path);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_load", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerLoad(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
 }

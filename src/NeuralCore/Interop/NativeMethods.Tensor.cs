@@ -111,6 +111,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_squeeze")] internal static partial NativeStatus TensorSqueeze(TensorHandle tensor, int hasDim, long dim, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unsqueeze")] internal static partial NativeStatus TensorUnsqueeze(TensorHandle tensor, long dim, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_flatten")] internal static partial NativeStatus TensorFlatten(TensorHandle tensor, long startDim, long endDim, out TensorHandle result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_as_strided")] internal static partial NativeStatus TensorAsStrided(TensorHandle tensor, long* sizes, long* strides, int dimensions, long storageOffset, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_narrow")] internal static partial NativeStatus TensorNarrow(TensorHandle tensor, long dim, long start, long length, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_select")] internal static partial NativeStatus TensorSelect(TensorHandle tensor, long dim, long index, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cat")] internal static partial NativeStatus TensorCat(IntPtr* tensors, int count, long dim, out TensorHandle result);

@@ -31,6 +31,9 @@ public abstract class Module : IDisposable
     /// <summary>Adds a parameter under <paramref name="name"/>; null records an absent one (bias=False).</summary>
     protected void RegisterParameter(string name, Parameter? parameter) => parameters.Add((CheckName(name), parameter));
 
+    /// <summary>Adds a parameter whose name is already dotted (a loaded TorchScript module's).</summary>
+    private protected void RegisterQualifiedParameter(string name, Parameter parameter) => parameters.Add((name, parameter));
+
     /// <summary>Adds a tensor that is state but not learnable (running statistics) under <paramref name="name"/>.</summary>
     protected void RegisterBuffer(string name, Tensor? buffer)
     {
@@ -130,7 +133,7 @@ public abstract class Module : IDisposable
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
 
     /// <summary>Sets training mode here and below (dropout active, batch norm updating its statistics).</summary>
-    public Module Train(bool mode = true)
+    public virtual Module Train(bool mode = true)
     {
         foreach (var (_, module) in NamedModules()) module.Training = mode;
         return this;
@@ -146,10 +149,10 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Moves parameters and buffers to <paramref name="device"/> in place; parameters keep their identity, so optimizers stay valid.</summary>
-    public Module To(Device device) => Convert(t => t.To(device), _ => true);
+    public virtual Module To(Device device) => Convert(t => t.To(device), _ => true);
 
     /// <summary>Converts floating-point parameters and buffers to <paramref name="dtype"/> in place.</summary>
-    public Module To(DType dtype)
+    public virtual Module To(DType dtype)
     {
         if (!dtype.IsFloatingPoint()) throw new ArgumentException($"modules can only be converted to floating-point dtypes, not {dtype.Name()}", nameof(dtype));
         return Convert(t => t.To(dtype), t => t.DType.IsFloatingPoint());

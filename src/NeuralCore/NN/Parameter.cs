@@ -12,6 +12,11 @@ public sealed class Parameter : Tensor
         RequiresGrad = requiresGrad;
     }
 
+    private Parameter(Tensor existing) : base(existing) { }
+
+    /// <summary>The given tensor itself as a parameter (no detach): a loaded module's own parameter.</summary>
+    internal static Parameter Wrap(Tensor existing) => new(existing);
+
     private static Tensor DetachedAlias(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);

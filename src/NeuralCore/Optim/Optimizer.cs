@@ -93,6 +93,33 @@ public abstract class Optimizer : IDisposable
         NativeMethods.OptimizerSetLearningRate(Handle, group, learningRate).ThrowIfFailed();
     }
 
+    /// <summary>
+    /// Saves the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) so that training resumes
+    /// exactly after <see cref="Load"/> on an optimizer of the same kind over the same parameters. Written atomically.
+    /// </summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        NativeMethods.OptimizerSave(Handle, Path.GetFullPath(path)).ThrowIfFailed();
+    }
+
+    /// <summary>Restores the state written by <see cref="Save"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="TorchException">The file is not an optimizer state of this kind; the message names the file.</exception>
+    public void Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"optimizer state not found: {path}", path);
+        try
+        {
+            NativeMethods.OptimizerLoad(Handle, Path.GetFullPath(path)).ThrowIfFailed();
+        }
+        catch (TorchException e)
+        {
+            throw new TorchException($"{path}: {e.Message}", e.Kind);
+        }
+    }
+
     public void Dispose()
     {
         handle.Dispose();

@@ -140,6 +140,14 @@ public unsafe partial class Tensor
                 (int)DTypeExtensions.Of<T>(), out var result), result);
     }
 
+    /// <summary>Copies raw little-endian element bytes of <paramref name="dtype"/> into a new CPU tensor of <paramref name="shape"/>.</summary>
+    internal static Tensor FromBytes(ReadOnlySpan<byte> bytes, DType dtype, ReadOnlySpan<long> shape)
+    {
+        fixed (byte* values = bytes)
+        fixed (long* sizes = shape)
+            return Result(NativeMethods.TensorFromData(values, bytes.Length, sizes, shape.Length, (int)dtype, out var result), result);
+    }
+
     /// <summary>Copies a multi-dimensional array; the tensor takes the array's shape.</summary>
     public static Tensor FromArray<T>(T[,] data) where T : unmanaged => FromMultiDimensional<T>(data);
 
@@ -171,6 +179,13 @@ public unsafe partial class Tensor
         fixed (long* sizes = resolved)
             return Result(NativeMethods.TensorFromBlob(owner.Pointer, sizes, resolved.Length, (int)DTypeExtensions.Of<T>(),
                 &ReleasePinnedMemory, context, out var result), result);
+    }
+
+    /// <summary>A tensor over native memory; <paramref name="release"/>(<paramref name="context"/>) runs once when the last tensor sharing it is gone (or creation fails).</summary>
+    internal static Tensor FromPointer(void* data, ReadOnlySpan<long> shape, DType dtype, delegate* unmanaged<IntPtr, void> release, IntPtr context)
+    {
+        fixed (long* sizes = shape)
+            return Result(NativeMethods.TensorFromBlob(data, sizes, shape.Length, (int)dtype, release, context, out var result), result);
     }
 
     private sealed unsafe class PinnedMemory(MemoryHandle handle)

@@ -65,6 +65,14 @@ public unsafe partial class Tensor
     public Tensor Narrow(long dim, long start, long length) =>
         Result(NativeMethods.TensorNarrow(Handle, dim, start, length, out var result), result);
 
+    /// <summary>A view with explicit sizes and strides (in elements), starting <paramref name="storageOffset"/> elements into the storage.</summary>
+    public Tensor AsStrided(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long storageOffset = 0)
+    {
+        if (sizes.Length != strides.Length) throw new ArgumentException($"{sizes.Length} sizes but {strides.Length} strides", nameof(strides));
+        fixed (long* sizePointer = sizes, stridePointer = strides)
+            return Result(NativeMethods.TensorAsStrided(Handle, sizePointer, stridePointer, sizes.Length, storageOffset, out var result), result);
+    }
+
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, which is removed.</summary>
     public Tensor Select(long dim, long index) => Result(NativeMethods.TensorSelect(Handle, dim, index, out var result), result);
 

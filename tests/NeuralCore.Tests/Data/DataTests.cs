@@ -69,6 +69,24 @@ public class DataTests
         target.Dispose();
     }
 
+    private sealed class FailingDataset : Dataset<(Tensor Input, Tensor Target)>
+    {
+        public override long Count => 10;
+        public override (Tensor Input, Tensor Target) Get(long index) =>
+            index == 7 ? throw new InvalidOperationException("sample 7 is unreadable") : (Tensor.Full([1], index), Tensor.Full([], index));
+    }
+
+    [Fact]
+    public void DataLoader_Prefetching_SurfacesADatasetFailure_AndStopsCleanlyWhenLeftEarly()
+    {
+        var loader = new DataLoader(new FailingDataset(), 2);
+        var act = () => loader.Select(batch => batch.Target.ToArray<long>()).ToList();
+        act.Should().Throw<InvalidOperationException>().WithMessage("sample 7 is unreadable");
+
+        var first = new DataLoader(new SquaresDataset(), 1).Take(2).Select(batch => batch.Target.ToArray<long>()[0]).ToList();
+        first.Should().Equal(0L, 1L);
+    }
+
     private static string WriteIdx(byte[] header, byte[] data, bool gzip)
     {
         var path = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.idx" + (gzip ? ".gz" : ""));

@@ -52,7 +52,7 @@ public class SerializationTests
         var corrupt = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.pt");
         File.WriteAllText(corrupt, "this is not a checkpoint");
         var load = () => Serialization.Load(corrupt);
-        load.Should().Throw<TorchException>().WithMessage($"{corrupt}*");
+        load.Should().Throw<InvalidDataException>().WithMessage($"{corrupt}*not a PyTorch checkpoint*");
 
         var otherModel = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.pt");
         using (var small = new Linear(3, 2)) small.Save(otherModel);

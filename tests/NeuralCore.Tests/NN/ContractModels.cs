@@ -39,3 +39,22 @@ public sealed class Rnn : Module
         return fc.Forward(output[.., ^1, ..]);
     }
 }
+
+// The examples' models (Fashion-MNIST: 1 input channel, 28×28), as examples/Cnn and examples/Rnn define them.
+public sealed class FashionCnn : Module
+{
+    private readonly Conv2d conv1 = new(1, 32, kernelSize: 3, padding: 1);
+    private readonly Conv2d conv2 = new(32, 64, kernelSize: 3, padding: 1);
+    private readonly MaxPool2d pool = new(kernelSize: 2, stride: 2);
+    private readonly Linear fc1 = new(64 * 7 * 7, 128);
+    private readonly Linear fc2 = new(128, 10);
+
+    public override Tensor Forward(Tensor x)
+    {
+        x = pool.Forward(Relu(conv1.Forward(x)));
+        x = pool.Forward(Relu(conv2.Forward(x)));
+        x = x.View(-1, 64 * 7 * 7);
+        x = Relu(fc1.Forward(x));
+        return fc2.Forward(x);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeuralCore.Interop;
+
+namespace NeuralCore.IO;
+
+/// <summary>
+/// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming each tensor's
+/// dtype, shape and byte range, then the raw data. Loading maps the file into memory: tensors read the mapping
+/// directly (copy-on-write, so writing to a tensor never changes the file), and the mapping lives as long as they do.
+/// </summary>
+public static class SafeTensors
+{
+    private static readonly Dictionary<DType, string> Codes = new()
+    {
+        [DType.Float64] = "F64", [DType.Float32] = "F32", [DType.Float16] = "F16", [DType.BFloat16] = "BF16",
+        [DType.Int64] = "I64", [DType.Int32] = "I32", [DType.Int16] = "I16", [DType.Int8] = "I8", [DType.UInt8] = "U8", [DType.Bool] = "BOOL",
+    };
+
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> (via a temporary file, renamed when complete).</summary>
+    public static void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var entries = tensors.ToList();
+        var header = new JsonObject();
+        if (metadata is not null) header["__metadata__"] = new JsonObject(metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)JsonValue.Create(m.Value))));
+        long offset = 0;
+        var blobs = new List<byte[]>();
+        foreach (var (name, tensor) in entries)
+        {
+            if (!Codes.TryGetValue(tensor.DType, out var code)) throw new NotSupportedException($"{name}: dtype {tensor.DType.Name()} has no safetensors code");
+            var bytes = RawBytes(tensor);
+            header[name] = new JsonObject
+            {
+                ["dtype"] = code,
+                ["shape"] = new JsonArray(tensor.Shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+                ["data_offsets"] = new JsonArray(JsonValue.Create(offset), JsonValue.Create(offset + bytes.Length)),
+            };
+            offset += bytes.Length;
+            blobs.Add(bytes);
+        }
+        var json = Encoding.UTF8.GetBytes(header.ToJsonString());
+        var padded = (json.Length + 7) / 8 * 8;  // the data starts 8-byte aligned
+        var temporary = path + ".tmp";
+        using (var file = File.Create(temporary))
+        {
+            Span<byte> length = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+            file.Write(length);
+            file.Write(json);
+            for (var i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
+            foreach (var blob in blobs) file.Write(blob);
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static byte[] RawBytes(Tensor tensor)
+    {
+        using var contiguous = tensor.Detach().Cpu().Contiguous();
+        var bytes = new byte[contiguous.NumberOfElements * tensor.DType.ElementSize()];
+        unsafe
+        {
+            fixed (byte* buffer = bytes)
+                NativeMethods.TensorCopyToBuffer(contiguous.Handle, (int)tensor.DType, buffer, bytes.Length).ThrowIfFailed();
+        }
+        return bytes;
+    }
+
+    /// <summary>Reads every tensor of <paramref name="path"/>, in header order, without copying the data.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The header is malformed or a tensor's bytes fall outside the file; the message names the file and the tensor.</exception>
+    public static OrderedDictionary<string, Tensor> Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"safetensors file not found: {path}", path);
+        var fileLength = new FileInfo(path).Length;
+        if (fileLength < 8) throw new InvalidDataException($"{path}: too short for a safetensors file ({fileLength} bytes)");
+        ulong headerLength;
+        byte[] headerBytes;
+        using (var file = File.OpenRead(path))
+        {
+            Span<byte> length = stackalloc byte[8];
+            file.ReadExactly(length);
+            headerLength = BinaryPrimitives.ReadUInt64LittleEndian(length);
+            if (headerLength > (ulong)(fileLength - 8) || headerLength > 100_000_000)
+                throw new InvalidDataException($"{path}: header length {headerLength} does not fit the file ({fileLength} bytes); not a safetensors file");
+            headerBytes = new byte[headerLength];
+            file.ReadExactly(headerBytes);
+        }
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException("empty header");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message}); not a safetensors file", e);
+        }
+        var dataStart = 8 + (long)headerLength;
+        var dataLength = fileLength - dataStart;
+        var entries = new List<(string Name, DType DType, long[] Shape, long Begin, long End)>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__") continue;
+            try
+            {
+                var code = node!["dtype"]!.GetValue<string>();
+                var dtype = Codes.FirstOrDefault(c => c.Value == code).Key;
+                if (!Codes.ContainsKey(dtype) || Codes[dtype] != code) throw new InvalidDataException($"dtype {code} is not supported");
+                var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                var offsets = node["data_offsets"]!.AsArray().Select(o => o!.GetValue<long>()).ToArray();
+                var expected = shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize();
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
+                    throw new InvalidDataException($"its byte range [{string.Join(", ", offsets)}] does not hold {expected} bytes within the {dataLength} bytes of data");
+                entries.Add((name, dtype, shape, offsets[0], offsets[1]));
+            }
+            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or NullReferenceException or FormatException)
+            {
+                throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
+            }
+        }
+
+        var mapping = MappedFile.Open(path);
+        var result = new OrderedDictionary<string, Tensor>();
+        try
+        {
+            foreach (var (name, dtype, shape, begin, end) in entries)
+            {
+                var tensor = mapping.Tensor(dataStart + begin, shape, dtype);
+                TensorScope.Unregister(tensor);
+                result.Add(name, tensor);
+            }
+        }
+        finally
+        {
+            mapping.Release();  // the tensors hold their own references
+        }
+        return result;
+    }
+
+    /// <summary>A copy-on-write mapping shared by the tensors made over it; unmapped when the last reference goes.</summary>
+    private sealed unsafe class MappedFile
+    {
+        private readonly MemoryMappedFile file;
+        private readonly MemoryMappedViewAccessor view;
+        private readonly byte* start;
+        private int references = 1;
+
+        private MappedFile(string path)
+        {
+            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
+            view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.CopyOnWrite);
+            byte* pointer = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            start = pointer + view.PointerOffset;
+        }
+
+        public static MappedFile Open(string path) => new(path);
+
+        public Tensor Tensor(long offset, long[] shape, DType dtype)
+        {
+            Interlocked.Increment(ref references);
+            var context = GCHandle.ToIntPtr(GCHandle.Alloc(this));
+            return NeuralCore.Tensor.FromPointer(start + offset, shape, dtype, &ReleaseFromNative, context);
+        }
+
+        public void Release()
+        {
+            if (Interlocked.Decrement(ref references) != 0) return;
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+            view.Dispose();
+            file.Dispose();
+        }
+
+        [System.Runtime.InteropServices.UnmanagedCallersOnly]
+        private static void ReleaseFromNative(IntPtr context)
+        {
+            var handle = GCHandle.FromIntPtr(context);
+            ((MappedFile)handle.Target!).Release();
+            handle.Free();
+        }
+    }
+}
