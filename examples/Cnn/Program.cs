@@ -26,7 +26,7 @@ var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.
     var results = trainer.Fit(train, test);
     trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "cnn-loss.png"), "CNN on Fashion-MNIST");
     Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "cnn-results.json"));
-    model.Save(options.Checkpoint);
+    trainer.SaveCheckpoint(options.Checkpoint);
     AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {Path.Combine(options.OutputDirectory, "cnn-loss.png")}, checkpoint {options.Checkpoint}");
     return 0;
 });

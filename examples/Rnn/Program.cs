@@ -27,7 +27,7 @@ var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion
     var results = trainer.Fit(train, test);
     trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "rnn-loss.png"), "LSTM on Fashion-MNIST");
     Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "rnn-results.json"));
-    model.Save(options.Checkpoint);
+    trainer.SaveCheckpoint(options.Checkpoint);
     AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {Path.Combine(options.OutputDirectory, "rnn-loss.png")}, checkpoint {options.Checkpoint}");
     return 0;
 });

@@ -6,7 +6,7 @@ namespace NeuralCore.Examples;
 /// <summary>The command line both training examples share.</summary>
 public sealed record ExampleOptions(
     int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
-    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke)
+    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume)
 {
     public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
         Func<ExampleOptions, int> run)
@@ -21,9 +21,10 @@ public sealed record ExampleOptions(
         var output = new Option<string>("--output") { Description = "Folder for the loss plot and the checkpoint", DefaultValueFactory = _ => "output" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = $"Where to save the trained weights (default OUTPUT/{name}.pt)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop each epoch after this many batches (quick runs)" };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (its optimizer state is read from PATH.optim when present)" };
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
-        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, smoke };
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, resume, smoke };
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
@@ -32,7 +33,7 @@ public sealed record ExampleOptions(
                 isSmoke ? 1 : result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(learningRate),
                 Device.Parse(result.GetValue(device)!), result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
-                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke);
+                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume));
             return run(options);
         });
         return command;

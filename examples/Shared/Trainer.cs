@@ -19,6 +19,12 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
 
     public IReadOnlyList<EpochResult> Fit(DataLoader train, DataLoader test)
     {
+        if (options.Resume is { } resume)
+        {
+            model.Load(resume);
+            if (File.Exists(resume + ".optim")) optimizer.Load(resume + ".optim");
+            AnsiConsole.MarkupLine($"resumed from {resume}" + (File.Exists(resume + ".optim") ? " and its optimizer state" : ""));
+        }
         var results = new List<EpochResult>();
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -102,6 +108,14 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
             samples += inputs.Size(0);
         }
         return (total / Math.Max(samples, 1), (double)correct / Math.Max(samples, 1));
+    }
+
+    /// <summary>Saves the model (PyTorch's state-dict format) and, beside it, the optimizer state for --resume.</summary>
+    public void SaveCheckpoint(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        model.Save(path);
+        optimizer.Save(path + ".optim");
     }
 
     /// <summary>Writes the per-epoch results as JSON (read by bench/compare-examples.sh).</summary>
