@@ -66,6 +66,23 @@ public class SerializationTests
     }
 
     [Fact]
+    public void Load_OfATruncatedPythonCheckpoint_ThrowsNamingTheFile()
+    {
+        var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "interop", "python_rnn_state.pt");
+        var truncated = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.pt");
+        var bytes = File.ReadAllBytes(source);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        var act = () => Serialization.Load(truncated);
+        act.Should().Throw<InvalidDataException>().WithMessage($"{truncated}*");
+        using var rnn = new Rnn(28, 128, 2, 10);
+        var before = rnn.Parameters().First().ToArray<float>();
+        var load = () => rnn.Load(truncated);
+        load.Should().Throw<InvalidDataException>();
+        rnn.Parameters().First().ToArray<float>().Should().Equal(before);
+        File.Delete(truncated);
+    }
+
+    [Fact]
     public void Save_IsAtomic_ReplacingTheFileOnlyWhenComplete()
     {
         var path = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.pt");
