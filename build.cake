@@ -60,9 +60,14 @@ Task("Compare")
     .Does(() => Run("bash", "bench/compare-examples.sh 2 0 1"));
 
 Task("Bench")
-    .Description("Runs the BenchmarkDotNet project.")
+    .Description("Runs the training-step cases in NeuralCore, PyTorch and C++ libtorch side by side and prints the table.")
     .IsDependentOn("Build")
-    .Does(() => Run("dotnet", $"run -c Release --project bench/NeuralCore.Benchmarks -- --filter *"));
+    .Does(() => Run("bash", "bench/compare-steps.sh"));
+
+Task("BenchmarkDotNet")
+    .Description("Runs the cases under BenchmarkDotNet (statistics, allocations per step).")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --filter *"));
 
 Task("Pack")
     .Description("Packs NeuralCore with the native library under runtimes/linux-x64/native.")

@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""The benchmark cases of bench/NeuralCore.Benchmarks in PyTorch (Debian's python3-torch), with the same timing loop:
+warm up, then the median of 7 repetitions of at least 0.3 s. Prints one JSON line per case."""
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.set_num_threads(2)
+
+
+class Cnn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 32, kernel_size=3, padding=1)
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=3, padding=1)
+        self.pool = nn.MaxPool2d(kernel_size=2, stride=2)
+        self.fc1 = nn.Linear(64 * 8 * 8, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.pool(F.relu(self.conv2(x)))
+        x = x.view(-1, 64 * 8 * 8)
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+class LstmClassifier(nn.Module):
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size, hidden_size, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(hidden_size, 10)
+
+    def forward(self, x):
+        output, _ = self.lstm(x)
+        return self.fc(output[:, -1, :])
+
+
+def training_step(model, optimizer, inputs, labels):
+    criterion = nn.CrossEntropyLoss()
+
+    def step():
+        loss = criterion(model(inputs), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+    return step
+
+
+def create(name):
+    torch.manual_seed(0)
+    if name == "cnn_step_b64":
+        model = Cnn()
+        return training_step(model, torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9), torch.randn(64, 3, 32, 32), torch.randint(0, 10, (64,)))
+    if name.startswith("lstm"):
+        input_size, hidden, steps = (28, 128, 28) if name.startswith("lstm_i28") else (10, 256, 100)
+        model = LstmClassifier(input_size, hidden)
+        return training_step(model, torch.optim.Adam(model.parameters(), lr=0.001), torch.randn(64, steps, input_size), torch.randint(0, 10, (64,)))
+    if name == "mlp_32_64_10_step_b8":
+        model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
+        return training_step(model, torch.optim.SGD(model.parameters(), lr=0.01), torch.randn(8, 32), torch.randint(0, 10, (8,)))
+    if name == "add_10elem":
+        a, b = torch.randn(10), torch.randn(10)
+        return lambda: a + b
+    raise ValueError(name)
+
+
+def median(step):
+    for _ in range(5):
+        step()
+    start, calibration = time.perf_counter(), 0
+    while time.perf_counter() - start < 0.3:
+        step()
+        calibration += 1
+    results = []
+    for _ in range(7):
+        start = time.perf_counter()
+        for _ in range(calibration):
+            step()
+        results.append((time.perf_counter() - start) * 1e6 / calibration)
+    return sorted(results)[3]
+
+
+for name in ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem"]:
+    print(json.dumps({"framework": "pytorch", "case": name, "microseconds": median(create(name))}), flush=True)
