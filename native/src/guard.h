@@ -25,7 +25,14 @@ inline const at::Tensor& unwrap(const nc_tensor* handle) {
   return handle->value;
 }
 
-inline nc_tensor* wrap(at::Tensor tensor) { return new nc_tensor{std::move(tensor)}; }
+// Bytes of the tensor most recently wrapped on this thread, read by the facade through the address that
+// nc_runtime_created_bytes_address returns (a memory read instead of a second call per operation).
+extern thread_local int64_t created_bytes;
+
+inline nc_tensor* wrap(at::Tensor tensor) {
+  created_bytes = tensor.defined() ? tensor.numel() * static_cast<int64_t>(tensor.element_size()) : 0;
+  return new nc_tensor{std::move(tensor)};
+}
 
 inline at::Scalar to_scalar(nc_scalar value) {
   switch (value.kind) {
@@ -70,7 +77,7 @@ inline at::TensorOptions to_options(nc_options options) {
 // at:: factories ignore requires_grad in their options (only torch:: ones honour it), so set it afterwards.
 inline nc_tensor* wrap_created(at::Tensor tensor, nc_options options) {
   if (options.requires_grad != 0) tensor.set_requires_grad(true);
-  return new nc_tensor{std::move(tensor)};
+  return wrap(std::move(tensor));
 }
 
 inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {

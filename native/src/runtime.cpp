@@ -12,6 +12,7 @@
 #include "neuralcore/nc_runtime.h"
 
 namespace neuralcore {
+thread_local int64_t created_bytes = 0;
 namespace {
 thread_local std::string last_error = "no error";
 }
@@ -41,6 +42,8 @@ void nc_runtime_torch_version(int32_t* major, int32_t* minor, int32_t* patch) {
 nc_status nc_runtime_set_num_threads(int32_t count) { NC_GUARD(at::set_num_threads(count)); }
 
 nc_status nc_runtime_get_num_threads(int32_t* count) { NC_GUARD(*count = at::get_num_threads()); }
+
+int64_t* nc_runtime_created_bytes_address(void) { return &created_bytes; }
 
 int32_t nc_runtime_tune_host_allocator(int64_t mmap_threshold, int64_t trim_threshold) {
 #if defined(__GLIBC__)

@@ -15,6 +15,10 @@ NC_API void nc_runtime_torch_version(int32_t* major, int32_t* minor, int32_t* pa
 NC_API nc_status nc_runtime_set_num_threads(int32_t count);
 NC_API nc_status nc_runtime_get_num_threads(int32_t* count);
 
+/* The address of the calling thread's record of the byte size (numel * element size) of the last tensor handle
+   a function returned on that thread. Valid for the thread's lifetime. Cannot fail. */
+NC_API int64_t* nc_runtime_created_bytes_address(void);
+
 /* glibc malloc: serve allocations below mmap_threshold bytes from the heap and keep up to trim_threshold
    free bytes instead of returning them to the system. Tensors of a training step are allocated and freed every
    step; with glibc's defaults each large buffer is a fresh mmap whose pages fault in again (about 2 million

@@ -7,6 +7,7 @@ internal static partial class NativeMethods
 {
     // IntPtr, not string: a string return would make the marshaller free the library's thread-local buffer.
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_last_error_message")] internal static partial IntPtr LastErrorMessage();
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_created_bytes_address")] internal static unsafe partial long* RuntimeCreatedBytesAddress();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_torch_version")] internal static partial void RuntimeTorchVersion(out int major, out int minor, out int patch);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_num_threads")] internal static partial NativeStatus RuntimeSetNumThreads(int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_get_num_threads")] internal static partial NativeStatus RuntimeGetNumThreads(out int count);

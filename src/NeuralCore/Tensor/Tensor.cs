@@ -16,12 +16,22 @@ public unsafe partial class Tensor : IDisposable
 
     private TensorHandle? handle;
 
-    internal Tensor(TensorHandle handle)
+    [ThreadStatic] private static unsafe long* createdBytes;
+
+    internal Tensor(TensorHandle handle) : this(handle, NativeMethods.TensorNumberOfBytes(handle)) { }
+
+    private Tensor(TensorHandle handle, long bytes)
     {
         this.handle = handle;
-        var bytes = NativeMethods.TensorNumberOfBytes(handle);
         if (bytes >= MemoryPressureThreshold) handle.ReportNativeBytes(bytes);
         TensorScope.Register(this);
+    }
+
+    /// <summary>Wraps the handle a native function just returned on this thread, reading its size from the shim's record.</summary>
+    private static unsafe Tensor Created(TensorHandle handle)
+    {
+        if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
+        return new Tensor(handle, *createdBytes);
     }
 
     /// <summary>Takes over <paramref name="other"/>'s native reference; <paramref name="other"/> is left disposed.</summary>
@@ -54,12 +64,16 @@ public unsafe partial class Tensor : IDisposable
         handle = null;
     }
 
+    /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
     internal static Tensor Result(NativeStatus status, TensorHandle result)
     {
         if (status != NativeStatus.Ok) result.Dispose();
         status.ThrowIfFailed();
-        return new Tensor(result);
+        return Created(result);
     }
+
+    /// <summary>Wraps a handle whose size is not the shim's last record (one of several results of a call).</summary>
+    internal static Tensor Wrap(TensorHandle handle) => new(handle);
 
     internal static Tensor? OptionalResult(NativeStatus status, TensorHandle result)
     {

@@ -102,7 +102,8 @@ public abstract class RecurrentModule : Module
             cellOut.Dispose();
         }
         status.ThrowIfFailed();
-        var results = (Output: Tensor.Result(status, output), Hidden: Tensor.Result(status, hiddenOut), Cell: Tensor.OptionalResult(status, cellOut));
+        // Three results of one call: each asks for its own size (Tensor.Result would read the last one's).
+        var results = (Output: Tensor.Wrap(output), Hidden: Tensor.Wrap(hiddenOut), Cell: Tensor.OptionalResult(status, cellOut));
         if (!batched)
         {
             results = (results.Output.Squeeze(BatchFirst ? 0 : 1), results.Hidden.Squeeze(1), results.Cell?.Squeeze(1));
