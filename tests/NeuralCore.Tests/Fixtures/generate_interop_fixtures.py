@@ -16,21 +16,11 @@ import torch.nn as nn
 # The examples' models: beside this script in the test output, or in bench/reference in the repository.
 sys.path[:0] = [os.path.dirname(os.path.abspath(__file__)), os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "bench", "reference")]
 from fashion_mnist import Cnn, Rnn  # noqa: E402  the examples' models
+from golden_pack import pack  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 interop = os.path.join(here, "interop")
 os.makedirs(interop, exist_ok=True)
-
-
-def pack(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        data = [bool(v) for v in t.flatten().tolist()]
-    elif t.is_floating_point():
-        data = [float(v) for v in t.double().flatten().tolist()]
-    else:
-        data = [int(v) for v in t.flatten().tolist()]
-    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
 
 
 class Calculator(nn.Module):

@@ -11,17 +11,7 @@ import os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
-
-def pack(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        data = [bool(v) for v in t.flatten().tolist()]
-    elif t.is_floating_point():
-        data = [float(v) for v in t.double().flatten().tolist()]
-    else:
-        data = [int(v) for v in t.flatten().tolist()]
-    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
+from golden_pack import pack
 
 
 def inputs(seed, *shape):

@@ -7,19 +7,9 @@ import json
 import os
 
 import torch
+from golden_pack import pack
 
 torch.set_printoptions(profile="default")
-
-
-def pack(t):
-    t = t.detach()
-    if t.dtype == torch.bool:
-        data = [bool(v) for v in t.flatten().tolist()]
-    elif t.is_floating_point():
-        data = [float(v) for v in t.double().flatten().tolist()]
-    else:
-        data = [int(v) for v in t.flatten().tolist()]
-    return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
 
 
 a = torch.tensor([[0.5, -1.25, 2.0, 3.5], [-0.75, 1.5, -2.25, 0.125], [1.0, -0.5, 0.25, -3.0]])
