@@ -15,9 +15,10 @@ public abstract class Module : IDisposable
 {
     private static readonly ConcurrentDictionary<Type, (FieldInfo Field, string Name)[]> FieldCache = new();
 
-    private readonly List<(string Name, Parameter? Value)> parameters = [];
-    private readonly List<(string Name, Tensor? Value)> buffers = [];
-    private readonly List<(string Name, Module Value)> modules = [];
+    // Not readonly: a replica (Replicate) gets its own lists.
+    private List<(string Name, Parameter? Value)> parameters = [];
+    private List<(string Name, Tensor? Value)> buffers = [];
+    private List<(string Name, Module Value)> modules = [];
     private bool disposed;
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
@@ -30,6 +31,43 @@ public abstract class Module : IDisposable
 
     /// <summary>Adds a parameter under <paramref name="name"/>; null records an absent one (bias=False).</summary>
     protected void RegisterParameter(string name, Parameter? parameter) => parameters.Add((CheckName(name), parameter));
+
+    /// <summary>The registered parameters in registration order (null for absent ones).</summary>
+    private protected IEnumerable<Parameter?> RegisteredParameters => parameters.Select(p => p.Value);
+
+    /// <summary>
+    /// A copy of this module tree for <paramref name="device"/> whose parameters are differentiable copies of these
+    /// (the gradient flows back to the originals) and whose buffers are copies; other fields are shared. Tensors the
+    /// copy creates are added to <paramref name="created"/> so the caller can release them.
+    /// </summary>
+    internal Module Replicate(Device device, Dictionary<object, object> map, List<Tensor> created)
+    {
+        if (map.TryGetValue(this, out var done)) return (Module)done;
+        var copy = (Module)MemberwiseClone();
+        map[this] = copy;
+        T Copy<T>(T original, Func<T> make) where T : Tensor
+        {
+            if (map.TryGetValue(original, out var existing)) return (T)existing;
+            var replica = make();
+            TensorScope.Unregister(replica);
+            created.Add(replica);
+            map[original] = replica;
+            return replica;
+        }
+        copy.parameters = parameters.Select(p => (p.Name, p.Value is null ? null : Copy(p.Value, () => Parameter.Wrap(p.Value.To(device))))).ToList();
+        copy.buffers = buffers.Select(b => (b.Name, b.Value is null ? null : Copy(b.Value, () => b.Value.To(device)))).ToList();
+        copy.modules = modules.Select(m => (m.Name, m.Value.Replicate(device, map, created))).ToList();
+        // Fields that hold the same objects (auto-properties such as Weight, discovered submodules) point at the copies.
+        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType)
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                var value = field.GetValue(this);
+                if (value is Module child) field.SetValue(copy, child.Replicate(device, map, created));
+                else if (value is Parameter parameter) field.SetValue(copy, Copy(parameter, () => Parameter.Wrap(parameter.To(device))));
+                else if (value is Tensor tensor && map.TryGetValue(tensor, out var replica)) field.SetValue(copy, replica);
+            }
+        return copy;
+    }
 
     /// <summary>Adds a parameter whose name is already dotted (a loaded TorchScript module's).</summary>
     private protected void RegisterQualifiedParameter(string name, Parameter parameter) => parameters.Add((name, parameter));

@@ -112,7 +112,7 @@ public class ErrorPropagationTests
     [Fact]
     public void Errors_OnManyThreads_KeepTheirOwnMessages()
     {
-        Parallel.For(0, 64, i =>
+        System.Threading.Tasks.Parallel.For(0, 64, i =>
         {
             using var scope = TensorScope.Begin();
             var act = () => Tensor.Ones(i + 1, 2).MatMul(Tensor.Ones(3, 1));

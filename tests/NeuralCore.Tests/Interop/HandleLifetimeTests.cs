@@ -55,7 +55,7 @@ public class HandleLifetimeTests
     public void ConcurrentUseAndDispose_NeverCrashes()
     {
         var tensors = Enumerable.Range(0, 64).Select(_ => Tensor.Ones(16)).ToArray();
-        Parallel.For(0, 256, i =>
+        System.Threading.Tasks.Parallel.For(0, 256, i =>
         {
             var tensor = tensors[i % tensors.Length];
             try

@@ -10,7 +10,6 @@ namespace NeuralCore.NN;
 public abstract class RecurrentModule : Module
 {
     private readonly int mode;
-    private readonly List<Parameter> flatWeights = [];
 
     private protected RecurrentModule(int mode, int gates, long inputSize, long hiddenSize, long numLayers, bool bias, bool batchFirst,
         double dropout, bool bidirectional, DType? dtype, Device? device)
@@ -39,12 +38,7 @@ public abstract class RecurrentModule : Module
         }
         ResetParameters();
 
-        void Add(string name, long[] shape)
-        {
-            var parameter = new Parameter(Tensor.Empty(shape, dtype, device));
-            RegisterParameter(name, parameter);
-            flatWeights.Add(parameter);
-        }
+        void Add(string name, long[] shape) => RegisterParameter(name, new Parameter(Tensor.Empty(shape, dtype, device)));
     }
 
     public long InputSize { get; }
@@ -59,7 +53,7 @@ public abstract class RecurrentModule : Module
     public void ResetParameters()
     {
         var bound = 1.0 / Math.Sqrt(HiddenSize);
-        foreach (var weight in flatWeights) Init.Uniform(weight, -bound, bound);
+        foreach (var weight in RegisteredParameters) Init.Uniform(weight!, -bound, bound);
     }
 
     /// <summary>Runs the kernel. Returns the output and the final hidden (and, for LSTM, cell) state.</summary>
@@ -88,7 +82,7 @@ public abstract class RecurrentModule : Module
                 throw new ArgumentException($"Expected {what} state of size ({string.Join(", ", stateShape)}), got [{string.Join(", ", state.Shape)}]");
         }
 
-        var handles = flatWeights.Select(w => (TensorHandle?)w.Handle).ToArray();
+        var handles = RegisteredParameters.Select(w => (TensorHandle?)w!.Handle).ToArray();
         using var borrowed = new BorrowedHandles(handles);
         NativeStatus status;
         TensorHandle output, hiddenOut, cellOut;

@@ -1,0 +1,111 @@
+using NeuralCore.NN;
+using NeuralCore.Optim;
+using NeuralCore.Parallel;
+
+namespace NeuralCore.Tests;
+
+/// <summary>DataParallel over several CPU devices equals one device on the whole batch.</summary>
+public class DataParallelTests
+{
+    private static Module Build(string model) => model == "cnn" ? new Cnn() : new Rnn(28, 32, 2, 10);
+
+    private static Tensor Batch(string model, int size) => model == "cnn" ? Tensor.Randn(size, 3, 32, 32) : Tensor.Randn(size, 28, 28);
+
+    private static void CopyWeights(Module from, Module to)
+    {
+        var state = from.StateDict();
+        to.LoadStateDict(state);
+        foreach (var tensor in state.Values) tensor.Dispose();
+    }
+
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("rnn")]
+    public void Gradients_OnTwoCpuDevices_EqualASingleDeviceRun(string model)
+    {
+        using var scope = TensorScope.Begin();
+        using var single = Build(model);
+        using var wrapped = Build(model);
+        CopyWeights(single, wrapped);
+        using var parallel = new DataParallel(wrapped, [Device.Cpu, Device.Cpu]);
+        var inputs = Batch(model, 6);
+        var labels = Tensor.RandInt(0, 10, 6);
+        var criterion = new CrossEntropyLoss();
+
+        criterion.Forward(single.Forward(inputs), labels).Backward();
+        criterion.Forward(parallel.Forward(inputs), labels).Backward();
+
+        parallel.NamedParameters().Select(p => p.Name).Should().StartWith(["module." + single.NamedParameters().First().Name]);
+        foreach (var (expected, actual) in single.Parameters().Zip(wrapped.Parameters()))
+            actual.Grad!.AllClose(expected.Grad!, relativeTolerance: 1e-5, absoluteTolerance: 1e-6).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("cnn")]
+    [InlineData("rnn")]
+    public void TenOptimizerSteps_OnThreeCpuDevices_EqualASingleDeviceRun(string model)
+    {
+        using var scope = TensorScope.Begin();
+        using var single = Build(model);
+        using var wrapped = Build(model);
+        CopyWeights(single, wrapped);
+        using var parallel = new DataParallel(wrapped, [Device.Cpu, Device.Cpu, Device.Cpu]);
+        using var singleOptimizer = new Sgd(single.Parameters(), lr: 0.01, momentum: 0.9);
+        using var parallelOptimizer = new Sgd(parallel.Parameters(), lr: 0.01, momentum: 0.9);
+        var criterion = new CrossEntropyLoss();
+        for (var step = 0; step < 10; step++)
+        {
+            using var inner = TensorScope.Begin();
+            var inputs = Batch(model, 7);  // 7 samples over 3 devices: chunks of 3, 3 and 1
+            var labels = Tensor.RandInt(0, 10, 7);
+            foreach (var (module, optimizer) in new (Module, Optimizer)[] { (single, singleOptimizer), (parallel, parallelOptimizer) })
+            {
+                optimizer.ZeroGrad();
+                criterion.Forward(module.Forward(inputs), labels).Backward();
+                optimizer.Step();
+            }
+        }
+        foreach (var (expected, actual) in single.Parameters().Zip(wrapped.Parameters()))
+            actual.AllClose(expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-6).Should().BeTrue();
+    }
+
+    [Fact]
+    public void UnevenLastBatch_WithFewerSamplesThanDevices_Works()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new Linear(4, 2);
+        using var parallel = new DataParallel(model, [Device.Cpu, Device.Cpu, Device.Cpu, Device.Cpu]);
+        var single = Tensor.Randn(1, 4);
+        parallel.Forward(single).Equal(model.Forward(single)).Should().BeTrue();
+        var two = Tensor.Randn(2, 4);
+        parallel.Forward(two).AllClose(model.Forward(two)).Should().BeTrue();
+    }
+
+    private sealed class FailsOnSmallChunks : Module
+    {
+        private readonly Linear linear = new(4, 2);
+
+        public override Tensor Forward(Tensor input) =>
+            input.Size(0) < 3 ? throw new InvalidOperationException($"replica got {input.Size(0)} samples") : linear.Forward(input);
+    }
+
+    [Fact]
+    public void AReplicaThatThrows_SurfacesItsException_WithoutHanging()
+    {
+        using var scope = TensorScope.Begin();
+        using var parallel = new DataParallel(new FailsOnSmallChunks(), [Device.Cpu, Device.Cpu]);
+        var act = () => parallel.Forward(Tensor.Randn(5, 4));  // chunks of 3 and 2
+        act.Should().Throw<InvalidOperationException>().WithMessage("replica got 2 samples");
+        parallel.Forward(Tensor.Randn(6, 4)).Shape.Should().Equal(6L, 2L);
+    }
+
+    [Fact]
+    public void GradMode_OfTheCaller_AppliesOnTheReplicaThreads()
+    {
+        using var scope = TensorScope.Begin();
+        using var parallel = new DataParallel(new Linear(4, 2), [Device.Cpu, Device.Cpu]);
+        using (Autograd.NoGrad())
+            parallel.Forward(Tensor.Randn(4, 4)).RequiresGrad.Should().BeFalse();
+        parallel.Forward(Tensor.Randn(4, 4)).RequiresGrad.Should().BeTrue();
+    }
+}
