@@ -47,6 +47,7 @@ Task("Examples")
     {
         foreach (var project in GetFiles("examples/*/*.csproj"))
             Run("dotnet", $"run --no-build -c {configuration} --project {project} -- --smoke");
+        Run("dotnet", $"run --no-build -c {configuration} --project examples/Cnn -- --smoke --devices cpu,cpu");
     });
 
 Task("Run")

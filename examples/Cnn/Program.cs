@@ -15,12 +15,13 @@ var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.
     var train = new DataLoader(trainSet, options.BatchSize, shuffle: true, seed: options.Seed);
     var test = new DataLoader(testSet, 1000);
 
-    using var model = new Cnn();
-    model.To(options.Device);
+    using var network = new Cnn();
+    network.To(options.Device);
+    using var model = options.Parallelize(network);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Sgd(model.Parameters(), lr: options.LearningRate, momentum: 0.9);
     AnsiConsole.MarkupLine($"[bold]CNN[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {options.Device}, {Torch.NumThreads} threads");
+        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     var trainer = new Trainer(model, criterion, optimizer, options);
     var results = trainer.Fit(train, test);

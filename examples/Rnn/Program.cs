@@ -15,12 +15,13 @@ var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion
     var train = new DataLoader(trainSet, options.BatchSize, shuffle: true, seed: options.Seed);
     var test = new DataLoader(testSet, 1000);
 
-    using var model = new Rnn(inputSize: 28, hiddenSize: 128, numLayers: 2, numClasses: 10);
-    model.To(options.Device);
+    using var network = new Rnn(inputSize: 28, hiddenSize: 128, numLayers: 2, numClasses: 10);
+    network.To(options.Device);
+    using var model = options.Parallelize(network);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
     AnsiConsole.MarkupLine($"[bold]LSTM[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {options.Device}, {Torch.NumThreads} threads");
+        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     // (N, 1, 28, 28) images become (N, 28 steps, 28 features).
     var trainer = new Trainer(model, criterion, optimizer, options, prepare: images => images.View(-1, 28, 28));

@@ -6,8 +6,12 @@ namespace NeuralCore.Examples;
 /// <summary>The command line both training examples share.</summary>
 public sealed record ExampleOptions(
     int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
-    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume)
+    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices)
 {
+    /// <summary>The model to train: wrapped in DataParallel when --devices names several devices.</summary>
+    public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model) =>
+        Devices.Count > 1 ? new NeuralCore.Parallel.DataParallel(model, Devices, Device) : model;
+
     public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
         Func<ExampleOptions, int> run)
     {
@@ -21,19 +25,22 @@ public sealed record ExampleOptions(
         var output = new Option<string>("--output") { Description = "Folder for the loss plot and the checkpoint", DefaultValueFactory = _ => "output" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = $"Where to save the trained weights (default OUTPUT/{name}.pt)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop each epoch after this many batches (quick runs)" };
+        var devices = new Option<string?>("--devices") { Description = "Train with DataParallel over these devices, e.g. cuda:0,cuda:1 (or cpu,cpu)" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (its optimizer state is read from PATH.optim when present)" };
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
-        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, resume, smoke };
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, resume, smoke };
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
             var outputDirectory = result.GetValue(output)!;
+            var parallelDevices = result.GetValue(devices)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Device.Parse).ToArray() ?? [];
+            var mainDevice = parallelDevices.Length > 0 ? parallelDevices[0] : Device.Parse(result.GetValue(device)!);
             var options = new ExampleOptions(
                 isSmoke ? 1 : result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(learningRate),
-                Device.Parse(result.GetValue(device)!), result.GetValue(seed), result.GetValue(data)!,
+                mainDevice, result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
-                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume));
+                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices);
             return run(options);
         });
         return command;
