@@ -23,8 +23,17 @@ public unsafe partial class Tensor : IDisposable
     private Tensor(TensorHandle handle, long bytes)
     {
         this.handle = handle;
-        if (bytes >= MemoryPressureThreshold) handle.ReportNativeBytes(bytes);
-        TensorScope.Register(this);
+        // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
+        // (reports from every step's tensors would make the GC run a full collection twice per training step).
+        if (!TensorScope.Register(this)) ReportNativeBytes(bytes);
+    }
+
+    /// <summary>Tells the GC about this tensor's native bytes, once, when it leaves deterministic disposal.</summary>
+    internal void ReportNativeBytes(long? bytes = null)
+    {
+        if (handle is not { IsClosed: false } live || live.ReportedBytes > 0) return;
+        var size = bytes ?? NativeMethods.TensorNumberOfBytes(live);
+        if (size >= MemoryPressureThreshold) live.ReportNativeBytes(size);
     }
 
     /// <summary>Wraps the handle a native function just returned on this thread, reading its size from the shim's record.</summary>
@@ -38,9 +47,10 @@ public unsafe partial class Tensor : IDisposable
     protected Tensor(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        handle = other.Handle;
+        var taken = other.Handle;
+        TensorScope.Unregister(other);  // reports the native bytes on the shared handle if a scope held it
+        handle = taken;
         other.handle = null;
-        TensorScope.Unregister(other);
     }
 
     internal TensorHandle Handle =>

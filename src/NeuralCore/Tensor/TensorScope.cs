@@ -42,6 +42,7 @@ public sealed class TensorScope : IDisposable
         {
             tensor.Scope = outer;
             outer?.tensors.Add(tensor);
+            if (outer is null) tensor.ReportNativeBytes();
         }
         return tensor;
     }
@@ -70,12 +71,20 @@ public sealed class TensorScope : IDisposable
         tensors.Clear();
     }
 
-    internal static void Register(Tensor tensor)
+    /// <summary>Adds a new tensor to the calling thread's innermost scope; false when no scope is open.</summary>
+    internal static bool Register(Tensor tensor)
     {
-        if (current is not { } scope) return;
+        if (current is not { } scope) return false;
         tensor.Scope = scope;
         scope.tensors.Add(tensor);
+        return true;
     }
 
-    internal static void Unregister(Tensor tensor) => tensor.Scope = null;
+    /// <summary>Takes a tensor out of scope disposal (its owner disposes it, or the GC does).</summary>
+    internal static void Unregister(Tensor tensor)
+    {
+        if (tensor.Scope is null) return;
+        tensor.Scope = null;
+        tensor.ReportNativeBytes();
+    }
 }

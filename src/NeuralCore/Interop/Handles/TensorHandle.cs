@@ -14,6 +14,8 @@ internal sealed class TensorHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     internal TensorHandle(IntPtr existing) : base(ownsHandle: true) => SetHandle(existing);
 
+    internal long ReportedBytes => reportedBytes;
+
     /// <summary>Tells the GC about native bytes this handle keeps alive, so forgotten tensors still get collected.</summary>
     internal void ReportNativeBytes(long bytes)
     {
