@@ -1,6 +1,7 @@
 // Autograd: gradients, backward, torch.autograd.grad and the thread's grad mode.
 #include <vector>
 
+#include <ATen/autocast_mode.h>
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -12,7 +13,36 @@ using namespace neuralcore;
 
 namespace {
 thread_local std::string grad_fn_name;
+
+// libtorch 2.4 replaced the per-device autocast functions with ones taking the device type.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool autocast_enabled(c10::DeviceType type) { return at::autocast::is_autocast_enabled(type); }
+void set_autocast_enabled(c10::DeviceType type, bool enabled) { at::autocast::set_autocast_enabled(type, enabled); }
+at::ScalarType autocast_dtype(c10::DeviceType type) { return at::autocast::get_autocast_dtype(type); }
+void set_autocast_dtype(c10::DeviceType type, at::ScalarType dtype) { at::autocast::set_autocast_dtype(type, dtype); }
+#else
+bool autocast_enabled(c10::DeviceType type) {
+  return type == c10::DeviceType::CPU ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
 }
+void set_autocast_enabled(c10::DeviceType type, bool enabled) {
+  if (type == c10::DeviceType::CPU) at::autocast::set_cpu_enabled(enabled);
+  else at::autocast::set_enabled(enabled);
+}
+at::ScalarType autocast_dtype(c10::DeviceType type) {
+  return type == c10::DeviceType::CPU ? at::autocast::get_autocast_cpu_dtype() : at::autocast::get_autocast_gpu_dtype();
+}
+void set_autocast_dtype(c10::DeviceType type, at::ScalarType dtype) {
+  if (type == c10::DeviceType::CPU) at::autocast::set_autocast_cpu_dtype(dtype);
+  else at::autocast::set_autocast_gpu_dtype(dtype);
+}
+#endif
+
+c10::DeviceType autocast_device(int32_t device_type) {
+  if (device_type != static_cast<int32_t>(c10::DeviceType::CPU) && device_type != static_cast<int32_t>(c10::DeviceType::CUDA))
+    throw std::invalid_argument("autocast supports the CPU and CUDA device types");
+  return static_cast<c10::DeviceType>(device_type);
+}
+}  // namespace
 
 extern "C" {
 
@@ -69,6 +99,30 @@ nc_status nc_autograd_grad(const nc_tensor* const* outputs, const nc_tensor* con
     for (auto& gradient : gradients) wrapped.emplace_back(gradient.defined() ? wrap(std::move(gradient)) : nullptr);
     for (size_t i = 0; i < wrapped.size(); ++i) results[i] = wrapped[i].release();
   });
+}
+
+nc_status nc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype, int32_t* previous_enabled, int32_t* previous_dtype) {
+  NC_GUARD({
+    const auto type = autocast_device(device_type);
+    *previous_enabled = autocast_enabled(type) ? 1 : 0;
+    *previous_dtype = static_cast<int32_t>(autocast_dtype(type));
+    set_autocast_dtype(type, to_dtype(dtype));
+    set_autocast_enabled(type, enabled != 0);
+    at::autocast::increment_nesting();
+  });
+}
+
+nc_status nc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype) {
+  NC_GUARD({
+    const auto type = autocast_device(device_type);
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    set_autocast_enabled(type, previous_enabled != 0);
+    set_autocast_dtype(type, to_dtype(previous_dtype));
+  });
+}
+
+nc_status nc_autocast_is_enabled(int32_t device_type, int32_t* enabled) {
+  NC_GUARD(*enabled = autocast_enabled(autocast_device(device_type)) ? 1 : 0);
 }
 
 int32_t nc_autograd_is_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }

@@ -33,6 +33,13 @@ NC_API nc_status nc_autograd_grad(const nc_tensor* const* outputs, const nc_tens
 NC_API int32_t nc_autograd_is_enabled(void);
 NC_API int32_t nc_autograd_set_enabled(int32_t enabled);
 
+/* Autocast (automatic mixed precision) on the calling thread for one device type (c10::DeviceType code: CPU 0,
+   CUDA 1): enter enables it with dtype and writes the previous state; exit restores that state and clears the
+   cast cache when the outermost region ends. */
+NC_API nc_status nc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype, int32_t* previous_enabled, int32_t* previous_dtype);
+NC_API nc_status nc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
+NC_API nc_status nc_autocast_is_enabled(int32_t device_type, int32_t* enabled);
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,9 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus AutogradGrad(IntPtr* outputs, IntPtr* gradOutputs, int outputCount, IntPtr* inputs, int inputCount,
         int retainGraph, int createGraph, int allowUnused, IntPtr* results);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_enter")] internal static partial NativeStatus AutocastEnter(int deviceType, int enabled, int dtype, out int previousEnabled, out int previousDType);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_exit")] internal static partial NativeStatus AutocastExit(int deviceType, int previousEnabled, int previousDType);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_is_enabled")] internal static partial NativeStatus AutocastIsEnabled(int deviceType, out int enabled);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autograd_is_enabled")] internal static partial int AutogradIsEnabled();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autograd_set_enabled")] internal static partial int AutogradSetEnabled(int enabled);
 }

@@ -7,7 +7,7 @@ namespace NeuralCore;
 /// A multi-dimensional array in libtorch, on the CPU or a GPU, that can record the operations applied to it for
 /// automatic differentiation. The tensor owns one native reference: dispose it (or create it inside a
 /// <see cref="TensorScope"/>) to release native memory deterministically; a forgotten tensor is released by the GC,
-/// which is told how many native bytes each tensor holds.
+/// which is told how many native bytes each tensor outside a scope holds.
 /// </summary>
 public unsafe partial class Tensor : IDisposable
 {

@@ -6,8 +6,8 @@ using static NeuralCore.NN.Functional;
 namespace NeuralCore.Tests;
 
 /// <summary>
-/// A training loop that never disposes anything runs in bounded memory, because every tensor reports its native bytes
-/// to the GC. The full 10,000-step measurement of the contract CNN is a benchmark; this guards the same property in CI.
+/// A training loop that never disposes anything runs in bounded memory, because tensors outside scopes report their
+/// native bytes to the GC. The full 10,000-step measurement of the contract CNN is a benchmark; this guards the same property in CI.
 /// </summary>
 [Collection(Support.GlobalStateCollection.Name)]
 public class NaiveLoopMemoryTests
