@@ -16,11 +16,11 @@ apt_options=(-o "Dir::Etc::SourceList=$scratch/sources.list" -o Dir::Etc::Source
   -o "Dir::State=$scratch/state" -o "Dir::Cache=$scratch/cache" -o Debug::NoLocking=1
   -o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root -o Acquire::Languages=none)
 
-if [ ! -f "$scratch/root/usr/include/ATen/ATen.h" ]; then
+if [ ! -f "$scratch/root/usr/include/ATen/ATen.h" ] || [ ! -f "$scratch/root/usr/include/gloo/context.h" ]; then
   echo "check-libtorch2: downloading libtorch-dev from $suite"
   apt-get "${apt_options[@]}" -qq update
   # Headers of libtorch and the third-party headers its public headers include.
-  (cd "$scratch/debs" && apt-get "${apt_options[@]}" -qq download libtorch-dev libfmt-dev)
+  (cd "$scratch/debs" && apt-get "${apt_options[@]}" -qq download libtorch-dev libfmt-dev libgloo-dev)
   for deb in "$scratch"/debs/*.deb; do dpkg -x "$deb" "$scratch/root"; done
 fi
 

@@ -1,0 +1,144 @@
+// c10d process groups (Gloo) over a TCPStore rendezvous.
+#include <chrono>
+#include <vector>
+
+// libtorch 2.x compiles the Gloo process group's declarations only under this macro; Linux builds ship Gloo.
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/Types.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include "guard.h"
+#include "neuralcore/nc_distributed.h"
+
+using namespace neuralcore;
+
+struct nc_process_group {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  int32_t rank;
+  int32_t world_size;
+  std::chrono::milliseconds timeout;
+};
+
+namespace {
+
+const nc_process_group& unwrap_group(const nc_process_group* group) {
+  if (group == nullptr) throw std::invalid_argument("process group handle is null");
+  return *group;
+}
+
+c10d::ReduceOp reduce_op(int32_t op) {
+  switch (op) {
+    case NC_REDUCE_SUM:
+    case NC_REDUCE_AVG: return c10d::ReduceOp::SUM;  // Gloo has no average: sum, then divide
+    case NC_REDUCE_MIN: return c10d::ReduceOp::MIN;
+    case NC_REDUCE_MAX: return c10d::ReduceOp::MAX;
+    case NC_REDUCE_PRODUCT: return c10d::ReduceOp::PRODUCT;
+    default: throw std::invalid_argument("unknown reduce op " + std::to_string(op));
+  }
+}
+
+template <class WorkPointer>
+void wait(const WorkPointer& work, const nc_process_group& group) {
+  work->wait(group.timeout);
+}
+
+void all_reduce(const nc_process_group& group, at::Tensor tensor, int32_t op) {
+  std::vector<at::Tensor> tensors{tensor};
+  c10d::AllreduceOptions options;
+  options.reduceOp = reduce_op(op);
+  wait(group.group->allreduce(tensors, options), group);
+  if (op == NC_REDUCE_AVG) tensor.div_(group.world_size);
+}
+
+bool is_loopback(const std::string& address) { return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1"; }
+
+}  // namespace
+
+extern "C" {
+
+nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
+                       int64_t timeout_ms, nc_process_group** out) {
+  NC_GUARD({
+    if (backend == nullptr || std::string(backend) != "gloo")
+      throw std::invalid_argument(std::string("backend '") + (backend ? backend : "") + "' is not available in this build (available: gloo)");
+    if (master_addr == nullptr) throw std::invalid_argument("master address is null");
+    if (world_size < 1 || rank < 0 || rank >= world_size)
+      throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of " + std::to_string(world_size));
+    auto result = std::make_unique<nc_process_group>();
+    result->rank = rank;
+    result->world_size = world_size;
+    result->timeout = std::chrono::milliseconds(timeout_ms);
+    c10d::TCPStoreOptions store_options;
+    store_options.port = static_cast<std::uint16_t>(master_port);
+    store_options.isServer = rank == 0;
+    store_options.numWorkers = static_cast<std::size_t>(world_size);
+    store_options.waitWorkers = true;
+    store_options.timeout = result->timeout;
+    result->store = c10::make_intrusive<c10d::TCPStore>(master_addr, store_options);
+    auto options = c10d::ProcessGroupGloo::Options::create();
+    options->timeout = result->timeout;
+    const std::string address(master_addr);
+    options->devices.push_back(is_loopback(address) ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                                    : c10d::ProcessGroupGloo::createDefaultDevice());
+    result->group = c10::make_intrusive<c10d::ProcessGroupGloo>(result->store, rank, world_size, options);
+    *out = result.release();
+  });
+}
+
+void nc_dist_free(nc_process_group* group) { delete group; }
+
+nc_status nc_dist_all_reduce(const nc_process_group* group, const nc_tensor* tensor, int32_t op) {
+  NC_GUARD(all_reduce(unwrap_group(group), unwrap(tensor), op));
+}
+
+nc_status nc_dist_broadcast(const nc_process_group* group, const nc_tensor* tensor, int32_t root) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    std::vector<at::Tensor> tensors{unwrap(tensor)};
+    c10d::BroadcastOptions options;
+    options.rootRank = root;
+    wait(g.group->broadcast(tensors, options), g);
+  });
+}
+
+nc_status nc_dist_all_gather(const nc_process_group* group, const nc_tensor* input, nc_tensor** outputs) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    const auto& x = unwrap(input);
+    std::vector<std::vector<at::Tensor>> gathered(1);
+    for (int32_t i = 0; i < g.world_size; ++i) gathered[0].push_back(at::empty_like(x));
+    std::vector<at::Tensor> inputs{x};
+    wait(g.group->allgather(gathered, inputs), g);
+    std::vector<std::unique_ptr<nc_tensor>> wrapped;
+    for (auto& tensor : gathered[0]) wrapped.emplace_back(wrap(std::move(tensor)));
+    for (size_t i = 0; i < wrapped.size(); ++i) outputs[i] = wrapped[i].release();
+  });
+}
+
+nc_status nc_dist_reduce_scatter(const nc_process_group* group, const nc_tensor* const* inputs, const nc_tensor* output, int32_t op) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    if (inputs == nullptr) throw std::invalid_argument("reduce_scatter: inputs are null");
+    // Gloo has no reduce_scatter: reduce every block, keep this rank's.
+    std::vector<at::Tensor> blocks;
+    for (int32_t i = 0; i < g.world_size; ++i) blocks.push_back(unwrap(inputs[i]).contiguous().view({-1}));
+    auto stacked = at::cat(blocks);
+    all_reduce(g, stacked, op);
+    const auto& target = unwrap(output);
+    const auto size = blocks[static_cast<size_t>(g.rank)].numel();
+    target.copy_(stacked.narrow(0, size * g.rank, size).view_as(target));
+  });
+}
+
+nc_status nc_dist_barrier(const nc_process_group* group) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    wait(g.group->barrier(), g);
+  });
+}
+
+}  // extern "C"

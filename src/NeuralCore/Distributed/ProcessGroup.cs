@@ -1,0 +1,160 @@
+using System.Globalization;
+using NeuralCore.Interop;
+using NeuralCore.Interop.Handles;
+
+namespace NeuralCore.Distributed;
+
+/// <summary>How a collective combines the ranks' values.</summary>
+public enum ReduceOp
+{
+    Sum = 0,
+    Avg = 1,
+    Min = 2,
+    Max = 3,
+    Product = 4,
+}
+
+/// <summary>
+/// A group of processes on torch.distributed's c10d engine (Gloo on the CPU), met through a TCPStore that rank 0
+/// hosts. Collectives work in place and fail with a <see cref="TorchException"/> when another rank does not take part
+/// within the timeout.
+/// </summary>
+/// <example>
+/// <code>
+/// using var group = ProcessGroup.Init(backend: "gloo", timeout: TimeSpan.FromSeconds(30));  // RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT
+/// using var t = Tensor.Ones(3) * (group.Rank + 1);
+/// group.AllReduce(t, ReduceOp.Sum);
+/// </code>
+/// </example>
+public sealed class ProcessGroup : IDisposable
+{
+    private readonly ProcessGroupHandle handle;
+
+    private ProcessGroup(ProcessGroupHandle handle, int rank, int worldSize, string masterAddress, int masterPort) =>
+        (this.handle, Rank, WorldSize, MasterAddress, MasterPort) = (handle, rank, worldSize, masterAddress, masterPort);
+
+    public int Rank { get; }
+    public int WorldSize { get; }
+    public string MasterAddress { get; }
+    public int MasterPort { get; }
+
+    /// <summary>
+    /// Joins the group. Arguments left null come from the variables torchrun sets: RANK, WORLD_SIZE, MASTER_ADDR,
+    /// MASTER_PORT. Every rank waits up to <paramref name="timeout"/> (default 30 minutes, as PyTorch) for the others.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is missing or invalid, or the backend is unknown.</exception>
+    /// <exception cref="TorchException">The rendezvous failed or timed out; the message names the master address.</exception>
+    public static ProcessGroup Init(string backend = "gloo", TimeSpan? timeout = null, int? rank = null, int? worldSize = null,
+        string? masterAddress = null, int? masterPort = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backend);
+        var r = rank ?? Setting("RANK");
+        var size = worldSize ?? Setting("WORLD_SIZE");
+        var address = masterAddress ?? Environment.GetEnvironmentVariable("MASTER_ADDR") ?? throw new ArgumentException("MASTER_ADDR is not set and no masterAddress was given");
+        var port = masterPort ?? Setting("MASTER_PORT");
+        if (size < 1 || r < 0 || r >= size) throw new ArgumentException($"rank {r} is outside a world of {size} processes");
+        if (port is < 1 or > 65535) throw new ArgumentException($"master port {port} is not a TCP port");
+        var wait = timeout ?? TimeSpan.FromMinutes(30);
+        var status = NativeMethods.DistInit(backend, address, port, r, size, (long)wait.TotalMilliseconds, out var handle);
+        if (status != NativeStatus.Ok)
+        {
+            handle.Dispose();
+            try
+            {
+                status.ThrowIfFailed();
+            }
+            catch (TorchException e) when (e.Kind != TorchErrorKind.InvalidArgument)
+            {
+                throw new TorchException($"rank {r} of {size} could not join the group at {address}:{port}: {e.Message}", e.Kind);
+            }
+            catch (TorchException e)
+            {
+                throw new ArgumentException(e.Message, nameof(backend), e);
+            }
+        }
+        return new ProcessGroup(handle, r, size, address, port);
+    }
+
+    private static int Setting(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ArgumentException($"{name} is not set to a number (torchrun and NeuralCore's launcher set it), and no argument was given");
+
+    private ProcessGroupHandle Handle => handle.IsClosed ? throw new ObjectDisposedException(nameof(ProcessGroup)) : handle;
+
+    /// <summary>
+    /// Combines <paramref name="tensor"/> across ranks, in place: every rank ends with the same result. The ranks first
+    /// compare shapes and dtypes, so a mismatch fails on every rank with both shapes named instead of mixing data.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ranks' tensors differ in shape or dtype.</exception>
+    public void AllReduce(Tensor tensor, ReduceOp op = ReduceOp.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        CheckSameShapeEverywhere(tensor, "all-reduce");
+        NativeMethods.DistAllReduce(Handle, tensor.Handle, (int)op).ThrowIfFailed();
+    }
+
+    /// <summary>All-reduce without the shape exchange, for callers that guarantee matching shapes (DDP buckets).</summary>
+    internal void AllReduceUnchecked(Tensor tensor, ReduceOp op) => NativeMethods.DistAllReduce(Handle, tensor.Handle, (int)op).ThrowIfFailed();
+
+    private const int MaxCheckedDimensions = 16;
+
+    private void CheckSameShapeEverywhere(Tensor tensor, string collective)
+    {
+        var shape = tensor.Shape;
+        if (shape.Length > MaxCheckedDimensions) return;
+        var description = new long[MaxCheckedDimensions + 2];
+        description[0] = (long)tensor.DType;
+        description[1] = shape.Length;
+        shape.CopyTo(description, 2);
+        using var local = Tensor.FromArray(description);
+        var everyone = AllGather(local);
+        try
+        {
+            var mine = string.Join(",", description);
+            var shapes = everyone.Select(t => t.ToArray<long>()).ToList();
+            if (shapes.All(s => string.Join(",", s) == mine)) return;
+            var listed = string.Join("; ", shapes.Select((s, rank) => $"rank {rank}: {((DType)s[0]).Name()} [{string.Join(", ", s.Skip(2).Take((int)s[1]))}]"));
+            throw new ArgumentException($"{collective} needs the same shape and dtype on every rank; got {listed}", nameof(tensor));
+        }
+        finally
+        {
+            foreach (var t in everyone) t.Dispose();
+        }
+    }
+
+    /// <summary>Copies <paramref name="root"/>'s <paramref name="tensor"/> into every rank's, in place.</summary>
+    public void Broadcast(Tensor tensor, int root = 0)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentOutOfRangeException.ThrowIfNegative(root);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
+        NativeMethods.DistBroadcast(Handle, tensor.Handle, root).ThrowIfFailed();
+    }
+
+    /// <summary>Every rank's <paramref name="input"/>, in rank order (new tensors).</summary>
+    public unsafe Tensor[] AllGather(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var outputs = new IntPtr[WorldSize];
+        fixed (IntPtr* pointers = outputs)
+            NativeMethods.DistAllGather(Handle, input.Handle, pointers).ThrowIfFailed();
+        return outputs.Select(pointer => Tensor.Wrap(new TensorHandle(pointer))).ToArray();
+    }
+
+    /// <summary>Writes into <paramref name="output"/> the reduction over ranks of their <c>inputs[Rank]</c>.</summary>
+    public unsafe void ReduceScatter(IReadOnlyList<Tensor> inputs, Tensor output, ReduceOp op = ReduceOp.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(output);
+        if (inputs.Count != WorldSize) throw new ArgumentException($"reduce-scatter needs one input per rank ({WorldSize}), got {inputs.Count}", nameof(inputs));
+        using var borrowed = new BorrowedHandles(inputs.Select(t => (TensorHandle?)t.Handle).ToArray());
+        fixed (IntPtr* pointers = borrowed.Pointers)
+            NativeMethods.DistReduceScatter(Handle, pointers, output.Handle, (int)op).ThrowIfFailed();
+    }
+
+    /// <summary>Waits until every rank has reached this call.</summary>
+    public void Barrier() => NativeMethods.DistBarrier(Handle).ThrowIfFailed();
+
+    public void Dispose() => handle.Dispose();
+}

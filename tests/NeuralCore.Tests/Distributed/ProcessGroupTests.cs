@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace NeuralCore.Tests;
+
+/// <summary>Real worker processes on loopback over Gloo (tests/NeuralCore.DistributedWorker).</summary>
+public class ProcessGroupTests
+{
+    private static string WorkerPath()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;  // bin/<configuration>/net10.0
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
+        return Path.Combine(root, "NeuralCore.DistributedWorker", "bin", configuration, "net10.0", "NeuralCore.DistributedWorker.dll");
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Runs the scenario on worldSize processes; returns each rank's JSON line and exit code, and the wall time.</summary>
+    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds)
+    {
+        var port = FreePort();
+        var clock = Stopwatch.StartNew();
+        var processes = Enumerable.Range(0, worldSize).Select(rank =>
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(WorkerPath());
+            start.ArgumentList.Add(scenario);
+            start.ArgumentList.Add(timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["WORLD_SIZE"] = worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["MASTER_ADDR"] = "127.0.0.1";
+            start.Environment["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Process.Start(start)!;
+        }).ToList();
+        var results = new List<(int, JsonElement)>();
+        foreach (var process in processes)
+        {
+            var output = process.StandardOutput.ReadToEnd();
+            var error = process.StandardError.ReadToEnd();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds + 60)))
+            {
+                foreach (var p in processes) p.Kill(entireProcessTree: true);
+                throw new TimeoutException($"{scenario}: a rank did not finish");
+            }
+            var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "{}";
+            results.Add((process.ExitCode, JsonDocument.Parse(line.StartsWith('{') ? line : "{}").RootElement));
+            _ = error;
+        }
+        return (results, clock.Elapsed);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Collectives_OnLoopback_MatchTheirDefinitions(int worldSize)
+    {
+        var (ranks, _) = Run("collectives", worldSize, 60);
+        var n = worldSize;
+        var sum = n * (n + 1) / 2.0;
+        var product = Enumerable.Range(1, n).Aggregate(1.0, (a, b) => a * b);
+        foreach (var (exitCode, output) in ranks)
+        {
+            exitCode.Should().Be(0, output.ToString());
+            var rank = output.GetProperty("rank").GetInt32();
+            double[] Values(string name) => output.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Values("Sum").Should().Equal(sum, sum, sum);
+            Values("Avg").Should().Equal(sum / n, sum / n, sum / n);
+            Values("Min").Should().Equal(1.0, 1.0, 1.0);
+            Values("Max").Should().Equal((double)n, n, n);
+            Values("Product").Should().Equal(product, product, product);
+            Values("broadcast").Should().Equal((double)(n - 1), n - 1);
+            output.GetProperty("all_gather").EnumerateArray().Select(v => v.GetInt64()).Should().Equal(Enumerable.Range(0, n).Select(i => (long)i));
+            var expected = Enumerable.Range(0, n).Sum(r => r * 10.0 + rank);
+            Values("reduce_scatter").Should().Equal(expected, expected);
+        }
+    }
+
+    [Fact]
+    public void ARankThatNeverArrives_MakesTheOthersFailWithinTheTimeout()
+    {
+        var (ranks, elapsed) = Run("dead-rank", 2, 5);
+        ranks[0].ExitCode.Should().Be(3);
+        ranks[0].Output.GetProperty("error").GetString().Should().Be(nameof(TorchException));
+        ranks[0].Output.GetProperty("message").GetString().Should().Contain("127.0.0.1");
+        elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the timeout is 5 s");
+    }
+
+    [Fact]
+    public void MismatchedShapesAcrossRanks_GiveAnError()
+    {
+        var (ranks, _) = Run("mismatched-shapes", 2, 10);
+        ranks.Should().OnlyContain(r => r.ExitCode == 3);
+        ranks.Select(r => r.Output.GetProperty("error").GetString()).Should().OnlyContain(e => e == nameof(ArgumentException));
+        ranks[0].Output.GetProperty("message").GetString().Should().Contain("rank 0: float32 [2]; rank 1: float32 [3]");
+    }
+
+    [Fact]
+    public void Init_WithBadSettings_ThrowsArgumentExceptions()
+    {
+        var badBackend = () => NeuralCore.Distributed.ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
+        badBackend.Should().Throw<ArgumentException>().WithMessage("*'mpi' is not available*gloo*");
+        var badRank = () => NeuralCore.Distributed.ProcessGroup.Init(rank: 2, worldSize: 2, masterAddress: "127.0.0.1", masterPort: 29500);
+        badRank.Should().Throw<ArgumentException>().WithMessage("*rank 2 is outside a world of 2*");
+    }
+}
