@@ -141,4 +141,32 @@ nc_status nc_dist_barrier(const nc_process_group* group) {
   });
 }
 
+nc_status nc_dist_register_gradient_averaging(const nc_process_group* group, const nc_tensor* const* params, int32_t count,
+                                              int32_t* hook_ids) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    if (count < 0 || (count > 0 && (params == nullptr || hook_ids == nullptr))) throw std::invalid_argument("parameters are null");
+    for (int32_t i = 0; i < count; ++i) {
+      auto process_group = g.group;
+      const auto world = g.world_size;
+      const auto timeout = g.timeout;
+      hook_ids[i] = static_cast<int32_t>(unwrap(params[i]).register_hook([process_group, world, timeout](const at::Tensor& gradient) {
+        auto averaged = gradient.clone();  // the incoming gradient may be shared with other graph paths
+        std::vector<at::Tensor> tensors{averaged};
+        c10d::AllreduceOptions options;
+        options.reduceOp = c10d::ReduceOp::SUM;
+        process_group->allreduce(tensors, options)->wait(timeout);
+        averaged.div_(world);
+        return averaged;
+      }));
+    }
+  });
+}
+
+nc_status nc_dist_remove_gradient_hooks(const nc_tensor* const* params, int32_t count, const int32_t* hook_ids) {
+  NC_GUARD({
+    for (int32_t i = 0; i < count; ++i) unwrap(params[i]).remove_hook(static_cast<unsigned>(hook_ids[i]));
+  });
+}
+
 }  // extern "C"

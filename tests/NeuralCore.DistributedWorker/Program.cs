@@ -36,6 +36,25 @@ try
             }
             group.Barrier();
             break;
+        case "ddp":
+        {
+            // Every rank starts from different weights; DDP must make them rank 0's.
+            Torch.ManualSeed((ulong)group.Rank);
+            using var model = new DistributedDataParallel(DdpModel.Create(), group);
+            using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
+            var (batch, labels) = DdpModel.Data(group.WorldSize);
+            for (var step = 0; step < 10; step++)
+            {
+                using var scope = TensorScope.Begin();
+                var share = batch.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank);
+                var target = labels.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank);
+                optimizer.ZeroGrad();
+                new NeuralCore.NN.CrossEntropyLoss().Forward(model.Forward(share), target).Backward();
+                optimizer.Step();
+            }
+            results["parameters"] = model.Parameters().SelectMany(p => p.ToArray<double>()).ToArray();
+            break;
+        }
         case "mismatched-shapes":
             using (var t = Tensor.Ones(group.Rank + 2))
                 group.AllReduce(t);
@@ -52,4 +71,20 @@ catch (Exception e)
 {
     Console.WriteLine(JsonSerializer.Serialize(new { rank, error = e.GetType().Name, message = e.Message }));
     return 3;
+}
+
+/// <summary>The model and data of the DDP scenario, shared with the single-process reference in the tests.</summary>
+public static class DdpModel
+{
+    public const int PerRank = 4;
+
+    public static NeuralCore.NN.Module Create() =>
+        new NeuralCore.NN.Sequential(new NeuralCore.NN.Linear(6, 8), new NeuralCore.NN.Tanh(), new NeuralCore.NN.Linear(8, 3));
+
+    /// <summary>The same global batch on every rank: PerRank samples per rank, drawn from seed 1234.</summary>
+    public static (Tensor Inputs, Tensor Labels) Data(int worldSize)
+    {
+        Torch.ManualSeed(1234);
+        return (Tensor.Randn(worldSize * PerRank, 6), Tensor.RandInt(0, 3, worldSize * PerRank));
+    }
 }

@@ -27,6 +27,13 @@ NC_API nc_status nc_dist_all_gather(const nc_process_group* group, const nc_tens
 NC_API nc_status nc_dist_reduce_scatter(const nc_process_group* group, const nc_tensor* const* inputs, const nc_tensor* output, int32_t op);
 NC_API nc_status nc_dist_barrier(const nc_process_group* group);
 
+/* Registers a gradient hook on each parameter that replaces its gradient, as backward produces it, by the average of
+   that gradient over the ranks (so communication overlaps the rest of backward). Writes one hook id per parameter.
+   The hooks keep the process group alive. */
+NC_API nc_status nc_dist_register_gradient_averaging(const nc_process_group* group, const nc_tensor* const* params, int32_t count,
+                                                     int32_t* hook_ids);
+NC_API nc_status nc_dist_remove_gradient_hooks(const nc_tensor* const* params, int32_t count, const int32_t* hook_ids);
+
 #ifdef __cplusplus
 }
 #endif

@@ -80,7 +80,7 @@ public sealed class ProcessGroup : IDisposable
             ? value
             : throw new ArgumentException($"{name} is not set to a number (torchrun and NeuralCore's launcher set it), and no argument was given");
 
-    private ProcessGroupHandle Handle => handle.IsClosed ? throw new ObjectDisposedException(nameof(ProcessGroup)) : handle;
+    internal ProcessGroupHandle Handle => handle.IsClosed ? throw new ObjectDisposedException(nameof(ProcessGroup)) : handle;
 
     /// <summary>
     /// Combines <paramref name="tensor"/> across ranks, in place: every rank ends with the same result. The ranks first

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace NeuralCore.Tests;
 
 /// <summary>Real worker processes on loopback over Gloo (tests/NeuralCore.DistributedWorker).</summary>
+[Collection(Support.GlobalStateCollection.Name)]  // the single-process reference seeds libtorch's generator
 public class ProcessGroupTests
 {
     private static string WorkerPath()
@@ -82,6 +83,47 @@ public class ProcessGroupTests
             var expected = Enumerable.Range(0, n).Sum(r => r * 10.0 + rank);
             Values("reduce_scatter").Should().Equal(expected, expected);
         }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize)
+    {
+        var (ranks, _) = Run("ddp", worldSize, 60);
+        ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
+
+        // One process, rank 0's initial weights, the concatenated batch (mean loss over it = average of the ranks' means).
+        double[] expected;
+        {
+            Torch.ManualSeed(0);
+            using var model = DdpModel.Create();
+            using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
+            var (inputs, labels) = DdpModel.Data(worldSize);
+            using (inputs)
+            using (labels)
+                for (var step = 0; step < 10; step++)
+                {
+                    using var scope = TensorScope.Begin();
+                    optimizer.ZeroGrad();
+                    new NeuralCore.NN.CrossEntropyLoss().Forward(model.Forward(inputs), labels).Backward();
+                    optimizer.Step();
+                }
+            expected = model.Parameters().SelectMany(p => p.ToArray<double>()).ToArray();
+        }
+        foreach (var (_, output) in ranks)
+            output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
+                .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)));
+    }
+
+    [Fact]
+    public void DistributedSampler_SplitsOnePermutationIntoDisjointEqualShares()
+    {
+        var shares = Enumerable.Range(0, 3).Select(rank => new NeuralCore.Distributed.DistributedSampler(10, rank, 3, seed: 5).Indices(epoch: 2)).ToList();
+        shares.Should().OnlyContain(s => s.Length == 4);
+        shares.SelectMany(s => s).Distinct().Should().HaveCount(10, "every sample appears; two are repeated to pad 10 to 12");
+        using var permutation = Tensor.RandPerm(10, 7);
+        shares[0][0].Should().Be(permutation.ToArray<long>()[0]);
     }
 
     [Fact]
