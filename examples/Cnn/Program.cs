@@ -12,19 +12,21 @@ var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.
 {
     Torch.ManualSeed((ulong)options.Seed);
     var (trainSet, testSet) = ExampleData.Load(options);
-    var train = new DataLoader(trainSet, options.BatchSize, shuffle: true, seed: options.Seed);
+    using var group = options.JoinGroup();
+    var train = options.TrainLoader(trainSet, group);
     var test = new DataLoader(testSet, 1000);
 
     using var network = new Cnn();
     network.To(options.Device);
-    using var model = options.Parallelize(network);
+    using var model = options.Parallelize(network, group);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Sgd(model.Parameters(), lr: options.LearningRate, momentum: 0.9);
     AnsiConsole.MarkupLine($"[bold]CNN[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
+        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(group is not null ? $"rank 0 of {group.WorldSize} processes" : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     var trainer = new Trainer(model, criterion, optimizer, options);
     var results = trainer.Fit(train, test);
+    if (group is { Rank: not 0 }) return 0;  // rank 0 alone writes the plot, the results and the checkpoint
     trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "cnn-loss.png"), "CNN on Fashion-MNIST");
     Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "cnn-results.json"));
     trainer.SaveCheckpoint(options.Checkpoint);

@@ -12,20 +12,22 @@ var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion
 {
     Torch.ManualSeed((ulong)options.Seed);
     var (trainSet, testSet) = ExampleData.Load(options);
-    var train = new DataLoader(trainSet, options.BatchSize, shuffle: true, seed: options.Seed);
+    using var group = options.JoinGroup();
+    var train = options.TrainLoader(trainSet, group);
     var test = new DataLoader(testSet, 1000);
 
     using var network = new Rnn(inputSize: 28, hiddenSize: 128, numLayers: 2, numClasses: 10);
     network.To(options.Device);
-    using var model = options.Parallelize(network);
+    using var model = options.Parallelize(network, group);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
     AnsiConsole.MarkupLine($"[bold]LSTM[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
+        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(group is not null ? $"rank 0 of {group.WorldSize} processes" : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     // (N, 1, 28, 28) images become (N, 28 steps, 28 features).
     var trainer = new Trainer(model, criterion, optimizer, options, prepare: images => images.View(-1, 28, 28));
     var results = trainer.Fit(train, test);
+    if (group is { Rank: not 0 }) return 0;  // rank 0 alone writes the plot, the results and the checkpoint
     trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "rnn-loss.png"), "LSTM on Fashion-MNIST");
     Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "rnn-results.json"));
     trainer.SaveCheckpoint(options.Checkpoint);

@@ -6,11 +6,31 @@ namespace NeuralCore.Examples;
 /// <summary>The command line both training examples share.</summary>
 public sealed record ExampleOptions(
     int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
-    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices)
+    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices, bool Distributed)
 {
-    /// <summary>The model to train: wrapped in DataParallel when --devices names several devices.</summary>
-    public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model) =>
-        Devices.Count > 1 ? new NeuralCore.Parallel.DataParallel(model, Devices, Device) : model;
+    /// <summary>The model to train: DistributedDataParallel with --distributed, DataParallel when --devices names several devices.</summary>
+    public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model, NeuralCore.Distributed.ProcessGroup? group) =>
+        group is not null ? new NeuralCore.Distributed.DistributedDataParallel(model, group)
+        : Devices.Count > 1 ? new NeuralCore.Parallel.DataParallel(model, Devices, Device)
+        : model;
+
+    /// <summary>With --distributed: joins the group (torchrun variables) and silences every rank but 0.</summary>
+    public NeuralCore.Distributed.ProcessGroup? JoinGroup()
+    {
+        if (!Distributed) return null;
+        var group = NeuralCore.Distributed.ProcessGroup.Init(backend: "gloo", timeout: TimeSpan.FromMinutes(5));
+        // Processes on one machine share its cores.
+        if (int.TryParse(Environment.GetEnvironmentVariable("LOCAL_WORLD_SIZE"), out var local) && local > 1)
+            Torch.SetNumThreads(Math.Max(1, Environment.ProcessorCount / local));
+        if (group.Rank != 0)
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(TextWriter.Null) });
+        return group;
+    }
+
+    /// <summary>The training loader: this rank's share of a seeded permutation when distributed.</summary>
+    public NeuralCore.Data.DataLoader TrainLoader(NeuralCore.Data.TensorDataset trainSet, NeuralCore.Distributed.ProcessGroup? group) =>
+        new(trainSet, BatchSize, shuffle: true, seed: Seed,
+            indices: group is null ? null : new NeuralCore.Distributed.DistributedSampler(trainSet.Count, group.Rank, group.WorldSize, seed: Seed).Indices());
 
     public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
         Func<ExampleOptions, int> run)
@@ -26,10 +46,11 @@ public sealed record ExampleOptions(
         var checkpoint = new Option<string?>("--checkpoint") { Description = $"Where to save the trained weights (default OUTPUT/{name}.pt)" };
         var maxSteps = new Option<long?>("--max-steps") { Description = "Stop each epoch after this many batches (quick runs)" };
         var devices = new Option<string?>("--devices") { Description = "Train with DataParallel over these devices, e.g. cuda:0,cuda:1 (or cpu,cpu)" };
+        var distributed = new Option<bool>("--distributed") { Description = "One rank of a multi-process run (start it with tools/Launch); rank 0 prints and saves" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (its optimizer state is read from PATH.optim when present)" };
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
-        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, resume, smoke };
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, smoke };
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
@@ -40,7 +61,7 @@ public sealed record ExampleOptions(
                 isSmoke ? 1 : result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(learningRate),
                 mainDevice, result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
-                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices);
+                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices, result.GetValue(distributed));
             return run(options);
         });
         return command;

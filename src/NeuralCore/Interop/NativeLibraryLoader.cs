@@ -12,6 +12,10 @@ internal static class NativeLibraryLoader
 {
     private const string FileName = "libneuralcore.so";
 
+    // The runtime asks the resolver once per imported function; load and initialise once.
+    private static readonly object Gate = new();
+    private static IntPtr loaded;
+
 #pragma warning disable CA2255 // the resolver must be in place before the first P/Invoke, whatever the application
     [ModuleInitializer]
     internal static void Register() => NativeLibrary.SetDllImportResolver(typeof(NativeLibraryLoader).Assembly, Resolve);
@@ -20,6 +24,15 @@ internal static class NativeLibraryLoader
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (libraryName != LibraryNames.Native) return IntPtr.Zero;
+        lock (Gate)
+        {
+            if (loaded == IntPtr.Zero) loaded = Load();
+            return loaded;
+        }
+    }
+
+    private static IntPtr Load()
+    {
         var candidates = Candidates().ToList();
         var failures = new List<string>();
         foreach (var path in candidates.Where(File.Exists))
