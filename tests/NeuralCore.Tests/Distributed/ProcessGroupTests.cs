@@ -146,6 +146,25 @@ public class ProcessGroupTests
     }
 
     [Fact]
+    public void Launcher_PrefixesOutputByRank_AndStopsEveryWorkerWhenOneFails()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var launcher = Path.Combine(root, "tools", "Launch", "bin", configuration, "net10.0", "Launch.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { launcher, "--nproc-per-node", "3", "--", "bash", "-c",
+                     "echo \"hello from $RANK of $WORLD_SIZE at $MASTER_ADDR:$MASTER_PORT\"; if [ \"$RANK\" = 1 ]; then exit 7; fi; sleep 60" })
+            start.ArgumentList.Add(argument);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit(TimeSpan.FromSeconds(50)).Should().BeTrue("the launcher stops the other workers when one fails");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30));
+        process.ExitCode.Should().Be(7);
+        output.Should().Contain("[rank 0] hello from 0 of 3 at 127.0.0.1:29500").And.Contain("[rank 2] hello from 2 of 3");
+    }
+
+    [Fact]
     public void Init_WithBadSettings_ThrowsArgumentExceptions()
     {
         var badBackend = () => NeuralCore.Distributed.ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
