@@ -165,6 +165,16 @@ public class ProcessGroupTests
     }
 
     [Fact]
+    public void Init_WithAnUnreachableMaster_FailsWithinTheTimeoutNamingIt()
+    {
+        var port = FreePort();  // nothing listens there
+        var clock = Stopwatch.StartNew();
+        var act = () => NeuralCore.Distributed.ProcessGroup.Init(rank: 1, worldSize: 2, masterAddress: "127.0.0.1", masterPort: port, timeout: TimeSpan.FromSeconds(3));
+        act.Should().Throw<TorchException>().WithMessage($"*127.0.0.1:{port}*");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public void Init_WithBadSettings_ThrowsArgumentExceptions()
     {
         var badBackend = () => NeuralCore.Distributed.ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
