@@ -8,7 +8,9 @@
 #endif
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/Types.hpp>
+#include <torch/csrc/distributed/c10d/Work.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/autograd/engine.h>
 
 #include "guard.h"
 #include "neuralcore/nc_distributed.h"
@@ -53,6 +55,93 @@ void all_reduce(const nc_process_group& group, at::Tensor tensor, int32_t op) {
   wait(group.group->allreduce(tensors, options), group);
   if (op == NC_REDUCE_AVG) tensor.div_(group.world_size);
 }
+
+// Buckets of parameters whose gradients are averaged together, as PyTorch's DDP reducer does.
+class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
+ public:
+  GradientReducer(const nc_process_group& group, std::vector<at::Tensor> parameters, int64_t bucket_bytes)
+      : group_(group.group), world_(group.world_size), timeout_(group.timeout), parameters_(std::move(parameters)) {
+    // Reverse order: backward produces the last layers' gradients first.
+    int64_t filled = 0;
+    for (size_t i = parameters_.size(); i-- > 0;) {
+      const auto bytes = parameters_[i].numel() * static_cast<int64_t>(parameters_[i].element_size());
+      if (buckets_.empty() || (filled > 0 && filled + bytes > bucket_bytes) ||
+          parameters_[i].scalar_type() != parameters_[buckets_.back().members.front()].scalar_type() ||
+          parameters_[i].device() != parameters_[buckets_.back().members.front()].device()) {
+        buckets_.emplace_back();
+        filled = 0;
+      }
+      buckets_.back().members.push_back(i);
+      filled += bytes;
+    }
+    slot_.resize(parameters_.size());
+    for (size_t b = 0; b < buckets_.size(); ++b) {
+      int64_t offset = 0;
+      for (auto member : buckets_[b].members) {
+        slot_[member] = {b, offset};
+        offset += parameters_[member].numel();
+      }
+      buckets_[b].flat = at::zeros({offset}, parameters_[buckets_[b].members.front()].options().requires_grad(false));
+    }
+  }
+
+  // Called by a parameter's hook with the gradient backward just produced for it.
+  void ready(size_t parameter, const at::Tensor& gradient) {
+    if (!in_backward_) {
+      in_backward_ = true;
+      auto self = shared_from_this();
+      torch::autograd::Engine::get_default_engine().queue_callback([self] { self->finish(); });
+    }
+    auto& [b, offset] = slot_[parameter];
+    auto& bucket = buckets_[b];
+    bucket.flat.narrow(0, offset, gradient.numel()).copy_(gradient.reshape({-1}));
+    bucket.local.emplace_back(parameter, gradient.detach());
+    if (++bucket.arrived == bucket.members.size()) {
+      std::vector<at::Tensor> tensors{bucket.flat};
+      c10d::AllreduceOptions options;
+      options.reduceOp = c10d::ReduceOp::SUM;
+      bucket.work = group_->allreduce(tensors, options);
+    }
+  }
+
+ private:
+  // End of backward: wait for every bucket, then put the average in place of this rank's contribution.
+  void finish() {
+    in_backward_ = false;
+    for (auto& bucket : buckets_) {
+      if (bucket.arrived != bucket.members.size())
+        throw std::runtime_error("DistributedDataParallel: backward did not produce a gradient for every parameter "
+                                 "(unused parameters are not supported); ranks would disagree");
+      bucket.work->wait(timeout_);
+      bucket.flat.div_(world_);
+      for (auto& [parameter, local] : bucket.local) {
+        const auto& [b, offset] = slot_[parameter];
+        auto averaged = bucket.flat.narrow(0, offset, local.numel()).view_as(local);
+        auto& grad = parameters_[parameter].mutable_grad();
+        grad.add_(averaged - local);  // keeps gradients accumulated by earlier backward passes
+      }
+      bucket.local.clear();
+      bucket.arrived = 0;
+      bucket.work.reset();
+    }
+  }
+
+  struct Bucket {
+    std::vector<size_t> members;
+    at::Tensor flat;
+    size_t arrived = 0;
+    std::vector<std::pair<size_t, at::Tensor>> local;
+    c10::intrusive_ptr<c10d::Work> work;
+  };
+
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  int32_t world_;
+  std::chrono::milliseconds timeout_;
+  std::vector<at::Tensor> parameters_;
+  std::vector<Bucket> buckets_;
+  std::vector<std::pair<size_t, int64_t>> slot_;
+  bool in_backward_ = false;
+};
 
 bool is_loopback(const std::string& address) { return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1"; }
 
@@ -142,24 +231,16 @@ nc_status nc_dist_barrier(const nc_process_group* group) {
 }
 
 nc_status nc_dist_register_gradient_averaging(const nc_process_group* group, const nc_tensor* const* params, int32_t count,
-                                              int32_t* hook_ids) {
+                                              int64_t bucket_bytes, int32_t* hook_ids) {
   NC_GUARD({
     const auto& g = unwrap_group(group);
     if (count < 0 || (count > 0 && (params == nullptr || hook_ids == nullptr))) throw std::invalid_argument("parameters are null");
-    for (int32_t i = 0; i < count; ++i) {
-      auto process_group = g.group;
-      const auto world = g.world_size;
-      const auto timeout = g.timeout;
-      hook_ids[i] = static_cast<int32_t>(unwrap(params[i]).register_hook([process_group, world, timeout](const at::Tensor& gradient) {
-        auto averaged = gradient.clone();  // the incoming gradient may be shared with other graph paths
-        std::vector<at::Tensor> tensors{averaged};
-        c10d::AllreduceOptions options;
-        options.reduceOp = c10d::ReduceOp::SUM;
-        process_group->allreduce(tensors, options)->wait(timeout);
-        averaged.div_(world);
-        return averaged;
-      }));
-    }
+    std::vector<at::Tensor> parameters;
+    for (int32_t i = 0; i < count; ++i) parameters.push_back(unwrap(params[i]));
+    auto reducer = std::make_shared<GradientReducer>(g, parameters, bucket_bytes);
+    for (int32_t i = 0; i < count; ++i)
+      hook_ids[i] = static_cast<int32_t>(parameters[static_cast<size_t>(i)].register_hook(
+          [reducer, i](const at::Tensor& gradient) { reducer->ready(static_cast<size_t>(i), gradient); }));
   });
 }
 

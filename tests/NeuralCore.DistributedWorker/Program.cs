@@ -40,12 +40,14 @@ try
         {
             // Every rank starts from different weights; DDP must make them rank 0's.
             Torch.ManualSeed((ulong)group.Rank);
-            using var model = new DistributedDataParallel(DdpModel.Create(), group);
+            // A tiny bucket cap makes several buckets; the default makes one.
+            using var model = new DistributedDataParallel(DdpModel.Create(), group, bucketCapMegabytes: args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 25);
             using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
             var (batch, labels) = DdpModel.Data(group.WorldSize);
             for (var step = 0; step < 10; step++)
             {
                 using var scope = TensorScope.Begin();
+                if (step == 5) group.Barrier();
                 var share = batch.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank);
                 var target = labels.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank);
                 optimizer.ZeroGrad();

@@ -27,11 +27,14 @@ NC_API nc_status nc_dist_all_gather(const nc_process_group* group, const nc_tens
 NC_API nc_status nc_dist_reduce_scatter(const nc_process_group* group, const nc_tensor* const* inputs, const nc_tensor* output, int32_t op);
 NC_API nc_status nc_dist_barrier(const nc_process_group* group);
 
-/* Registers a gradient hook on each parameter that replaces its gradient, as backward produces it, by the average of
-   that gradient over the ranks (so communication overlaps the rest of backward). Writes one hook id per parameter.
-   The hooks keep the process group alive. */
+/* Distributed data parallel gradient averaging. The parameters are grouped, in reverse order (the order backward
+   produces their gradients), into buckets of about bucket_bytes; a hook on each parameter copies its gradient into
+   its bucket as backward produces it, and a full bucket starts an asynchronous all-reduce, so communication overlaps
+   the rest of backward. When backward ends, the averaged values replace this rank's contribution in each .grad
+   (gradients accumulated by earlier backward passes are kept). Writes one hook id per parameter; the hooks keep the
+   process group and the buckets alive until removed. */
 NC_API nc_status nc_dist_register_gradient_averaging(const nc_process_group* group, const nc_tensor* const* params, int32_t count,
-                                                     int32_t* hook_ids);
+                                                     int64_t bucket_bytes, int32_t* hook_ids);
 NC_API nc_status nc_dist_remove_gradient_hooks(const nc_tensor* const* params, int32_t count, const int32_t* hook_ids);
 
 #ifdef __cplusplus

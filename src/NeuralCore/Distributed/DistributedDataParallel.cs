@@ -6,9 +6,11 @@ namespace NeuralCore.Distributed;
 
 /// <summary>
 /// Data parallelism across processes (torch.nn.parallel.DistributedDataParallel) on c10d: at construction every rank
-/// takes rank 0's parameters and buffers; during <c>Backward()</c> each parameter's gradient is averaged over the ranks
-/// as soon as it is computed, so communication overlaps the rest of the backward pass and every rank takes the same
-/// optimizer step. Each rank feeds its own share of the batch (see <see cref="DistributedSampler"/>).
+/// takes rank 0's parameters and buffers; during <c>Backward()</c> gradients are gathered into buckets of about
+/// <c>bucketCapMegabytes</c> (in the order backward produces them) and each full bucket is averaged over the ranks
+/// asynchronously, so communication overlaps the rest of the backward pass; when backward ends every rank holds the
+/// averaged gradients and takes the same optimizer step. Each rank feeds its own share of the batch
+/// (see <see cref="DistributedSampler"/>). Every parameter that requires a gradient must receive one in each backward.
 /// </summary>
 public sealed class DistributedDataParallel : Module
 {
@@ -16,8 +18,9 @@ public sealed class DistributedDataParallel : Module
     private readonly Parameter[] hooked;
     private readonly int[] hookIds;
 
-    public unsafe DistributedDataParallel(Module module, ProcessGroup group)
+    public unsafe DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketCapMegabytes);
         Module = module ?? throw new ArgumentNullException(nameof(module));
         this.group = group ?? throw new ArgumentNullException(nameof(group));
         RegisterModule("module", module);
@@ -31,7 +34,7 @@ public sealed class DistributedDataParallel : Module
         using var borrowed = new BorrowedHandles(hooked.Select(p => (TensorHandle?)p.Handle).ToArray());
         fixed (IntPtr* pointers = borrowed.Pointers)
         fixed (int* ids = hookIds)
-            NativeMethods.DistRegisterGradientAveraging(group.Handle, pointers, hooked.Length, ids).ThrowIfFailed();
+            NativeMethods.DistRegisterGradientAveraging(group.Handle, pointers, hooked.Length, (long)(bucketCapMegabytes * 1024 * 1024), ids).ThrowIfFailed();
     }
 
     /// <summary>The wrapped module (state dict keys carry the prefix <c>module.</c>, as in PyTorch).</summary>

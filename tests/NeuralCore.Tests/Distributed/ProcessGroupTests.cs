@@ -26,7 +26,7 @@ public class ProcessGroupTests
     }
 
     /// <summary>Runs the scenario on worldSize processes; returns each rank's JSON line and exit code, and the wall time.</summary>
-    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds)
+    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null)
     {
         var port = FreePort();
         var clock = Stopwatch.StartNew();
@@ -36,6 +36,7 @@ public class ProcessGroupTests
             start.ArgumentList.Add(WorkerPath());
             start.ArgumentList.Add(scenario);
             start.ArgumentList.Add(timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (extra is not null) start.ArgumentList.Add(extra);
             start.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["WORLD_SIZE"] = worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["MASTER_ADDR"] = "127.0.0.1";
@@ -86,11 +87,12 @@ public class ProcessGroupTests
     }
 
     [Theory]
-    [InlineData(2)]
-    [InlineData(3)]
-    public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize)
+    [InlineData(2, "25")]
+    [InlineData(3, "25")]
+    [InlineData(2, "0.0001")]  // about 100 bytes: one bucket per parameter
+    public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize, string bucketCapMegabytes)
     {
-        var (ranks, _) = Run("ddp", worldSize, 60);
+        var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes);
         ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
 
         // One process, rank 0's initial weights, the concatenated batch (mean loss over it = average of the ranks' means).
