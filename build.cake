@@ -65,6 +65,11 @@ Task("Bench")
     .IsDependentOn("Build")
     .Does(() => Run("bash", "bench/compare-steps.sh"));
 
+Task("NaiveLoop")
+    .Description("Runs the contract CNN for 10,000 steps with no Dispose and no scope, printing resident memory.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --naive-loop 10000"));
+
 Task("BenchmarkDotNet")
     .Description("Runs the cases under BenchmarkDotNet (statistics, allocations per step).")
     .IsDependentOn("Build")

@@ -18,6 +18,12 @@ if (args.Contains("--compare"))
     }
     return 0;
 }
+if (args.Contains("--naive-loop"))
+{
+    var steps = args.SkipWhile(a => a != "--naive-loop").Skip(1).Select(a => int.TryParse(a, out var n) ? n : 0).FirstOrDefault(10_000);
+    NaiveLoop.Run(steps == 0 ? 10_000 : steps);
+    return 0;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Cases).Assembly).Run(args);
 return 0;
 
@@ -65,4 +71,38 @@ public class TrainingSteps
 
     [Benchmark]
     public void Step() => step();
+}
+
+/// <summary>
+/// The modules issue's contract loop written naively — no using, no Dispose, no scope — for many steps, printing the
+/// resident memory: it must stay within 1.2 × its value at step 500.
+/// </summary>
+internal static class NaiveLoop
+{
+    public static void Run(int steps)
+    {
+        var cnn = new Cnn();
+        var criterion = new NeuralCore.NN.CrossEntropyLoss();
+        var optimizer = new NeuralCore.Optim.Sgd(cnn.Parameters(), lr: 0.001, momentum: 0.9);
+        long at500 = 0;
+        var clock = Stopwatch.StartNew();
+        for (var step = 1; step <= steps; step++)
+        {
+            var inputs = Tensor.Randn(64, 3, 32, 32);
+            var labels = Tensor.RandInt(0, 10, 64);
+            var loss = criterion.Forward(cnn.Forward(inputs), labels);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            if (step == 500) at500 = Resident();
+            if (step % 1000 == 0 || step == steps)
+                Console.WriteLine($"step {step}: resident {Resident() >> 20} MiB ({(at500 > 0 ? (double)Resident() / at500 : 1):F3} × step 500), {clock.Elapsed.TotalSeconds:F0} s");
+        }
+    }
+
+    private static long Resident()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
 }
