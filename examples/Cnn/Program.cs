@@ -5,7 +5,6 @@ using NeuralCore.Data;
 using NeuralCore.Examples;
 using NeuralCore.NN;
 using NeuralCore.Optim;
-using Spectre.Console;
 using static NeuralCore.NN.Functional;
 
 var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.", defaultEpochs: 5, defaultLearningRate: 0.01, "cnn", options =>
@@ -21,16 +20,11 @@ var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.
     using var model = options.Parallelize(network, group);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Sgd(model.Parameters(), lr: options.LearningRate, momentum: 0.9);
-    AnsiConsole.MarkupLine($"[bold]CNN[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(group is not null ? $"rank 0 of {group.WorldSize} processes" : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     var trainer = new Trainer(model, criterion, optimizer, options);
+    trainer.Describe("CNN", trainSet.Count, testSet.Count, group);
     var results = trainer.Fit(train, test);
-    if (group is { Rank: not 0 }) return 0;  // rank 0 alone writes the plot, the results and the checkpoint
-    trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "cnn-loss.png"), "CNN on Fashion-MNIST");
-    Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "cnn-results.json"));
-    trainer.SaveCheckpoint(options.Checkpoint);
-    AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {Path.Combine(options.OutputDirectory, "cnn-loss.png")}, checkpoint {options.Checkpoint}");
+    trainer.Finish(results, "cnn", "CNN on Fashion-MNIST", group);
     return 0;
 });
 return command.Parse(args).Invoke();

@@ -6,7 +6,6 @@ using NeuralCore.Data;
 using NeuralCore.Examples;
 using NeuralCore.NN;
 using NeuralCore.Optim;
-using Spectre.Console;
 
 var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion-MNIST.", defaultEpochs: 6, defaultLearningRate: 0.001, "rnn", options =>
 {
@@ -21,17 +20,12 @@ var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion
     using var model = options.Parallelize(network, group);
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
-    AnsiConsole.MarkupLine($"[bold]LSTM[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainSet.Count} training and " +
-        $"{testSet.Count} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {(group is not null ? $"rank 0 of {group.WorldSize} processes" : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}" : options.Device.ToString())}, {Torch.NumThreads} threads");
 
     // (N, 1, 28, 28) images become (N, 28 steps, 28 features).
     var trainer = new Trainer(model, criterion, optimizer, options, prepare: images => images.View(-1, 28, 28));
+    trainer.Describe("LSTM", trainSet.Count, testSet.Count, group);
     var results = trainer.Fit(train, test);
-    if (group is { Rank: not 0 }) return 0;  // rank 0 alone writes the plot, the results and the checkpoint
-    trainer.PlotLosses(results, Path.Combine(options.OutputDirectory, "rnn-loss.png"), "LSTM on Fashion-MNIST");
-    Trainer.SaveResults(results, Path.Combine(options.OutputDirectory, "rnn-results.json"));
-    trainer.SaveCheckpoint(options.Checkpoint);
-    AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {Path.Combine(options.OutputDirectory, "rnn-loss.png")}, checkpoint {options.Checkpoint}");
+    trainer.Finish(results, "rnn", "LSTM on Fashion-MNIST", group);
     return 0;
 });
 return command.Parse(args).Invoke();

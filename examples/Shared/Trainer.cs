@@ -60,8 +60,9 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
                 loss.Backward();
                 optimizer.Step();
                 var value = loss.Item<float>();
-                total += value * inputs.Size(0);
-                samples += inputs.Size(0);
+                var size = inputs.Size(0);
+                total += value * size;
+                samples += size;
                 step++;
                 batchLosses.Add((epoch - 1 + (double)step / batches, value));
                 report(step, $"epoch {epoch}/{options.Epochs} loss {total / samples:F4} {samples / clock.Elapsed.TotalSeconds:F0} samples/s");
@@ -103,11 +104,33 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
             using var scope = TensorScope.Begin();
             var y = labels.Device == options.Device ? labels : labels.To(options.Device);
             var output = model.Forward(Prepare(inputs));
-            total += criterion.Forward(output, y).Item<float>() * inputs.Size(0);
+            var size = inputs.Size(0);
+            total += criterion.Forward(output, y).Item<float>() * size;
             correct += output.ArgMax(1).Eq(y).Sum().Item<long>();
-            samples += inputs.Size(0);
+            samples += size;
         }
         return (total / Math.Max(samples, 1), (double)correct / Math.Max(samples, 1));
+    }
+
+    /// <summary>One line naming the model, the data, the parameter count and where training runs.</summary>
+    public void Describe(string name, long trainCount, long testCount, NeuralCore.Distributed.ProcessGroup? group)
+    {
+        var where = group is not null ? $"rank 0 of {group.WorldSize} processes"
+            : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}"
+            : options.Device.ToString();
+        AnsiConsole.MarkupLine($"[bold]{name}[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainCount} training and " +
+            $"{testCount} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {where}, {Torch.NumThreads} threads");
+    }
+
+    /// <summary>Rank 0 (or the only process) writes the loss plot, the per-epoch JSON and the checkpoint, and reports them.</summary>
+    public void Finish(IReadOnlyList<EpochResult> results, string name, string title, NeuralCore.Distributed.ProcessGroup? group)
+    {
+        if (group is { Rank: not 0 }) return;
+        var plot = Path.Combine(options.OutputDirectory, $"{name}-loss.png");
+        PlotLosses(results, plot, title);
+        SaveResults(results, Path.Combine(options.OutputDirectory, $"{name}-results.json"));
+        SaveCheckpoint(options.Checkpoint);
+        AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {plot}, checkpoint {options.Checkpoint}");
     }
 
     /// <summary>Saves the model (PyTorch's state-dict format) and, beside it, the optimizer state for --resume.</summary>
@@ -134,8 +157,15 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
     {
         var plot = new ScottPlot.Plot();
         var window = Math.Max(1, batchLosses.Count / 100);
-        var smoothed = batchLosses.Select((point, i) => (point.Epoch, batchLosses.Skip(Math.Max(0, i - window + 1)).Take(Math.Min(window, i + 1)).Average(p => p.Loss))).ToArray();
-        var train = plot.Add.ScatterLine(smoothed.Select(p => p.Epoch).ToArray(), smoothed.Select(p => p.Item2).ToArray());
+        var smoothed = new (double Epoch, double Loss)[batchLosses.Count];
+        double running = 0;
+        for (var i = 0; i < batchLosses.Count; i++)
+        {
+            running += batchLosses[i].Loss;
+            if (i >= window) running -= batchLosses[i - window].Loss;
+            smoothed[i] = (batchLosses[i].Epoch, running / Math.Min(window, i + 1));
+        }
+        var train = plot.Add.ScatterLine(smoothed.Select(p => p.Epoch).ToArray(), smoothed.Select(p => p.Loss).ToArray());
         train.LegendText = "training loss (batches, smoothed)";
         var test = plot.Add.Scatter(results.Select(r => (double)r.Epoch).ToArray(), results.Select(r => r.TestLoss).ToArray());
         test.LegendText = "test loss";

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.Interop;
@@ -16,12 +17,12 @@ internal delegate NativeStatus PairFunction(TensorHandle tensor, long dim, int k
 /// <summary>Borrows the raw pointers of several handles for one native call, keeping each alive until disposed.</summary>
 internal readonly ref struct BorrowedHandles
 {
-    private readonly TensorHandle?[] handles;
+    private readonly SafeHandle?[] handles;
     private readonly bool[] added;
 
     public readonly IntPtr[] Pointers;
 
-    public BorrowedHandles(ReadOnlySpan<TensorHandle?> source)
+    public BorrowedHandles(ReadOnlySpan<SafeHandle?> source)
     {
         handles = source.ToArray();
         added = new bool[handles.Length];

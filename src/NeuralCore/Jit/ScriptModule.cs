@@ -84,18 +84,11 @@ public sealed class ScriptModule : Module
         try
         {
             foreach (var argument in arguments) values.Add(ToValue(argument));
-            var pointers = Borrow(values, out var release);
-            try
+            using var borrowed = new BorrowedHandles(values.ToArray());
+            fixed (IntPtr* args = borrowed.Pointers)
             {
-                fixed (IntPtr* args = pointers)
-                {
-                    NativeMethods.JitInvoke(Handle, method, args, pointers.Length, out var result).ThrowIfFailed();
-                    using (result) return FromValue(result);
-                }
-            }
-            finally
-            {
-                release();
+                NativeMethods.JitInvoke(Handle, method, args, values.Count, out var result).ThrowIfFailed();
+                using (result) return FromValue(result);
             }
         }
         finally
@@ -132,23 +125,6 @@ public sealed class ScriptModule : Module
         if (disposing) handle.Dispose();
     }
 
-    private static IntPtr[] Borrow(List<ValueHandle> values, out Action release)
-    {
-        var added = new bool[values.Count];
-        var pointers = new IntPtr[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            values[i].DangerousAddRef(ref added[i]);
-            pointers[i] = values[i].DangerousGetHandle();
-        }
-        release = () =>
-        {
-            for (var i = 0; i < values.Count; i++)
-                if (added[i]) values[i].DangerousRelease();
-        };
-        return pointers;
-    }
-
     private static unsafe ValueHandle ToValue(object? argument)
     {
         NativeStatus status;
@@ -180,20 +156,13 @@ public sealed class ScriptModule : Module
         var values = items.Select(ToValue).ToList();
         try
         {
-            var pointers = Borrow(values, out var release);
-            try
+            using var borrowed = new BorrowedHandles(values.ToArray());
+            fixed (IntPtr* pointer = borrowed.Pointers)
             {
-                fixed (IntPtr* pointer = pointers)
-                {
-                    var status = tuple ? NativeMethods.ValueTuple(pointer, pointers.Length, out var result) : NativeMethods.ValueList(pointer, pointers.Length, out result);
-                    if (status != NativeStatus.Ok) result.Dispose();
-                    status.ThrowIfFailed();
-                    return result;
-                }
-            }
-            finally
-            {
-                release();
+                var status = tuple ? NativeMethods.ValueTuple(pointer, values.Count, out var result) : NativeMethods.ValueList(pointer, values.Count, out result);
+                if (status != NativeStatus.Ok) result.Dispose();
+                status.ThrowIfFailed();
+                return result;
             }
         }
         finally
