@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compiles every shim source against Debian 13's libtorch 2.x headers (-fsyntax-only), without installing
 # anything: apt downloads the package into a scratch folder with its own state, and dpkg -x unpacks it.
+# A second pass compiles the CUDA and NCCL code paths against Debian 13's CUDA libtorch, CUDA 12 and NCCL headers.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${NEURALCORE_LIBTORCH2_DIR:-$root/artifacts/libtorch2}"
@@ -11,7 +12,7 @@ mirror="$( (grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | aw
 mirror="${mirror:-http://deb.debian.org/debian}"
 
 mkdir -p "$scratch"/{state/lists/partial,cache/archives/partial,debs,root}
-printf 'deb [trusted=yes] %s %s main\n' "$mirror" "$suite" > "$scratch/sources.list"
+printf 'deb [trusted=yes] %s %s main contrib non-free\n' "$mirror" "$suite" > "$scratch/sources.list"
 apt_options=(-o "Dir::Etc::SourceList=$scratch/sources.list" -o Dir::Etc::SourceParts=/dev/null
   -o "Dir::State=$scratch/state" -o "Dir::Cache=$scratch/cache" -o Debug::NoLocking=1
   -o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root -o Acquire::Languages=none)
@@ -36,6 +37,30 @@ for source in "$root"/native/src/*.cpp; do
     failed=1
   else
     echo "check-libtorch2: ok $(basename "$source")"
+  fi
+done
+
+# CUDA pass: only the headers are unpacked (the CUDA toolkit package alone is 900 MB of libraries).
+cuda_root="$scratch/cuda-root"
+if [ ! -f "$cuda_root/usr/include/ATen/cuda/CUDAContext.h" ] || [ ! -f "$cuda_root/usr/include/nccl.h" ]; then
+  echo "check-libtorch2: downloading libtorch-cuda-dev, CUDA and NCCL headers from $suite"
+  mkdir -p "$scratch/cuda-debs" "$cuda_root"
+  apt-get "${apt_options[@]}" -qq update
+  (cd "$scratch/cuda-debs" && apt-get "${apt_options[@]}" -qq download libtorch-cuda-dev nvidia-cuda-dev libnccl-dev \
+    libcub-dev libthrust-dev libcu++-dev)
+  for deb in "$scratch"/cuda-debs/*.deb; do
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$cuda_root" --wildcards './usr/include/*'
+  done
+fi
+cuda_include="$cuda_root/usr/include"
+echo "check-libtorch2: compiling the CUDA and NCCL paths against libtorch-cuda headers"
+for source in "$root"/native/src/cuda.cpp "$root"/native/src/distributed.cpp "$root"/native/src/runtime.cpp; do
+  if ! g++ -std=c++17 -fsyntax-only -D_GLIBCXX_USE_CXX11_ABI=1 -DNC_WITH_CUDA -DUSE_C10D_NCCL -Wall -Wno-unused-parameter \
+      -I "$root/native/include" -I "$cuda_include" -I "$cuda_include/torch/csrc/api/include" -I "$include" "$source"; then
+    echo "check-libtorch2: FAILED $(basename "$source") (CUDA)"
+    failed=1
+  else
+    echo "check-libtorch2: ok $(basename "$source") (CUDA)"
   fi
 done
 exit "$failed"

@@ -1,4 +1,4 @@
-// c10d process groups (Gloo) over a TCPStore rendezvous.
+// c10d process groups (Gloo; NCCL where the libtorch has it) over a TCPStore rendezvous.
 #include <chrono>
 #include <vector>
 
@@ -10,6 +10,9 @@
 #include <torch/csrc/distributed/c10d/Types.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#if defined(USE_C10D_NCCL)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 #include <torch/csrc/autograd/engine.h>
 
 #include "guard.h"
@@ -17,9 +20,16 @@
 
 using namespace neuralcore;
 
+// The common base of Gloo and NCCL groups: ProcessGroup in libtorch 1.x, Backend from 2.0.
+#if TORCH_VERSION_MAJOR >= 2
+using BackendGroup = c10d::Backend;
+#else
+using BackendGroup = c10d::ProcessGroup;
+#endif
+
 struct nc_process_group {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+  c10::intrusive_ptr<BackendGroup> group;
   int32_t rank;
   int32_t world_size;
   std::chrono::milliseconds timeout;
@@ -35,7 +45,7 @@ const nc_process_group& unwrap_group(const nc_process_group* group) {
 c10d::ReduceOp reduce_op(int32_t op) {
   switch (op) {
     case NC_REDUCE_SUM:
-    case NC_REDUCE_AVG: return c10d::ReduceOp::SUM;  // Gloo has no average: sum, then divide
+    case NC_REDUCE_AVG: return c10d::ReduceOp::SUM;  // Gloo has no average: sum, then divide (NCCL alike)
     case NC_REDUCE_MIN: return c10d::ReduceOp::MIN;
     case NC_REDUCE_MAX: return c10d::ReduceOp::MAX;
     case NC_REDUCE_PRODUCT: return c10d::ReduceOp::PRODUCT;
@@ -134,7 +144,7 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
     c10::intrusive_ptr<c10d::Work> work;
   };
 
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  c10::intrusive_ptr<BackendGroup> group_;
   int32_t world_;
   std::chrono::milliseconds timeout_;
   std::vector<at::Tensor> parameters_;
@@ -152,8 +162,15 @@ extern "C" {
 nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
                        int64_t timeout_ms, nc_process_group** out) {
   NC_GUARD({
-    if (backend == nullptr || std::string(backend) != "gloo")
-      throw std::invalid_argument(std::string("backend '") + (backend ? backend : "") + "' is not available in this build (available: gloo)");
+    const std::string name(backend != nullptr ? backend : "");
+#if defined(USE_C10D_NCCL)
+    const char* available = "gloo, nccl";
+    const bool known = name == "gloo" || name == "nccl";
+#else
+    const char* available = "gloo";
+    const bool known = name == "gloo";
+#endif
+    if (!known) throw std::invalid_argument("backend '" + name + "' is not available in this build (available: " + available + ")");
     if (master_addr == nullptr) throw std::invalid_argument("master address is null");
     if (world_size < 1 || rank < 0 || rank >= world_size)
       throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of " + std::to_string(world_size));
@@ -168,6 +185,15 @@ nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t mas
     store_options.waitWorkers = true;
     store_options.timeout = result->timeout;
     result->store = c10::make_intrusive<c10d::TCPStore>(master_addr, store_options);
+#if defined(USE_C10D_NCCL)
+    if (name == "nccl") {
+      auto options = c10d::ProcessGroupNCCL::Options::create();
+      options->timeout = result->timeout;
+      result->group = c10::make_intrusive<c10d::ProcessGroupNCCL>(result->store, rank, world_size, options);
+      *out = result.release();
+      return;
+    }
+#endif
     auto options = c10d::ProcessGroupGloo::Options::create();
     options->timeout = result->timeout;
     const std::string address(master_addr);

@@ -36,13 +36,3 @@ public static class Torch
         }
     }
 }
-
-/// <summary>CUDA as the linked libtorch sees it. On a CPU-only libtorch: not available, no devices.</summary>
-public static class Cuda
-{
-    /// <summary>True when the linked libtorch has CUDA and a device is visible.</summary>
-    public static bool IsAvailable => NativeMethods.RuntimeCudaIsAvailable() != 0;
-
-    /// <summary>Number of visible CUDA devices; 0 on a CPU-only libtorch.</summary>
-    public static int DeviceCount => NativeMethods.RuntimeCudaDeviceCount();
-}

@@ -10,7 +10,8 @@ namespace NeuralCore.Data;
 /// the last partial batch kept or dropped, and, for datasets whose samples come from user code, the next batch
 /// prepared on a background thread while the current one trains (a <see cref="TensorDataset"/> batch is a single
 /// gather, made when it is needed). A batch is disposed when the enumeration moves past it, so a training loop needs no <c>using</c> for it
-/// (pass <c>disposeBatches: false</c> to keep batches).
+/// (pass <c>disposeBatches: false</c> to keep batches). With <c>pinMemory</c> and CUDA available, batches come in page-locked
+/// memory, so that <c>To(cuda, nonBlocking: true)</c> overlaps the copy with computation.
 /// </summary>
 public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
 {
@@ -26,12 +27,14 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     /// <param name="prefetch">Prepare the next batch on a background thread (datasets other than <see cref="TensorDataset"/>).</param>
     /// <param name="disposeBatches">Dispose each batch when the enumeration moves to the next.</param>
     /// <param name="indices">Restricts the loader to these dataset positions (a sampler's share).</param>
+    /// <param name="pinMemory">Put batches in page-locked memory when CUDA is available (ignored without CUDA, as in PyTorch).</param>
     public DataLoader(Dataset<(Tensor Input, Tensor Target)> dataset, int batchSize, bool shuffle = false, int? seed = null, bool dropLast = false,
-        bool prefetch = true, bool disposeBatches = true, IReadOnlyList<long>? indices = null)
+        bool prefetch = true, bool disposeBatches = true, IReadOnlyList<long>? indices = null, bool pinMemory = false)
     {
         this.dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         (BatchSize, Shuffle, DropLast, Prefetch, DisposeBatches, Indices) = (batchSize, shuffle, dropLast, prefetch, disposeBatches, indices);
+        PinMemory = pinMemory && Cuda.IsAvailable;
         this.seed = seed ?? Random.Shared.Next();
     }
 
@@ -41,6 +44,9 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     public bool Prefetch { get; }
     public bool DisposeBatches { get; }
     public IReadOnlyList<long>? Indices { get; }
+
+    /// <summary>True when batches are pinned: asked for, and CUDA is available.</summary>
+    public bool PinMemory { get; }
 
     private long SampleCount => Indices?.Count ?? dataset.Count;
 
@@ -147,6 +153,20 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private (Tensor, Tensor) Load(long[] order, long batch)
+    {
+        var loaded = Gather(order, batch);
+        if (!PinMemory) return loaded;
+        try
+        {
+            return (loaded.Item1.PinMemory(), loaded.Item2.PinMemory());
+        }
+        finally
+        {
+            Dispose(loaded);
+        }
+    }
+
+    private (Tensor, Tensor) Gather(long[] order, long batch)
     {
         var start = checked((int)(batch * BatchSize));
         var length = (int)Math.Min(BatchSize, order.Length - start);

@@ -86,5 +86,16 @@ internal static class NativeLibraryLoader
         var setThreads = (delegate* unmanaged<int, NativeStatus>)NativeLibrary.GetExport(library, "nc_runtime_set_num_threads");
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null)
             setThreads(Environment.ProcessorCount);
+
+        // A libtorch with CUDA whose CUDA cannot start (no driver, a driver too old, no device) would otherwise
+        // quietly train on the CPU; say why once, as PyTorch warns.
+        var cudaBuilt = (delegate* unmanaged<int>)NativeLibrary.GetExport(library, "nc_cuda_is_built");
+        if (cudaBuilt() != 0)
+        {
+            var reasonOf = (delegate* unmanaged<byte*, int, int>)NativeLibrary.GetExport(library, "nc_cuda_unavailable_reason");
+            var buffer = stackalloc byte[1024];
+            if (reasonOf(buffer, 1024) > 0)
+                Console.Error.WriteLine($"NeuralCore: the linked libtorch has CUDA, but CUDA cannot be used: {Marshal.PtrToStringUTF8((IntPtr)buffer)}");
+        }
     }
 }

@@ -18,6 +18,20 @@ public unsafe partial class Tensor
     /// <summary>This tensor on the CPU.</summary>
     public Tensor Cpu() => To(Device.Cpu);
 
+    /// <summary>A copy in page-locked host memory (itself when already pinned), from which <c>To(cuda, nonBlocking: true)</c>
+    /// copies without waiting. Needs CUDA: on a libtorch without it, throws a <see cref="TorchException"/> giving the reason.</summary>
+    public Tensor PinMemory() => Apply(NativeMethods.TensorPinMemory);
+
+    /// <summary>True when this tensor's memory is page-locked; always false without CUDA.</summary>
+    public bool IsPinned
+    {
+        get
+        {
+            NativeMethods.TensorIsPinned(Handle, out var pinned).ThrowIfFailed();
+            return pinned != 0;
+        }
+    }
+
     /// <summary>A copy with its own memory; it stays in the autograd graph (use <see cref="Detach"/> to leave it).</summary>
     public Tensor Clone() => Apply(NativeMethods.TensorClone);
 

@@ -1,0 +1,23 @@
+namespace NeuralCore.Tests.Support;
+
+/// <summary>
+/// The device that device-generic tests run on: NEURALCORE_TEST_DEVICE ("cpu" by default; the GPU check sets "cuda").
+/// Tests that compare a CUDA run with a CPU run skip, with the reason, where CUDA is absent.
+/// </summary>
+public static class TestDevice
+{
+    public static Device Current { get; } = Device.Parse(Environment.GetEnvironmentVariable("NEURALCORE_TEST_DEVICE") ?? "cpu");
+
+    public static bool IsCuda => Current.Type == DeviceType.Cuda;
+
+    /// <summary>Skips the calling test unless CUDA can be used.</summary>
+    public static void RequireCuda() =>
+        Skip.IfNot(Cuda.IsAvailable, $"needs a CUDA device: {Cuda.UnavailableReason}");
+
+    /// <summary>The CUDA device a CUDA test uses (the test device when it is CUDA, else cuda:0).</summary>
+    public static Device CudaDevice => IsCuda ? Current : Device.Cuda(0);
+
+    // cuDNN convolutions run in TF32 on Ampere and later by default (as in PyTorch): 10-bit mantissas.
+    public const double CudaRelativeTolerance = 2e-3;
+    public const double CudaAbsoluteTolerance = 2e-4;
+}
