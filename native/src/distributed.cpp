@@ -1,5 +1,7 @@
 // c10d process groups (Gloo; NCCL where the libtorch has it) over a TCPStore rendezvous.
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <vector>
 
 // libtorch 2.x compiles the Gloo process group's declarations only under this macro; Linux builds ship Gloo.
@@ -157,20 +159,32 @@ bool is_loopback(const std::string& address) { return address == "localhost" || 
 
 }  // namespace
 
+#if defined(USE_C10D_NCCL)
+constexpr bool kNcclBuilt = true;
+constexpr const char* kBackends = "gloo,nccl";
+#else
+constexpr bool kNcclBuilt = false;
+constexpr const char* kBackends = "gloo";
+#endif
+
 extern "C" {
+
+int32_t nc_dist_available_backends(char* buffer, int32_t capacity) {
+  const std::string text(kBackends);
+  if (buffer != nullptr && capacity > 0) {
+    const auto count = std::min<size_t>(text.size(), static_cast<size_t>(capacity - 1));
+    std::memcpy(buffer, text.data(), count);
+    buffer[count] = '\0';
+  }
+  return static_cast<int32_t>(text.size());
+}
 
 nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
                        int64_t timeout_ms, nc_process_group** out) {
   NC_GUARD({
     const std::string name(backend != nullptr ? backend : "");
-#if defined(USE_C10D_NCCL)
-    const char* available = "gloo, nccl";
-    const bool known = name == "gloo" || name == "nccl";
-#else
-    const char* available = "gloo";
-    const bool known = name == "gloo";
-#endif
-    if (!known) throw std::invalid_argument("backend '" + name + "' is not available in this build (available: " + available + ")");
+    if (name != "gloo" && !(name == "nccl" && kNcclBuilt))
+      throw std::invalid_argument("backend '" + name + "' is not available in this build (available: " + kBackends + ")");
     if (master_addr == nullptr) throw std::invalid_argument("master address is null");
     if (world_size < 1 || rank < 0 || rank >= world_size)
       throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of " + std::to_string(world_size));

@@ -10,29 +10,33 @@ var rank = int.Parse(Environment.GetEnvironmentVariable("RANK")!, System.Globali
 if (scenario == "dead-rank" && rank == 1) return 0;  // never arrives
 try
 {
-    using var group = ProcessGroup.Init(backend: "gloo", timeout: timeout);
+    // NEURALCORE_TEST_BACKEND=nccl runs the same scenarios on CUDA tensors, one device per rank.
+    var backend = Environment.GetEnvironmentVariable("NEURALCORE_TEST_BACKEND") ?? "gloo";
+    var device = backend == "nccl" ? Device.Cuda(rank) : Device.Cpu;
+    if (backend == "nccl") Cuda.SetDevice(rank);
+    using var group = ProcessGroup.Init(backend: backend, timeout: timeout);
     var results = new Dictionary<string, object>();
     switch (scenario)
     {
         case "collectives":
             foreach (var op in Enum.GetValues<ReduceOp>())
             {
-                using var t = Tensor.Ones(3) * (group.Rank + 1);
+                using var t = (Tensor.Ones(3) * (group.Rank + 1)).To(device);
                 group.AllReduce(t, op);
-                results[op.ToString()] = t.ToArray<float>();
+                results[op.ToString()] = t.Cpu().ToArray<float>();
             }
-            using (var b = Tensor.Full([2], group.Rank * 1.0))
+            using (var b = Tensor.Full([2], group.Rank * 1.0).To(device))
             {
                 group.Broadcast(b, root: group.WorldSize - 1);
-                results["broadcast"] = b.ToArray<double>();
+                results["broadcast"] = b.Cpu().ToArray<double>();
             }
-            using (var input = Tensor.Full([2], group.Rank))
-                results["all_gather"] = group.AllGather(input).Select(g => g.ToArray<long>()[0]).ToArray();
-            var inputs = Enumerable.Range(0, group.WorldSize).Select(i => Tensor.Full([2], group.Rank * 10.0 + i)).ToArray();
-            using (var output = Tensor.Zeros([2], DType.Float64))
+            using (var input = Tensor.Full([2], group.Rank).To(device))
+                results["all_gather"] = group.AllGather(input).Select(g => g.Cpu().ToArray<long>()[0]).ToArray();
+            var inputs = Enumerable.Range(0, group.WorldSize).Select(i => Tensor.Full([2], group.Rank * 10.0 + i).To(device)).ToArray();
+            using (var output = Tensor.Zeros([2], DType.Float64, device))
             {
                 group.ReduceScatter(inputs, output);
-                results["reduce_scatter"] = output.ToArray<double>();
+                results["reduce_scatter"] = output.Cpu().ToArray<double>();
             }
             group.Barrier();
             break;
@@ -41,9 +45,11 @@ try
             // Every rank starts from different weights; DDP must make them rank 0's.
             Torch.ManualSeed((ulong)group.Rank);
             // A tiny bucket cap makes several buckets; the default makes one.
-            using var model = new DistributedDataParallel(DdpModel.Create(), group, bucketCapMegabytes: args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 25);
+            using var model = new DistributedDataParallel(DdpModel.Create().To(device), group, bucketCapMegabytes: args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 25);
             using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
-            var (batch, labels) = DdpModel.Data(group.WorldSize);
+            var (hostBatch, hostLabels) = DdpModel.Data(group.WorldSize);
+            using var batch = hostBatch.To(device);
+            using var labels = hostLabels.To(device);
             for (var step = 0; step < 10; step++)
             {
                 using var scope = TensorScope.Begin();
@@ -54,7 +60,7 @@ try
                 new NeuralCore.NN.CrossEntropyLoss().Forward(model.Forward(share), target).Backward();
                 optimizer.Step();
             }
-            results["parameters"] = model.Parameters().SelectMany(p => p.ToArray<double>()).ToArray();
+            results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
             break;
         }
         case "mismatched-shapes":

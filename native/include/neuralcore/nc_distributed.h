@@ -15,6 +15,10 @@ enum { NC_REDUCE_SUM = 0, NC_REDUCE_AVG = 1, NC_REDUCE_MIN = 2, NC_REDUCE_MAX = 
 
 /* Joins a group of world_size processes. Rank 0 hosts the store at master_addr:master_port; every rank waits up to
    timeout_ms for the others. backend: "gloo". Strings are UTF-8. */
+/* The backends this build offers, comma-separated ("gloo" or "gloo,nccl"), into buffer (NUL-terminated, truncated).
+   Returns the full length. Cannot fail. */
+NC_API int32_t nc_dist_available_backends(char* buffer, int32_t capacity);
+
 NC_API nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
                               int64_t timeout_ms, nc_process_group** out);
 /* Accepts null. Cannot fail. */

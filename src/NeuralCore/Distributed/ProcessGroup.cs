@@ -38,6 +38,17 @@ public sealed class ProcessGroup : IDisposable
     public string MasterAddress { get; }
     public int MasterPort { get; }
 
+    /// <summary>The backends this build offers: "gloo", and "nccl" where the linked libtorch has CUDA and NCCL.</summary>
+    public static unsafe IReadOnlyList<string> AvailableBackends
+    {
+        get
+        {
+            var buffer = stackalloc byte[64];
+            NativeMethods.DistAvailableBackends(buffer, 64);
+            return (System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)buffer) ?? "").Split(',');
+        }
+    }
+
     /// <summary>
     /// Joins the group. Arguments left null come from the variables torchrun sets: RANK, WORLD_SIZE, MASTER_ADDR,
     /// MASTER_PORT. Every rank waits up to <paramref name="timeout"/> (default 30 minutes, as PyTorch) for the others.

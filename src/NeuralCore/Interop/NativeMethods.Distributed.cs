@@ -6,6 +6,7 @@ namespace NeuralCore.Interop;
 // nc_distributed.h
 internal static unsafe partial class NativeMethods
 {
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_available_backends")] internal static partial int DistAvailableBackends(byte* buffer, int capacity);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_init", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus DistInit(string backend, string masterAddress, int masterPort, int rank, int worldSize, long timeoutMilliseconds, out ProcessGroupHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_free")] internal static partial void DistFree(IntPtr group);

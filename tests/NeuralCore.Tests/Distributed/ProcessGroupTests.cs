@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using NeuralCore.Distributed;
 
 namespace NeuralCore.Tests;
 
@@ -26,7 +27,7 @@ public class ProcessGroupTests
     }
 
     /// <summary>Runs the scenario on worldSize processes; returns each rank's JSON line and exit code, and the wall time.</summary>
-    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null)
+    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null, string backend = "gloo")
     {
         var port = FreePort();
         var clock = Stopwatch.StartNew();
@@ -41,6 +42,7 @@ public class ProcessGroupTests
             start.Environment["WORLD_SIZE"] = worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["MASTER_ADDR"] = "127.0.0.1";
             start.Environment["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment["NEURALCORE_TEST_BACKEND"] = backend;
             return Process.Start(start)!;
         }).ToList();
         var results = new List<(int, JsonElement)>();
@@ -63,9 +65,33 @@ public class ProcessGroupTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
-    public void Collectives_OnLoopback_MatchTheirDefinitions(int worldSize)
+    public void Collectives_OnLoopback_MatchTheirDefinitions(int worldSize) => CheckCollectives(worldSize, "gloo");
+
+    // NCCL needs one GPU per rank: as many ranks as devices, at most 3.
+    private static int NcclWorld()
     {
-        var (ranks, _) = Run("collectives", worldSize, 60);
+        Skip.IfNot(ProcessGroup.AvailableBackends.Contains("nccl"), "this build has no NCCL (a libtorch with CUDA and NCCL is needed)");
+        Support.TestDevice.RequireCuda();
+        return Math.Min(Cuda.DeviceCount, 3);
+    }
+
+    [SkippableFact]
+    public void Collectives_OverNccl_MatchTheirDefinitions() => CheckCollectives(NcclWorld(), "nccl");
+
+    [SkippableFact]
+    public void DistributedDataParallel_OverNccl_EqualsOneProcessOnTheWholeBatch() => CheckDdp(NcclWorld(), "25", "nccl");
+
+    [Fact]
+    public void AvailableBackends_NameGloo_AndUnknownOnesAreRejected()
+    {
+        ProcessGroup.AvailableBackends.Should().Contain("gloo");
+        var act = () => ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
+        act.Should().Throw<ArgumentException>().WithMessage("*backend 'mpi' is not available*gloo*");
+    }
+
+    private static void CheckCollectives(int worldSize, string backend)
+    {
+        var (ranks, _) = Run("collectives", worldSize, 60, backend: backend);
         var n = worldSize;
         var sum = n * (n + 1) / 2.0;
         var product = Enumerable.Range(1, n).Aggregate(1.0, (a, b) => a * b);
@@ -90,9 +116,12 @@ public class ProcessGroupTests
     [InlineData(2, "25")]
     [InlineData(3, "25")]
     [InlineData(2, "0.0001")]  // about 100 bytes: one bucket per parameter
-    public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize, string bucketCapMegabytes)
+    public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize, string bucketCapMegabytes) =>
+        CheckDdp(worldSize, bucketCapMegabytes, "gloo");
+
+    private static void CheckDdp(int worldSize, string bucketCapMegabytes, string backend)
     {
-        var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes);
+        var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes, backend);
         ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
 
         // One process, rank 0's initial weights, the concatenated batch (mean loss over it = average of the ranks' means).

@@ -108,4 +108,31 @@ public class DataParallelTests
             parallel.Forward(Tensor.Randn(4, 4)).RequiresGrad.Should().BeFalse();
         parallel.Forward(Tensor.Randn(4, 4)).RequiresGrad.Should().BeTrue();
     }
+
+    // Two CUDA devices where there are two; otherwise two replicas on the one device (the threads still run concurrently).
+    [SkippableTheory]
+    [InlineData("cnn")]
+    [InlineData("rnn")]
+    public void Gradients_OnCudaDevices_EqualASingleCpuRun(string model)
+    {
+        Support.TestDevice.RequireCuda();
+        using var scope = TensorScope.Begin();
+        using var single = Build(model);
+        using var wrapped = Build(model);
+        CopyWeights(single, wrapped);
+        Device[] devices = Cuda.DeviceCount > 1 ? [Device.Cuda(0), Device.Cuda(1)] : [Device.Cuda(0), Device.Cuda(0)];
+        wrapped.To(devices[0]);
+        using var parallel = new DataParallel(wrapped, devices);
+        var inputs = Batch(model, 6);
+        var labels = Tensor.RandInt(0, 10, 6);
+        var criterion = new CrossEntropyLoss();
+
+        criterion.Forward(single.Forward(inputs), labels).Backward();
+        var output = parallel.Forward(inputs.To(devices[0]));
+        output.Device.Should().Be(devices[0]);
+        criterion.Forward(output, labels.To(devices[0])).Backward();
+
+        foreach (var (expected, actual) in single.Parameters().Zip(wrapped.Parameters()))
+            actual.Grad!.Cpu().AllClose(expected.Grad!, Support.TestDevice.CudaRelativeTolerance, Support.TestDevice.CudaAbsoluteTolerance).Should().BeTrue();
+    }
 }
