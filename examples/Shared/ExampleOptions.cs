@@ -6,7 +6,8 @@ namespace NeuralCore.Examples;
 /// <summary>The command line both training examples share.</summary>
 public sealed record ExampleOptions(
     int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
-    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices, bool Distributed)
+    string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices, bool Distributed,
+    bool Amp = false)
 {
     /// <summary>The model to train: DistributedDataParallel with --distributed, DataParallel when --devices names several devices.</summary>
     public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model, NeuralCore.Distributed.ProcessGroup? group) =>
@@ -18,7 +19,9 @@ public sealed record ExampleOptions(
     public NeuralCore.Distributed.ProcessGroup? JoinGroup()
     {
         if (!Distributed) return null;
-        var group = NeuralCore.Distributed.ProcessGroup.Init(backend: "gloo", timeout: TimeSpan.FromMinutes(5));
+        // NCCL for CUDA tensors, as PyTorch's examples choose; Gloo on the CPU.
+        var backend = Device.Type == DeviceType.Cuda ? "nccl" : "gloo";
+        var group = NeuralCore.Distributed.ProcessGroup.Init(backend: backend, timeout: TimeSpan.FromMinutes(5));
         // Processes on one machine share its cores.
         if (int.TryParse(Environment.GetEnvironmentVariable("LOCAL_WORLD_SIZE"), out var local) && local > 1)
             Torch.SetNumThreads(Math.Max(1, Environment.ProcessorCount / local));
@@ -29,7 +32,7 @@ public sealed record ExampleOptions(
 
     /// <summary>The training loader: this rank's share of a seeded permutation when distributed.</summary>
     public NeuralCore.Data.DataLoader TrainLoader(NeuralCore.Data.TensorDataset trainSet, NeuralCore.Distributed.ProcessGroup? group) =>
-        new(trainSet, BatchSize, shuffle: true, seed: Seed,
+        new(trainSet, BatchSize, shuffle: true, seed: Seed, pinMemory: Device.Type == DeviceType.Cuda,
             indices: group is null ? null : new NeuralCore.Distributed.DistributedSampler(trainSet.Count, group.Rank, group.WorldSize, seed: Seed).Indices());
 
     public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
@@ -48,9 +51,10 @@ public sealed record ExampleOptions(
         var devices = new Option<string?>("--devices") { Description = "Train with DataParallel over these devices, e.g. cuda:0,cuda:1 (or cpu,cpu)" };
         var distributed = new Option<bool>("--distributed") { Description = "One rank of a multi-process run (start it with tools/Launch); rank 0 prints and saves" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (its optimizer state is read from PATH.optim when present)" };
+        var amp = new Option<bool>("--amp") { Description = "Mixed precision: autocast to float16 with a gradient scaler on CUDA, bfloat16 on the CPU" };
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
-        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, smoke };
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, amp, smoke };
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
@@ -61,7 +65,8 @@ public sealed record ExampleOptions(
                 isSmoke ? 1 : result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(learningRate),
                 mainDevice, result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
-                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices, result.GetValue(distributed));
+                isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices, result.GetValue(distributed),
+                result.GetValue(amp));
             return run(options);
         });
         return command;

@@ -15,6 +15,11 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
 {
     private readonly List<(double Epoch, double Loss)> batchLosses = [];
 
+    // float16 gradients underflow without loss scaling; bfloat16 (the CPU's autocast type) keeps float32's range.
+    private readonly NeuralCore.Amp.GradScaler? scaler = options.Amp && options.Device.Type == DeviceType.Cuda ? new NeuralCore.Amp.GradScaler() : null;
+
+    private NeuralCore.Amp.Autocast? Autocast() => options.Amp ? new NeuralCore.Amp.Autocast(options.Device.Type) : null;
+
     public LRScheduler? Scheduler { get; init; }
 
     public IReadOnlyList<EpochResult> Fit(DataLoader train, DataLoader test)
@@ -54,11 +59,22 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
                 if (step >= batches) break;
                 using var scope = TensorScope.Begin();  // native memory is invisible to the GC: release this batch's tensors now
                 var x = Prepare(inputs);
-                var y = labels.Device == options.Device ? labels : labels.To(options.Device);
-                var loss = criterion.Forward(model.Forward(x), y);
+                var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+                Tensor loss;
+                using (Autocast())
+                    loss = criterion.Forward(model.Forward(x), y);
                 optimizer.ZeroGrad();
-                loss.Backward();
-                optimizer.Step();
+                if (scaler is null)
+                {
+                    loss.Backward();
+                    optimizer.Step();
+                }
+                else
+                {
+                    scaler.Scale(loss).Backward();
+                    scaler.Step(optimizer);
+                    scaler.Update();
+                }
                 var value = loss.Item<float>();
                 var size = inputs.Size(0);
                 total += value * size;
@@ -87,7 +103,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
 
     private Tensor Prepare(Tensor inputs)
     {
-        var x = inputs.Device == options.Device ? inputs : inputs.To(options.Device);
+        var x = inputs.Device == options.Device ? inputs : inputs.To(options.Device, nonBlocking: true);
         return prepare is null ? x : prepare(x);
     }
 
@@ -102,8 +118,10 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
         {
             if (options.Smoke && step++ >= 1) break;
             using var scope = TensorScope.Begin();
-            var y = labels.Device == options.Device ? labels : labels.To(options.Device);
-            var output = model.Forward(Prepare(inputs));
+            var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+            Tensor output;
+            using (Autocast())
+                output = model.Forward(Prepare(inputs));
             var size = inputs.Size(0);
             total += criterion.Forward(output, y).Item<float>() * size;
             correct += output.ArgMax(1).Eq(y).Sum().Item<long>();
@@ -118,6 +136,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
         var where = group is not null ? $"rank 0 of {group.WorldSize} processes"
             : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}"
             : options.Device.ToString();
+        if (options.Amp) where += options.Device.Type == DeviceType.Cuda ? ", float16 autocast with loss scaling" : ", bfloat16 autocast";
         AnsiConsole.MarkupLine($"[bold]{name}[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainCount} training and " +
             $"{testCount} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {where}, {Torch.NumThreads} threads");
     }
