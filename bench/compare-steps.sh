@@ -15,6 +15,12 @@ NEURALCORE_TUNE_MALLOC=0 dotnet "$root/bench/NeuralCore.Benchmarks/bin/Release/n
 /usr/bin/python3 "$root/bench/reference/steps.py" > "$out/pytorch.jsonl"
 "$out/cpp/steps" > "$out/cpp.jsonl"
 
+for model in cnn rnn; do
+  dotnet build -c Release "$root/examples/${model^}" -v quiet -nologo >/dev/null
+  dotnet "$root/examples/${model^}/bin/Release/net10.0/${model^}.dll" --epochs 1 --seed 0 --output "$out/epoch-$model" >/dev/null
+  /usr/bin/python3 "$root/bench/reference/fashion_mnist.py" --model "$model" --epochs 1 --seed 0 --threads 2 > "$out/epoch-pytorch-$model.jsonl"
+done
+
 /usr/bin/python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
@@ -28,4 +34,10 @@ print("|---|---|---|---|---|---|---|---|")
 for case, r in rows.items():
     n, u, p, c = r["neuralcore"], r["neuralcore-untuned"], r["pytorch"], r["cpp"]
     print(f"| {case} | {n:.1f} | {p:.1f} | {c:.1f} | {n / p:.3f} | {n / c:.3f} | {u / p:.3f} | {u / c:.3f} |")
+for model in ("cnn", "rnn"):
+    ours = json.load(open(f"{out}/epoch-{model}/{model}-results.json"))[-1]
+    theirs = [json.loads(line) for line in open(f"{out}/epoch-pytorch-{model}.jsonl")][-1]
+    n, p = ours["epoch_seconds"] * 1e6, theirs["epoch_seconds"] * 1e6
+    print(f"| fashion_mnist_{model}_epoch (test accuracy {ours['test_accuracy']:.2%} vs {theirs['test_accuracy']:.2%}) "
+          f"| {n:.0f} | {p:.0f} | — | {n / p:.3f} | — | — | — |")
 PY

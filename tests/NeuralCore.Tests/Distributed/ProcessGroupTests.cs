@@ -12,8 +12,8 @@ public class ProcessGroupTests
 {
     private static string WorkerPath()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;  // bin/<configuration>/net10.0
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
+        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;  // bin/<configuration>/net10.0
+        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", ".."));
         return Path.Combine(root, "NeuralCore.DistributedWorker", "bin", configuration, "net10.0", "NeuralCore.DistributedWorker.dll");
     }
 
@@ -179,8 +179,8 @@ public class ProcessGroupTests
     [Fact]
     public void Launcher_PrefixesOutputByRank_AndStopsEveryWorkerWhenOneFails()
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", "..", ".."));
         var launcher = Path.Combine(root, "tools", "Launch", "bin", configuration, "net10.0", "Launch.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { launcher, "--nproc-per-node", "3", "--", "bash", "-c",

@@ -15,13 +15,13 @@ namespace NeuralCore.Tests;
 public class InteropTests
 {
     private static readonly Lazy<JsonDocument> GoldenDocument = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "interop_golden.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.TestPaths.Directory, "Fixtures", "interop_golden.json"))));
 
     private static Golden.Values Expected(string name) => Golden.Parse(GoldenDocument.Value.RootElement.GetProperty(name));
 
     private static Tensor Input(string name) => Golden.ToTensor(Expected(name));
 
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "interop", name);
+    private static string Fixture(string name) => Path.Combine(Support.TestPaths.Directory, "Fixtures", "interop", name);
 
     [Fact]
     public void PythonStateDict_LoadsIntoTheCnn_AndGivesPyTorchsOutputs()
@@ -184,7 +184,7 @@ public class InteropTests
     private static JsonDocument RunPython(params string[] arguments)
     {
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Fixtures", "check_neuralcore_files.py"));
+        start.ArgumentList.Add(Path.Combine(Support.TestPaths.Directory, "Fixtures", "check_neuralcore_files.py"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();

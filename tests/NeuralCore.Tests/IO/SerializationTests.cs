@@ -68,7 +68,7 @@ public class SerializationTests
     [Fact]
     public void Load_OfATruncatedPythonCheckpoint_ThrowsNamingTheFile()
     {
-        var source = Path.Combine(AppContext.BaseDirectory, "Fixtures", "interop", "python_rnn_state.pt");
+        var source = Path.Combine(Support.TestPaths.Directory, "Fixtures", "interop", "python_rnn_state.pt");
         var truncated = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.pt");
         var bytes = File.ReadAllBytes(source);
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);

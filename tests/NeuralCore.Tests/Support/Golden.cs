@@ -6,7 +6,7 @@ namespace NeuralCore.Tests.Support;
 public static class Golden
 {
     private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "tensor_golden.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Directory, "Fixtures", "tensor_golden.json"))));
 
     public sealed record Values(long[] Shape, string DType, double[] Data);
 

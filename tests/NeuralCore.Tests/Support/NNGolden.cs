@@ -6,7 +6,7 @@ namespace NeuralCore.Tests.Support;
 public static class NNGolden
 {
     private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "nn_golden.json"))));
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Directory, "Fixtures", "nn_golden.json"))));
 
     public static JsonElement Root => Document.Value.RootElement;
 

@@ -21,3 +21,9 @@ public static class TestDevice
     public const double CudaRelativeTolerance = 2e-3;
     public const double CudaAbsoluteTolerance = 2e-4;
 }
+
+/// <summary>Where the test assembly and its fixtures are (a console runner's base directory is the runner's own).</summary>
+public static class TestPaths
+{
+    public static string Directory { get; } = Path.GetDirectoryName(typeof(TestPaths).Assembly.Location)!;
+}

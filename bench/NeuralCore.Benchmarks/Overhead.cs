@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NeuralCore;
+
+namespace NeuralCore.Benchmarks;
+
+/// <summary>
+/// Where add_10elem's time goes: the same c = a + b through lighter and lighter paths into the same shim function,
+/// timed with the loop the comparison uses. The differences are the facade's costs per operation.
+/// </summary>
+internal static unsafe class Overhead
+{
+    public static void Run()
+    {
+        Torch.SetNumThreads(2);
+        using var a = Tensor.Randn(10);
+        using var b = Tensor.Randn(10);
+        var library = NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "libneuralcore.so"));
+        var add = (delegate* unmanaged<IntPtr, IntPtr, IntPtr*, int>)NativeLibrary.GetExport(library, "nc_tensor_add");
+        var free = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(library, "nc_tensor_free");
+        var handles = typeof(Tensor).GetProperty("Handle", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var rawA = ((SafeHandle)handles.GetValue(a)!).DangerousGetHandle();
+        var rawB = ((SafeHandle)handles.GetValue(b)!).DangerousGetHandle();
+
+        Report("raw function pointers, IntPtr handles (add + free)", () =>
+        {
+            IntPtr result;
+            add(rawA, rawB, &result);
+            free(result);
+        });
+        Report("facade: (a + b).Dispose()", () => (a + b).Dispose());
+        Report("facade inside a scope: a + b, scope disposes", () =>
+        {
+            using var scope = TensorScope.Begin();
+            _ = a + b;
+        });
+        Report("managed allocation only: a finalizable SafeHandle-sized object", () => GC.KeepAlive(new Finalizable()));
+    }
+
+    private sealed class Finalizable
+    {
+        public static int Finalized;
+        ~Finalizable() => Interlocked.Increment(ref Finalized);
+    }
+
+    private static void Report(string name, Action step)
+    {
+        var median = Timing.Median(step);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) step();
+        var bytes = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000.0;
+        Console.WriteLine($"{median * 1000,8:F0} ns {bytes,6:F0} B managed  {name}");
+    }
+}
