@@ -28,6 +28,30 @@ internal static unsafe class Overhead
             add(rawA, rawB, &result);
             free(result);
         });
+        var handleA = new OwnedHandle(rawA, owns: false);
+        var handleB = new OwnedHandle(rawB, owns: false);
+        Report("+ inputs as SafeHandles (add-ref and release around the call)", () =>
+        {
+            bool addedA = false, addedB = false;
+            handleA.DangerousAddRef(ref addedA);
+            handleB.DangerousAddRef(ref addedB);
+            IntPtr result;
+            add(handleA.DangerousGetHandle(), handleB.DangerousGetHandle(), &result);
+            handleB.DangerousRelease();
+            handleA.DangerousRelease();
+            free(result);
+        });
+        Report("+ result owned by a SafeHandle, disposed", () =>
+        {
+            bool addedA = false, addedB = false;
+            handleA.DangerousAddRef(ref addedA);
+            handleB.DangerousAddRef(ref addedB);
+            IntPtr result;
+            add(handleA.DangerousGetHandle(), handleB.DangerousGetHandle(), &result);
+            handleB.DangerousRelease();
+            handleA.DangerousRelease();
+            new OwnedHandle(result, owns: true).Dispose();
+        });
         Report("facade: (a + b).Dispose()", () => (a + b).Dispose());
         Report("facade inside a scope: a + b, scope disposes", () =>
         {
@@ -35,6 +59,23 @@ internal static unsafe class Overhead
             _ = a + b;
         });
         Report("managed allocation only: a finalizable SafeHandle-sized object", () => GC.KeepAlive(new Finalizable()));
+    }
+
+    // The shape of the facade's TensorHandle: a SafeHandle whose release frees the native tensor.
+    private sealed class OwnedHandle : SafeHandle
+    {
+        private static readonly delegate* unmanaged<IntPtr, void> Free =
+            (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "libneuralcore.so")), "nc_tensor_free");
+
+        public OwnedHandle(IntPtr value, bool owns) : base(IntPtr.Zero, owns) => SetHandle(value);
+
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        protected override bool ReleaseHandle()
+        {
+            Free(handle);
+            return true;
+        }
     }
 
     private sealed class Finalizable
