@@ -70,6 +70,11 @@ Task("NaiveLoop")
     .IsDependentOn("Build")
     .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --naive-loop 10000"));
 
+Task("ScopedLoop")
+    .Description("Runs the contract CNN for 10,000 steps with a scope per step, printing resident memory against step 100.")
+    .IsDependentOn("Build")
+    .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --scoped-loop 10000"));
+
 Task("BenchmarkDotNet")
     .Description("Runs the cases under BenchmarkDotNet (statistics, allocations per step).")
     .IsDependentOn("Build")

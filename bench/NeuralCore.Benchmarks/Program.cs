@@ -145,9 +145,10 @@ internal static class NaiveLoop
             optimizer.Step();
             if (step == 100) at100 = Resident();
             if (step == 500) at500 = Resident();
-            if (step % 1000 == 0 || step == steps)
+            if (step % 500 == 0 || step == steps)
                 Console.WriteLine($"step {step}: resident {Resident() >> 20} MiB ({(at500 > 0 ? (double)Resident() / at500 : 1):F3} × step 500, " +
-                                  $"{(at100 > 0 ? (double)Resident() / at100 : 1):F3} × step 100), {clock.Elapsed.TotalSeconds:F0} s");
+                                  $"{(at100 > 0 ? (double)Resident() / at100 : 1):F3} × step 100), managed heap {GC.GetTotalMemory(false) >> 20} MiB, " +
+                                  $"{clock.Elapsed.TotalSeconds:F0} s");
         }
     }
 
