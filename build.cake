@@ -80,6 +80,15 @@ Task("BenchmarkDotNet")
     .IsDependentOn("Build")
     .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --filter *"));
 
+Task("PrepareGpuCheck")
+    .Description("Packs what the GPU check carries (runtime, built assemblies, test runner, data) into .gpu-carry/.")
+    .Does(() => Run("bash", "scripts/prepare-gpu-check.sh"));
+
+Task("GpuCheckDryRun")
+    .Description("Runs the GPU check's steps here on the CPU from the packed bundle.")
+    .IsDependentOn("PrepareGpuCheck")
+    .Does(() => Run("bash", "scripts/gpu-check.sh --dry-run"));
+
 Task("Pack")
     .Description("Packs NeuralCore with the native library under runtimes/linux-x64/native.")
     .IsDependentOn("Build")
