@@ -30,7 +30,7 @@ internal static unsafe class Overhead
         });
         var handleA = new OwnedHandle(rawA, owns: false);
         var handleB = new OwnedHandle(rawB, owns: false);
-        Report("+ inputs as SafeHandles (add-ref and release around the call)", () =>
+        IntPtr AddWithSafeHandleInputs()
         {
             bool addedA = false, addedB = false;
             handleA.DangerousAddRef(ref addedA);
@@ -39,26 +39,16 @@ internal static unsafe class Overhead
             add(handleA.DangerousGetHandle(), handleB.DangerousGetHandle(), &result);
             handleB.DangerousRelease();
             handleA.DangerousRelease();
-            free(result);
-        });
-        Report("+ result owned by a SafeHandle, disposed", () =>
-        {
-            bool addedA = false, addedB = false;
-            handleA.DangerousAddRef(ref addedA);
-            handleB.DangerousAddRef(ref addedB);
-            IntPtr result;
-            add(handleA.DangerousGetHandle(), handleB.DangerousGetHandle(), &result);
-            handleB.DangerousRelease();
-            handleA.DangerousRelease();
-            new OwnedHandle(result, owns: true).Dispose();
-        });
+            return result;
+        }
+        Report("+ inputs as SafeHandles (add-ref and release around the call)", () => free(AddWithSafeHandleInputs()));
+        Report("+ result owned by a SafeHandle, disposed", () => new OwnedHandle(AddWithSafeHandleInputs(), owns: true).Dispose());
         Report("facade: (a + b).Dispose()", () => (a + b).Dispose());
         Report("facade inside a scope: a + b, scope disposes", () =>
         {
             using var scope = TensorScope.Begin();
             _ = a + b;
         });
-        Report("managed allocation only: a finalizable SafeHandle-sized object", () => GC.KeepAlive(new Finalizable()));
     }
 
     // The shape of the facade's TensorHandle: a SafeHandle whose release frees the native tensor.
@@ -76,12 +66,6 @@ internal static unsafe class Overhead
             Free(handle);
             return true;
         }
-    }
-
-    private sealed class Finalizable
-    {
-        public static int Finalized;
-        ~Finalizable() => Interlocked.Increment(ref Finalized);
     }
 
     private static void Report(string name, Action step)

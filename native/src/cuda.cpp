@@ -1,7 +1,5 @@
 // CUDA devices and libtorch's caching allocator. Compiled with NC_WITH_CUDA only against a libtorch that has CUDA;
 // otherwise every device query fails with the reason and the statistics read 0.
-#include <algorithm>
-#include <cstring>
 #include <mutex>
 #include <string>
 
@@ -33,15 +31,6 @@ std::string unavailable_reason() {
 #endif
 }
 
-int32_t copy_text(const std::string& text, char* buffer, int32_t capacity) {
-  if (buffer != nullptr && capacity > 0) {
-    const auto count = std::min<size_t>(text.size(), static_cast<size_t>(capacity - 1));
-    std::memcpy(buffer, text.data(), count);
-    buffer[count] = '\0';
-  }
-  return static_cast<int32_t>(text.size());
-}
-
 bool available() { return unavailable_reason().empty(); }
 
 void require_available() {
@@ -50,8 +39,8 @@ void require_available() {
 }
 
 #if defined(NC_WITH_CUDA)
+// Callers check availability first.
 c10::DeviceIndex checked_device(int32_t device) {
-  require_available();
   if (device < 0) return c10::cuda::current_device();
   const auto count = static_cast<int32_t>(c10::cuda::device_count());
   TORCH_CHECK_INDEX(device < count, "CUDA device ", device, " does not exist: ", count, " device(s) visible");

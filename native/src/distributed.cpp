@@ -1,7 +1,5 @@
 // c10d process groups (Gloo; NCCL where the libtorch has it) over a TCPStore rendezvous.
-#include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <vector>
 
 // libtorch 2.x compiles the Gloo process group's declarations only under this macro; Linux builds ship Gloo.
@@ -169,15 +167,7 @@ constexpr const char* kBackends = "gloo";
 
 extern "C" {
 
-int32_t nc_dist_available_backends(char* buffer, int32_t capacity) {
-  const std::string text(kBackends);
-  if (buffer != nullptr && capacity > 0) {
-    const auto count = std::min<size_t>(text.size(), static_cast<size_t>(capacity - 1));
-    std::memcpy(buffer, text.data(), count);
-    buffer[count] = '\0';
-  }
-  return static_cast<int32_t>(text.size());
-}
+int32_t nc_dist_available_backends(char* buffer, int32_t capacity) { return copy_text(kBackends, buffer, capacity); }
 
 nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
                        int64_t timeout_ms, nc_process_group** out) {

@@ -6,6 +6,8 @@
 #include <c10/util/Exception.h>
 #include <torch/version.h>
 
+#include <algorithm>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -32,6 +34,16 @@ extern thread_local int64_t created_bytes;
 inline nc_tensor* wrap(at::Tensor tensor) {
   created_bytes = tensor.defined() ? tensor.numel() * static_cast<int64_t>(tensor.element_size()) : 0;
   return new nc_tensor{std::move(tensor)};
+}
+
+// Copies text into a caller's buffer (NUL-terminated, truncated to capacity); returns the text's full length.
+inline int32_t copy_text(const std::string& text, char* buffer, int32_t capacity) {
+  if (buffer != nullptr && capacity > 0) {
+    const auto count = std::min<size_t>(text.size(), static_cast<size_t>(capacity - 1));
+    std::memcpy(buffer, text.data(), count);
+    buffer[count] = '\0';
+  }
+  return static_cast<int32_t>(text.size());
 }
 
 inline at::Scalar to_scalar(nc_scalar value) {

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using NeuralCore.Interop;
 
 namespace NeuralCore;
@@ -22,15 +21,8 @@ public static class Cuda
     public static bool IsBuilt => NativeMethods.CudaIsBuilt() != 0;
 
     /// <summary>Why CUDA cannot be used (no CUDA in the libtorch, no driver, no device); null when it can.</summary>
-    public static unsafe string? UnavailableReason
-    {
-        get
-        {
-            var buffer = stackalloc byte[1024];
-            var length = NativeMethods.CudaUnavailableReason(buffer, 1024);
-            return length == 0 ? null : Encoding.UTF8.GetString(buffer, Math.Min(length, 1023));
-        }
-    }
+    public static unsafe string? UnavailableReason =>
+        NativeText.Read(&NativeMethods.CudaUnavailableReason) is { Length: > 0 } reason ? reason : null;
 
     /// <summary>Name, memory, compute capability and multiprocessors of a device (torch.cuda.get_device_properties).</summary>
     /// <exception cref="TorchException">CUDA is not available, or no such device.</exception>

@@ -39,15 +39,7 @@ public sealed class ProcessGroup : IDisposable
     public int MasterPort { get; }
 
     /// <summary>The backends this build offers: "gloo", and "nccl" where the linked libtorch has CUDA and NCCL.</summary>
-    public static unsafe IReadOnlyList<string> AvailableBackends
-    {
-        get
-        {
-            var buffer = stackalloc byte[64];
-            NativeMethods.DistAvailableBackends(buffer, 64);
-            return (System.Runtime.InteropServices.Marshal.PtrToStringUTF8((IntPtr)buffer) ?? "").Split(',');
-        }
-    }
+    public static unsafe IReadOnlyList<string> AvailableBackends => NativeText.Read(&NativeMethods.DistAvailableBackends).Split(',');
 
     /// <summary>
     /// Joins the group. Arguments left null come from the variables torchrun sets: RANK, WORLD_SIZE, MASTER_ADDR,
