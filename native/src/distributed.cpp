@@ -13,6 +13,7 @@
 #if defined(USE_C10D_NCCL)
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
+#include <torch/csrc/autograd/custom_function.h>
 #include <torch/csrc/autograd/engine.h>
 
 #include "guard.h"
@@ -66,11 +67,15 @@ void all_reduce(const nc_process_group& group, at::Tensor tensor, int32_t op) {
   if (op == NC_REDUCE_AVG) tensor.div_(group.world_size);
 }
 
-// Buckets of parameters whose gradients are averaged together, as PyTorch's DDP reducer does.
+// Buckets of parameters whose gradients are averaged together, as PyTorch's DDP reducer does. Each bucket holds
+// what .grad accumulated (earlier backward passes included) and, once all-reduced and divided by the world size,
+// replaces .grad: every rank then holds the same bytes, so replicas never drift apart.
 class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
  public:
-  GradientReducer(const nc_process_group& group, std::vector<at::Tensor> parameters, int64_t bucket_bytes)
-      : group_(group.group), world_(group.world_size), timeout_(group.timeout), parameters_(std::move(parameters)) {
+  GradientReducer(const nc_process_group& group, std::vector<at::Tensor> parameters, std::vector<std::string> names,
+                  int64_t bucket_bytes, bool find_unused)
+      : group_(group.group), rank_(group.rank), world_(group.world_size), timeout_(group.timeout),
+        parameters_(std::move(parameters)), names_(std::move(names)), find_unused_(find_unused) {
     // Reverse order: backward produces the last layers' gradients first.
     int64_t filled = 0;
     for (size_t i = parameters_.size(); i-- > 0;) {
@@ -93,20 +98,44 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
       }
       buckets_[b].flat = at::zeros({offset}, parameters_[buckets_[b].members.front()].options().requires_grad(false));
     }
+    marked_.assign(parameters_.size(), false);
+    used_ = at::zeros({static_cast<int64_t>(parameters_.size())},
+                      at::TensorOptions().dtype(at::kInt).device(parameters_.empty() ? at::kCPU : parameters_.front().device()));
   }
 
-  // Called by a parameter's hook with the gradient backward just produced for it.
+  void set_sync(bool enabled) { sync_ = enabled; }
+
+  const std::vector<at::Tensor>& parameters() const { return parameters_; }
+
+  // Called by a parameter's hook with the gradient backward just produced for it, before it is added to .grad.
   void ready(size_t parameter, const at::Tensor& gradient) {
+    used_local_[parameter] = true;
+    if (!sync_) return;  // no_sync: gradients only accumulate in .grad
     if (!in_backward_) {
       in_backward_ = true;
       auto self = shared_from_this();
       torch::autograd::Engine::get_default_engine().queue_callback([self] { self->finish(); });
     }
-    auto& [b, offset] = slot_[parameter];
-    auto& bucket = buckets_[b];
-    bucket.flat.narrow(0, offset, gradient.numel()).copy_(gradient.reshape({-1}));
-    bucket.local.emplace_back(parameter, gradient.detach());
-    if (++bucket.arrived == bucket.members.size()) {
+    if (marked_[parameter]) return;
+    marked_[parameter] = true;
+    const auto& grad = parameters_[parameter].grad();
+    // What .grad will hold once backward adds this gradient: the same addition, so the same bits.
+    slot(parameter).copy_((grad.defined() ? grad + gradient : gradient).reshape({-1}));
+    ++buckets_[slot_[parameter].first].arrived;
+    launch_ready_buckets();
+  }
+
+ private:
+  at::Tensor slot(size_t parameter) {
+    const auto& [b, offset] = slot_[parameter];
+    return buckets_[b].flat.narrow(0, offset, parameters_[parameter].numel());
+  }
+
+  // Buckets start strictly in order, so every rank issues its collectives in the same sequence even when
+  // gradients arrive in different orders or some parameters are unused on some ranks.
+  void launch_ready_buckets() {
+    while (next_bucket_ < buckets_.size() && buckets_[next_bucket_].arrived == buckets_[next_bucket_].members.size()) {
+      auto& bucket = buckets_[next_bucket_++];
       std::vector<at::Tensor> tensors{bucket.flat};
       c10d::AllreduceOptions options;
       options.reduceOp = c10d::ReduceOp::SUM;
@@ -114,44 +143,144 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
     }
   }
 
- private:
-  // End of backward: wait for every bucket, then put the average in place of this rank's contribution.
-  void finish() {
-    in_backward_ = false;
+  void reset() {
     for (auto& bucket : buckets_) {
-      if (bucket.arrived != bucket.members.size())
-        throw std::runtime_error("DistributedDataParallel: backward did not produce a gradient for every parameter "
-                                 "(unused parameters are not supported); ranks would disagree");
-      bucket.work->wait(timeout_);
-      bucket.flat.div_(world_);
-      for (auto& [parameter, local] : bucket.local) {
-        const auto& [b, offset] = slot_[parameter];
-        auto averaged = bucket.flat.narrow(0, offset, local.numel()).view_as(local);
-        auto& grad = parameters_[parameter].mutable_grad();
-        grad.add_(averaged - local);  // keeps gradients accumulated by earlier backward passes
-      }
-      bucket.local.clear();
       bucket.arrived = 0;
       bucket.work.reset();
     }
+    std::fill(marked_.begin(), marked_.end(), false);
+    next_bucket_ = 0;
+    in_backward_ = false;
+  }
+
+  void wait_launched() {
+    for (auto& bucket : buckets_)
+      if (bucket.work) bucket.work->wait(timeout_);
+  }
+
+  // End of backward: parameters that got no gradient, then the averages in place of .grad.
+  void finish() {
+    std::vector<size_t> unused;
+    for (size_t i = 0; i < parameters_.size(); ++i)
+      if (!marked_[i]) unused.push_back(i);
+    if (!unused.empty() && !find_unused_) {
+      std::string listed;
+      for (auto i : unused) listed += (listed.empty() ? "" : ", ") + names_[i];
+      try {
+        wait_launched();
+      } catch (...) {
+      }
+      reset();
+      throw std::runtime_error("DistributedDataParallel: rank " + std::to_string(rank_) +
+                               ": these parameters received no gradient in this backward pass: " + listed +
+                               ". Every parameter must take part in producing the loss, or pass "
+                               "findUnusedParameters: true so that parameters without a gradient take part as zeros "
+                               "(what .grad already holds) and all ranks still agree.");
+    }
+    // An unused parameter contributes what its .grad already holds (zeros when it has none).
+    for (auto i : unused) {
+      const auto& grad = parameters_[i].grad();
+      if (grad.defined()) slot(i).copy_(grad.reshape({-1}));
+      else slot(i).zero_();
+      marked_[i] = true;
+      ++buckets_[slot_[i].first].arrived;
+    }
+    launch_ready_buckets();
+    c10::intrusive_ptr<c10d::Work> used_work;
+    if (find_unused_) {
+      // Which parameters got a gradient on any rank since the last synchronisation: the others keep no .grad, as in PyTorch.
+      auto local = at::zeros({static_cast<int64_t>(parameters_.size())}, at::kInt);
+      for (size_t i = 0; i < parameters_.size(); ++i)
+        if (used_local_[i]) local.data_ptr<int32_t>()[i] = 1;
+      used_.copy_(local);
+      std::vector<at::Tensor> tensors{used_};
+      used_work = group_->allreduce(tensors, c10d::AllreduceOptions());
+    }
+    try {
+      wait_launched();
+      if (used_work) used_work->wait(timeout_);
+    } catch (...) {
+      reset();
+      throw;
+    }
+    const auto used = used_work ? used_.to(at::kCPU) : at::Tensor();
+    for (auto& bucket : buckets_) {
+      bucket.flat.div_(world_);
+      for (auto member : bucket.members) {
+        if (used.defined() && used.data_ptr<int32_t>()[member] == 0) continue;
+        auto averaged = slot(member).view(parameters_[member].sizes());
+        auto& grad = parameters_[member].mutable_grad();
+        if (grad.defined()) grad.copy_(averaged);
+        else grad = averaged.clone();
+      }
+    }
+    std::fill(used_local_.begin(), used_local_.end(), false);
+    reset();
   }
 
   struct Bucket {
     std::vector<size_t> members;
     at::Tensor flat;
     size_t arrived = 0;
-    std::vector<std::pair<size_t, at::Tensor>> local;
     c10::intrusive_ptr<c10d::Work> work;
   };
 
   c10::intrusive_ptr<BackendGroup> group_;
+  int32_t rank_;
   int32_t world_;
   std::chrono::milliseconds timeout_;
   std::vector<at::Tensor> parameters_;
+  std::vector<std::string> names_;
+  bool find_unused_;
   std::vector<Bucket> buckets_;
   std::vector<std::pair<size_t, int64_t>> slot_;
+  std::vector<bool> marked_;
+  std::vector<bool> used_local_ = std::vector<bool>(parameters_.size(), false);
+  at::Tensor used_;
+  size_t next_bucket_ = 0;
+  bool sync_ = true;
   bool in_backward_ = false;
 };
+
+// all_reduce whose backward all-reduces the gradient the same way (torch.distributed.nn.functional.all_reduce):
+// the gradient of every rank's loss with respect to a rank's contribution is the sum over ranks.
+struct AllReduceFunction : public torch::autograd::Function<AllReduceFunction> {
+  static at::Tensor forward(torch::autograd::AutogradContext* context, const at::Tensor& input,
+                            const c10::intrusive_ptr<BackendGroup>& group, int64_t op, int64_t world, int64_t timeout_ms) {
+    context->saved_data["group"] = c10::IValue::make_capsule(group);
+    context->saved_data["op"] = op;
+    context->saved_data["world"] = world;
+    context->saved_data["timeout"] = timeout_ms;
+    return reduce(input, group, op, world, timeout_ms);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context, torch::autograd::variable_list outputs) {
+    auto group = c10::static_intrusive_pointer_cast<BackendGroup>(context->saved_data["group"].toCapsule());
+    auto gradient = reduce(outputs[0], group, context->saved_data["op"].toInt(), context->saved_data["world"].toInt(),
+                           context->saved_data["timeout"].toInt());
+    return {gradient, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+
+  static at::Tensor reduce(const at::Tensor& input, const c10::intrusive_ptr<BackendGroup>& group, int64_t op, int64_t world,
+                           int64_t timeout_ms) {
+    auto result = input.detach().clone(at::MemoryFormat::Contiguous);
+    std::vector<at::Tensor> tensors{result};
+    c10d::AllreduceOptions options;
+    options.reduceOp = c10d::ReduceOp::SUM;
+    group->allreduce(tensors, options)->wait(std::chrono::milliseconds(timeout_ms));
+    if (op == NC_REDUCE_AVG) result.div_(world);
+    return result;
+  }
+};
+
+}  // namespace
+
+struct nc_dist_reducer {
+  std::shared_ptr<GradientReducer> reducer;
+  std::vector<unsigned> hooks;
+};
+
+namespace {
 
 bool is_loopback(const std::string& address) { return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1"; }
 
@@ -170,7 +299,7 @@ extern "C" {
 int32_t nc_dist_available_backends(char* buffer, int32_t capacity) { return copy_text(kBackends, buffer, capacity); }
 
 nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
-                       int64_t timeout_ms, nc_process_group** out) {
+                       int64_t timeout_ms, const char* gloo_interface, const char* gloo_address, nc_process_group** out) {
   NC_GUARD({
     const std::string name(backend != nullptr ? backend : "");
     if (name != "gloo" && !(name == "nccl" && kNcclBuilt))
@@ -201,8 +330,13 @@ nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t mas
     auto options = c10d::ProcessGroupGloo::Options::create();
     options->timeout = result->timeout;
     const std::string address(master_addr);
-    options->devices.push_back(is_loopback(address) ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                                    : c10d::ProcessGroupGloo::createDefaultDevice());
+    if (gloo_interface != nullptr && *gloo_interface != '\0')
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(gloo_interface));
+    else if (gloo_address != nullptr && *gloo_address != '\0')
+      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(gloo_address));
+    else
+      options->devices.push_back(is_loopback(address) ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                                      : c10d::ProcessGroupGloo::createDefaultDevice());
     result->group = c10::make_intrusive<c10d::ProcessGroupGloo>(result->store, rank, world_size, options);
     *out = result.release();
   });
@@ -260,23 +394,58 @@ nc_status nc_dist_barrier(const nc_process_group* group) {
   });
 }
 
-nc_status nc_dist_register_gradient_averaging(const nc_process_group* group, const nc_tensor* const* params, int32_t count,
-                                              int64_t bucket_bytes, int32_t* hook_ids) {
+nc_status nc_dist_reducer_create(const nc_process_group* group, const nc_tensor* const* params, int32_t count, const char* names,
+                                 int64_t bucket_bytes, int32_t find_unused, nc_dist_reducer** out) {
   NC_GUARD({
     const auto& g = unwrap_group(group);
-    if (count < 0 || (count > 0 && (params == nullptr || hook_ids == nullptr))) throw std::invalid_argument("parameters are null");
+    if (count < 0 || (count > 0 && params == nullptr)) throw std::invalid_argument("parameters are null");
     std::vector<at::Tensor> parameters;
     for (int32_t i = 0; i < count; ++i) parameters.push_back(unwrap(params[i]));
-    auto reducer = std::make_shared<GradientReducer>(g, parameters, bucket_bytes);
-    for (int32_t i = 0; i < count; ++i)
-      hook_ids[i] = static_cast<int32_t>(parameters[static_cast<size_t>(i)].register_hook(
-          [reducer, i](const at::Tensor& gradient) { reducer->ready(static_cast<size_t>(i), gradient); }));
+    std::vector<std::string> labels;
+    std::string text(names != nullptr ? names : "");
+    for (size_t start = 0; labels.size() < parameters.size();) {
+      const auto end = text.find('\n', start);
+      labels.push_back(start <= text.size() ? text.substr(start, end == std::string::npos ? std::string::npos : end - start) : "");
+      if (labels.back().empty()) labels.back() = "parameter " + std::to_string(labels.size() - 1);
+      start = end == std::string::npos ? text.size() + 1 : end + 1;
+    }
+    auto result = std::make_unique<nc_dist_reducer>();
+    result->reducer = std::make_shared<GradientReducer>(g, parameters, std::move(labels), bucket_bytes, find_unused != 0);
+    for (int32_t i = 0; i < count; ++i) {
+      std::weak_ptr<GradientReducer> weak = result->reducer;
+      result->hooks.push_back(parameters[static_cast<size_t>(i)].register_hook([weak, i](const at::Tensor& gradient) {
+        if (auto reducer = weak.lock()) reducer->ready(static_cast<size_t>(i), gradient);
+      }));
+    }
+    *out = result.release();
   });
 }
 
-nc_status nc_dist_remove_gradient_hooks(const nc_tensor* const* params, int32_t count, const int32_t* hook_ids) {
+nc_status nc_dist_reducer_set_sync(nc_dist_reducer* reducer, int32_t enabled) {
   NC_GUARD({
-    for (int32_t i = 0; i < count; ++i) unwrap(params[i]).remove_hook(static_cast<unsigned>(hook_ids[i]));
+    if (reducer == nullptr) throw std::invalid_argument("reducer handle is null");
+    reducer->reducer->set_sync(enabled != 0);
+  });
+}
+
+void nc_dist_reducer_free(nc_dist_reducer* reducer) {
+  if (reducer == nullptr) return;
+  const auto& parameters = reducer->reducer->parameters();
+  for (size_t i = 0; i < reducer->hooks.size(); ++i) {
+    try {
+      parameters[i].remove_hook(reducer->hooks[i]);
+    } catch (...) {
+    }
+  }
+  delete reducer;
+}
+
+nc_status nc_dist_all_reduce_autograd(const nc_process_group* group, const nc_tensor* input, int32_t op, nc_tensor** out) {
+  NC_GUARD({
+    const auto& g = unwrap_group(group);
+    if (op != NC_REDUCE_SUM && op != NC_REDUCE_AVG) throw std::invalid_argument("a differentiable all-reduce supports sum and average only");
+    *out = wrap(AllReduceFunction::apply(unwrap(input), g.group, static_cast<int64_t>(op), static_cast<int64_t>(g.world_size),
+                                         static_cast<int64_t>(g.timeout.count())));
   });
 }
 

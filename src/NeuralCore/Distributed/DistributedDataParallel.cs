@@ -6,51 +6,131 @@ namespace NeuralCore.Distributed;
 
 /// <summary>
 /// Data parallelism across processes (torch.nn.parallel.DistributedDataParallel) on c10d: at construction every rank
-/// takes rank 0's parameters and buffers; during <c>Backward()</c> gradients are gathered into buckets of about
-/// <c>bucketCapMegabytes</c> (in the order backward produces them) and each full bucket is averaged over the ranks
-/// asynchronously, so communication overlaps the rest of the backward pass; when backward ends every rank holds the
-/// averaged gradients and takes the same optimizer step. Each rank feeds its own share of the batch
-/// (see <see cref="DistributedSampler"/>). Every parameter that requires a gradient must receive one in each backward.
+/// takes rank 0's parameters and buffers; during <c>Backward()</c> each parameter's accumulated gradient is copied into
+/// buckets of about <c>bucketCapMegabytes</c> (in the order backward produces them), and each full bucket is summed over
+/// the ranks asynchronously, so communication overlaps the rest of the backward pass. When backward ends, every
+/// <c>.Grad</c> is replaced by its bucket divided by the world size: all ranks hold the same bytes, take the same
+/// optimizer step, and their parameters stay bitwise identical. Each rank feeds its own share of the batch
+/// (see <see cref="DistributedSampler"/>).
 /// </summary>
+/// <example>
+/// <code>
+/// using var ddp = new DistributedDataParallel(model, group);
+/// foreach (var micro in microBatches[..^1])
+///     using (ddp.NoSync()) Loss(ddp.Forward(micro)).Backward();  // accumulates locally, no communication
+/// Loss(ddp.Forward(microBatches[^1])).Backward();                 // all-reduces everything accumulated
+/// optimizer.Step();
+/// </code>
+/// </example>
 public sealed class DistributedDataParallel : Module
 {
     private readonly ProcessGroup group;
-    private readonly Parameter[] hooked;
-    private readonly int[] hookIds;
+    private readonly DistributedReducerHandle reducer;
+    private bool synchronizing = true;
 
-    public unsafe DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25)
+    /// <param name="module">The replica this rank trains; its parameters and buffers are overwritten with rank 0's.</param>
+    /// <param name="group">The ranks that train together.</param>
+    /// <param name="bucketCapMegabytes">Size of the gradient buckets (default 25, as PyTorch).</param>
+    /// <param name="findUnusedParameters">
+    /// False (default): a backward that gives some parameter no gradient fails, naming the parameters. True: such
+    /// parameters contribute what their <c>.Grad</c> holds (zeros when none), so every rank still agrees; parameters no
+    /// rank used keep no gradient, as in PyTorch.
+    /// </param>
+    /// <param name="broadcastBuffers">True (default): each forward in training mode first copies rank 0's buffers (batch
+    /// norm running statistics) to every rank.</param>
+    public unsafe DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25, bool findUnusedParameters = false,
+        bool broadcastBuffers = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketCapMegabytes);
+        if (!double.IsFinite(bucketCapMegabytes)) throw new ArgumentOutOfRangeException(nameof(bucketCapMegabytes), bucketCapMegabytes, "must be finite");
         Module = module ?? throw new ArgumentNullException(nameof(module));
         this.group = group ?? throw new ArgumentNullException(nameof(group));
+        (FindUnusedParameters, BroadcastBuffers) = (findUnusedParameters, broadcastBuffers);
         RegisterModule("module", module);
         using (Autograd.NoGrad())
         {
             foreach (var tensor in module.Parameters().Cast<Tensor>().Concat(module.NamedBuffers().Select(b => b.Buffer)))
                 group.Broadcast(tensor, root: 0);
         }
-        hooked = module.Parameters().Where(p => p.RequiresGrad).ToArray();
-        hookIds = new int[hooked.Length];
-        using var borrowed = new BorrowedHandles(hooked.Select(p => (TensorHandle?)p.Handle).ToArray());
+        foreach (var (_, child) in module.NamedModules())
+            if (child is NN.SyncBatchNorm norm) norm.ProcessGroup ??= group;
+        var trained = module.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
+        using var borrowed = new BorrowedHandles(trained.Select(p => (TensorHandle?)p.Parameter.Handle).ToArray());
         fixed (IntPtr* pointers = borrowed.Pointers)
-        fixed (int* ids = hookIds)
-            NativeMethods.DistRegisterGradientAveraging(group.Handle, pointers, hooked.Length, (long)(bucketCapMegabytes * 1024 * 1024), ids).ThrowIfFailed();
+            NativeMethods.DistReducerCreate(group.Handle, pointers, trained.Length, string.Join('\n', trained.Select(p => p.Name)),
+                (long)(bucketCapMegabytes * 1024 * 1024), findUnusedParameters ? 1 : 0, out reducer).ThrowIfFailed();
     }
 
     /// <summary>The wrapped module (state dict keys carry the prefix <c>module.</c>, as in PyTorch).</summary>
     public Module Module { get; }
 
-    public override Tensor Forward(Tensor input) => Module.Forward(input);
+    public bool FindUnusedParameters { get; }
 
-    protected override unsafe void Dispose(bool disposing)
+    public bool BroadcastBuffers { get; }
+
+    /// <summary>Runs the wrapped module, after taking rank 0's buffers when training with <c>broadcastBuffers</c>.</summary>
+    public override Tensor Forward(Tensor input)
     {
-        if (disposing && hooked.All(p => !p.IsDisposed))
+        if (Training && BroadcastBuffers && group.WorldSize > 1) SynchronizeBuffers();
+        return Module.Forward(input);
+    }
+
+    // One broadcast per dtype: the buffers are packed into one flat tensor, then unpacked.
+    private void SynchronizeBuffers()
+    {
+        using var noGrad = Autograd.NoGrad();
+        foreach (var sameType in Module.NamedBuffers().Select(b => b.Buffer).GroupBy(b => (b.DType, b.Device)))
         {
-            using var borrowed = new BorrowedHandles(hooked.Select(p => (TensorHandle?)p.Handle).ToArray());
-            fixed (IntPtr* pointers = borrowed.Pointers)
-            fixed (int* ids = hookIds)
-                NativeMethods.DistRemoveGradientHooks(pointers, hooked.Length, ids).ThrowIfFailed();
+            var buffers = sameType.ToArray();
+            var flats = buffers.Select(b => b.Reshape(-1)).ToArray();
+            try
+            {
+                using var packed = Tensor.Cat(flats);
+                group.Broadcast(packed, root: 0);
+                long offset = 0;
+                foreach (var buffer in buffers)
+                {
+                    using var part = packed.Narrow(0, offset, buffer.NumberOfElements);
+                    using var shaped = part.View(buffer.Shape);
+                    buffer.CopyFrom(shaped);
+                    offset += buffer.NumberOfElements;
+                }
+            }
+            finally
+            {
+                foreach (var flat in flats) flat.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Until the returned object is disposed, backward passes only accumulate gradients locally, with no communication
+    /// (PyTorch's <c>no_sync()</c>); the first backward after it all-reduces everything accumulated. Use it for every
+    /// micro-batch of a gradient-accumulation step but the last.
+    /// </summary>
+    public IDisposable NoSync()
+    {
+        var previous = synchronizing;
+        SetSynchronizing(false);
+        return new Restore(() => SetSynchronizing(previous));
+    }
+
+    private void SetSynchronizing(bool enabled)
+    {
+        NativeMethods.DistReducerSetSync(reducer, enabled ? 1 : 0).ThrowIfFailed();
+        synchronizing = enabled;
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        private Action? pending = action;
+
+        public void Dispose() => Interlocked.Exchange(ref pending, null)?.Invoke();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) reducer.Dispose();
         base.Dispose(disposing);
     }
 }

@@ -41,14 +41,26 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>The backends this build offers: "gloo", and "nccl" where the linked libtorch has CUDA and NCCL.</summary>
     public static unsafe IReadOnlyList<string> AvailableBackends => NativeText.Read(&NativeMethods.DistAvailableBackends).Split(',');
 
+    private static ProcessGroup? defaultGroup;
+
+    /// <summary>
+    /// The default group (torch.distributed's WORLD): the first group <see cref="Init"/> made in this process, while it
+    /// is not disposed; null otherwise. <see cref="NN.SyncBatchNorm"/> uses it when given no group.
+    /// </summary>
+    public static ProcessGroup? Default => defaultGroup;
+
     /// <summary>
     /// Joins the group. Arguments left null come from the variables torchrun sets: RANK, WORLD_SIZE, MASTER_ADDR,
     /// MASTER_PORT. Every rank waits up to <paramref name="timeout"/> (default 30 minutes, as PyTorch) for the others.
     /// </summary>
+    /// <param name="networkInterface">
+    /// Gloo only: the network interface the ranks talk over (e.g. "eth0"); default: GLOO_SOCKET_IFNAME when set, else
+    /// the interface that routes to the master address (loopback for a local master).
+    /// </param>
     /// <exception cref="ArgumentException">A setting is missing or invalid, or the backend is unknown.</exception>
     /// <exception cref="TorchException">The rendezvous failed or timed out; the message names the master address.</exception>
     public static ProcessGroup Init(string backend = "gloo", TimeSpan? timeout = null, int? rank = null, int? worldSize = null,
-        string? masterAddress = null, int? masterPort = null)
+        string? masterAddress = null, int? masterPort = null, string? networkInterface = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(backend);
         var r = rank ?? Setting("RANK");
@@ -58,7 +70,11 @@ public sealed class ProcessGroup : IDisposable
         if (size < 1 || r < 0 || r >= size) throw new ArgumentException($"rank {r} is outside a world of {size} processes");
         if (port is < 1 or > 65535) throw new ArgumentException($"master port {port} is not a TCP port");
         var wait = timeout ?? TimeSpan.FromMinutes(30);
-        var status = NativeMethods.DistInit(backend, address, port, r, size, (long)wait.TotalMilliseconds, out var handle);
+        if (wait <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), wait, "the timeout must be positive");
+        var glooInterface = networkInterface ?? Environment.GetEnvironmentVariable("GLOO_SOCKET_IFNAME");
+        if (string.IsNullOrEmpty(glooInterface)) glooInterface = null;
+        var glooAddress = glooInterface is null ? LocalAddressTowards(address, port) : null;
+        var status = NativeMethods.DistInit(backend, address, port, r, size, (long)wait.TotalMilliseconds, glooInterface, glooAddress, out var handle);
         if (status != NativeStatus.Ok)
         {
             handle.Dispose();
@@ -75,7 +91,27 @@ public sealed class ProcessGroup : IDisposable
                 throw new ArgumentException(e.Message, nameof(backend), e);
             }
         }
-        return new ProcessGroup(handle, r, size, address, port);
+        var group = new ProcessGroup(handle, r, size, address, port);
+        Interlocked.CompareExchange(ref defaultGroup, group, null);
+        return group;
+    }
+
+    // The local address whose interface routes to the master (a connected UDP socket sends nothing), so that Gloo binds
+    // where the other machines can reach it rather than wherever the hostname happens to resolve. Null: let Gloo choose.
+    private static string? LocalAddressTowards(string masterAddress, int port)
+    {
+        try
+        {
+            var target = System.Net.Dns.GetHostAddresses(masterAddress).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            if (target is null || System.Net.IPAddress.IsLoopback(target)) return null;
+            using var socket = new System.Net.Sockets.Socket(target.AddressFamily, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            socket.Connect(target, port);
+            return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Address.ToString();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
     }
 
     private static int Setting(string name) =>
@@ -159,5 +195,22 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>Waits until every rank has reached this call.</summary>
     public void Barrier() => NativeMethods.DistBarrier(Handle).ThrowIfFailed();
 
-    public void Dispose() => handle.Dispose();
+    /// <summary>
+    /// A new tensor holding <paramref name="input"/> summed (or averaged) over the ranks, recorded by autograd
+    /// (torch.distributed.nn.functional.all_reduce): its backward reduces the gradient the same way over the ranks,
+    /// which is the gradient of the sum of every rank's loss. Every rank must call it, in the same order.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="op"/> is neither Sum nor Avg.</exception>
+    public Tensor AllReduceDifferentiable(Tensor input, ReduceOp op = ReduceOp.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (op is not (ReduceOp.Sum or ReduceOp.Avg)) throw new ArgumentException($"a differentiable all-reduce supports Sum and Avg, not {op}", nameof(op));
+        return Tensor.Result(NativeMethods.DistAllReduceAutograd(Handle, input.Handle, (int)op, out var result), result);
+    }
+
+    public void Dispose()
+    {
+        Interlocked.CompareExchange(ref defaultGroup, null, this);
+        handle.Dispose();
+    }
 }

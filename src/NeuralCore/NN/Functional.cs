@@ -107,10 +107,22 @@ public static unsafe class Functional
     }
 
     /// <summary>Batch normalisation; in training, updates <paramref name="runningMean"/> and <paramref name="runningVar"/> in place.</summary>
+    /// <exception cref="ArgumentException">Training on one value per channel (the variance is undefined), as PyTorch.</exception>
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
-        bool training = false, double momentum = 0.1, double eps = 1e-5) =>
-        Result(NativeMethods.NNBatchNorm(input.Handle, Optional(weight), Optional(bias), Optional(runningMean), Optional(runningVar),
+        bool training = false, double momentum = 0.1, double eps = 1e-5)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (training) CheckMoreThanOneValuePerChannel(input.Shape);
+        return Result(NativeMethods.NNBatchNorm(input.Handle, Optional(weight), Optional(bias), Optional(runningMean), Optional(runningVar),
             training ? 1 : 0, momentum, eps, out var result), result);
+    }
+
+    internal static void CheckMoreThanOneValuePerChannel(long[] shape, long? valuesPerChannel = null)
+    {
+        var count = valuesPerChannel ?? (shape.Length == 0 ? 1 : shape[0] * shape.Skip(2).Aggregate(1L, (a, b) => a * b));
+        if (count == 1)
+            throw new ArgumentException($"Expected more than 1 value per channel when training, got input size [{string.Join(", ", shape)}]", "input");
+    }
 
     /// <summary>Normalises over the last dimensions given by <paramref name="normalizedShape"/>.</summary>
     public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)

@@ -127,6 +127,28 @@ public abstract class Module : IDisposable
                 yield return (name, module);
     }
 
+    private IEnumerable<FieldInfo> FieldsHolding(Module child)
+    {
+        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType)
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                if (ReferenceEquals(field.GetValue(this), child)) yield return field;
+    }
+
+    /// <summary>Why <paramref name="child"/> cannot be replaced by a <paramref name="replacementType"/>, or null when it can.</summary>
+    internal string? ReplacementProblem(Module child, Type replacementType) =>
+        FieldsHolding(child).Where(f => !f.FieldType.IsAssignableFrom(replacementType))
+            .Select(f => $"{f.DeclaringType!.Name}.{FieldName(f.Name)} is declared as {f.FieldType.Name}, which cannot hold a {replacementType.Name}; " +
+                $"declare it as {nameof(BatchNormModule)} or {nameof(Module)}")
+            .FirstOrDefault();
+
+    /// <summary>Puts <paramref name="replacement"/> wherever <paramref name="child"/> is a direct submodule, keeping its name.</summary>
+    internal void ReplaceChild(Module child, Module replacement)
+    {
+        foreach (var field in FieldsHolding(child).ToList()) field.SetValue(this, replacement);
+        for (var i = 0; i < modules.Count; i++)
+            if (ReferenceEquals(modules[i].Value, child)) modules[i] = (modules[i].Name, replacement);
+    }
+
     /// <summary>Direct submodules with their names.</summary>
     public IEnumerable<(string Name, Module Module)> NamedChildren() => OwnModules();
 

@@ -1,25 +1,30 @@
 namespace NeuralCore.NN;
 
-/// <summary>Shared parts of BatchNorm1d and BatchNorm2d.</summary>
+/// <summary>Shared parts of BatchNorm1d, BatchNorm2d, BatchNorm3d and SyncBatchNorm.</summary>
 public abstract class BatchNormModule : Module
 {
     private readonly int[] acceptedDimensions;
 
     private protected BatchNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
         int[] acceptedDimensions)
+        : this(numFeatures, eps, momentum, acceptedDimensions,
+            affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null,
+            affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null,
+            trackRunningStats ? Tensor.Zeros([numFeatures], dtype, device) : null,
+            trackRunningStats ? Tensor.Ones([numFeatures], dtype, device) : null,
+            trackRunningStats ? Tensor.Zeros([], DType.Int64, device) : null)
+    {
+    }
+
+    /// <summary>Adopts existing state (the same objects, so optimizers holding the parameters stay valid).</summary>
+    private protected BatchNormModule(long numFeatures, double eps, double momentum, int[] acceptedDimensions, Parameter? weight, Parameter? bias,
+        Tensor? runningMean, Tensor? runningVar, Tensor? numBatchesTracked)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
         (NumFeatures, Eps, Momentum, this.acceptedDimensions) = (numFeatures, eps, momentum, acceptedDimensions);
-        Weight = affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null;
-        Bias = affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null;
+        (Weight, Bias, RunningMean, RunningVar, NumBatchesTracked) = (weight, bias, runningMean, runningVar, numBatchesTracked);
         RegisterParameter("weight", Weight);
         RegisterParameter("bias", Bias);
-        if (trackRunningStats)
-        {
-            RunningMean = Tensor.Zeros([numFeatures], dtype, device);
-            RunningVar = Tensor.Ones([numFeatures], dtype, device);
-            NumBatchesTracked = Tensor.Zeros([], DType.Int64, device);
-        }
         RegisterBuffer("running_mean", RunningMean);
         RegisterBuffer("running_var", RunningVar);
         RegisterBuffer("num_batches_tracked", NumBatchesTracked);
@@ -34,12 +39,18 @@ public abstract class BatchNormModule : Module
     public Tensor? RunningVar { get; }
     public Tensor? NumBatchesTracked { get; }
 
-    public override Tensor Forward(Tensor input)
+    private protected void CheckDimensions(Tensor input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var dimensions = input.Dimensions;
         if (!acceptedDimensions.Contains(dimensions))
             throw new ArgumentException($"{GetType().Name} expects a {string.Join(" or ", acceptedDimensions)}-D input, got {dimensions}-D " +
                 $"[{string.Join(", ", input.Shape)}]", nameof(input));
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        CheckDimensions(input);
         var useBatchStatistics = Training || RunningMean is null;
         if (Training && NumBatchesTracked is not null)
             using (Autograd.NoGrad()) NumBatchesTracked.AddInPlace(1);
@@ -58,6 +69,11 @@ public sealed class BatchNorm1d(long numFeatures, double eps = 1e-5, double mome
 public sealed class BatchNorm2d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, bool trackRunningStats = true,
     DType? dtype = null, Device? device = null)
     : BatchNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, [4]);
+
+/// <summary>Batch normalisation over (N, C, D, H, W) inputs (torch.nn.BatchNorm3d).</summary>
+public sealed class BatchNorm3d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true, bool trackRunningStats = true,
+    DType? dtype = null, Device? device = null)
+    : BatchNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, [5]);
 
 /// <summary>Normalisation over the trailing dimensions <c>normalizedShape</c> (torch.nn.LayerNorm).</summary>
 public sealed class LayerNorm : Module
