@@ -79,6 +79,10 @@ public abstract class Module : IDisposable
         buffers.Add((CheckName(name), buffer));
     }
 
+    private protected int RegisteredModuleCount => modules.Count;
+
+    private protected Module RegisteredModule(int index) => modules[index].Value;
+
     /// <summary>Adds a submodule under <paramref name="name"/>.</summary>
     protected void RegisterModule(string name, Module module)
     {

@@ -10,57 +10,10 @@ namespace NeuralCore.Tests;
 [Collection(Support.GlobalStateCollection.Name)]  // the single-process reference seeds libtorch's generator
 public class ProcessGroupTests
 {
-    private static string WorkerPath()
-    {
-        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;  // bin/<configuration>/net10.0
-        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", ".."));
-        return Path.Combine(root, "NeuralCore.DistributedWorker", "bin", configuration, "net10.0", "NeuralCore.DistributedWorker.dll");
-    }
+    private static int FreePort() => WorkerProcesses.FreePort();
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    /// <summary>Runs the scenario on worldSize processes; returns each rank's JSON line and exit code, and the wall time.</summary>
-    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null, string backend = "gloo")
-    {
-        var port = FreePort();
-        var clock = Stopwatch.StartNew();
-        var processes = Enumerable.Range(0, worldSize).Select(rank =>
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(WorkerPath());
-            start.ArgumentList.Add(scenario);
-            start.ArgumentList.Add(timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (extra is not null) start.ArgumentList.Add(extra);
-            start.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["WORLD_SIZE"] = worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["MASTER_ADDR"] = "127.0.0.1";
-            start.Environment["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment["NEURALCORE_TEST_BACKEND"] = backend;
-            return Process.Start(start)!;
-        }).ToList();
-        var results = new List<(int, JsonElement)>();
-        foreach (var process in processes)
-        {
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds + 60)))
-            {
-                foreach (var p in processes) p.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{scenario}: a rank did not finish");
-            }
-            var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "{}";
-            results.Add((process.ExitCode, JsonDocument.Parse(line.StartsWith('{') ? line : "{}").RootElement));
-            _ = error;
-        }
-        return (results, clock.Elapsed);
-    }
+    private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null, string backend = "gloo") =>
+        WorkerProcesses.Run(scenario, worldSize, timeoutSeconds, extra, backend);
 
     [Theory]
     [InlineData(2)]

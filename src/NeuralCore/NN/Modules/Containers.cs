@@ -3,10 +3,10 @@ using System.Collections;
 namespace NeuralCore.NN;
 
 /// <summary>Modules applied one after another (torch.nn.Sequential); children are named "0", "1", ….</summary>
+// Both containers read their children from Module's registry, so Replicate and SyncBatchNorm.Convert, which rewrite
+// it, also change what they run.
 public sealed class Sequential : Module, IReadOnlyList<Module>
 {
-    private readonly List<Module> layers = [];
-
     public Sequential(params IEnumerable<Module> modules)
     {
         foreach (var module in modules) Add(module);
@@ -15,28 +15,25 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     /// <summary>Appends a module.</summary>
     public void Add(Module module)
     {
-        RegisterModule(layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
-        layers.Add(module);
+        RegisterModule(RegisteredModuleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
     }
 
     public override Tensor Forward(Tensor input)
     {
         var current = input;
-        foreach (var layer in layers) current = layer.Forward(current);
+        for (var i = 0; i < RegisteredModuleCount; i++) current = RegisteredModule(i).Forward(current);
         return current;
     }
 
-    public Module this[int index] => layers[index];
-    public int Count => layers.Count;
-    public IEnumerator<Module> GetEnumerator() => layers.GetEnumerator();
+    public Module this[int index] => RegisteredModule(index);
+    public int Count => RegisteredModuleCount;
+    public IEnumerator<Module> GetEnumerator() => Enumerable.Range(0, Count).Select(RegisteredModule).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>A list of submodules whose parameters belong to the owner (torch.nn.ModuleList); named "0", "1", ….</summary>
 public sealed class ModuleList : Module, IReadOnlyList<Module>
 {
-    private readonly List<Module> items = [];
-
     public ModuleList(params IEnumerable<Module> modules)
     {
         foreach (var module in modules) Add(module);
@@ -45,12 +42,11 @@ public sealed class ModuleList : Module, IReadOnlyList<Module>
     /// <summary>Appends a module.</summary>
     public void Add(Module module)
     {
-        RegisterModule(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
-        items.Add(module);
+        RegisterModule(RegisteredModuleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
     }
 
-    public Module this[int index] => items[index];
-    public int Count => items.Count;
-    public IEnumerator<Module> GetEnumerator() => items.GetEnumerator();
+    public Module this[int index] => RegisteredModule(index);
+    public int Count => RegisteredModuleCount;
+    public IEnumerator<Module> GetEnumerator() => Enumerable.Range(0, Count).Select(RegisteredModule).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
