@@ -2,14 +2,16 @@
 //   dotnet run --project tools/Launch -- --nproc-per-node 2 -- dotnet run --project examples/Cnn -- --distributed
 // Each worker gets RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT; its output lines are prefixed with its
 // rank; when one worker fails, the others are stopped and the launcher exits with the failure's code. For several
-// machines, run it on each with --nnodes N --node-rank I --master-addr HOST (and the same --master-port).
+// machines, run it on each with --nnodes N --node-rank I --master-addr HOST (and the same --master-port); the workers
+// talk over the interface that routes to HOST unless --network-interface NAME (GLOO_SOCKET_IFNAME) names another.
 using System.Diagnostics;
 using System.Globalization;
 
 var separator = Array.IndexOf(args, "--");
 if (separator < 0 || separator == args.Length - 1)
 {
-    Console.Error.WriteLine("usage: neuralcore-launch [--nproc-per-node N] [--nnodes N] [--node-rank I] [--master-addr HOST] [--master-port PORT] -- COMMAND [ARGS...]");
+    Console.Error.WriteLine("usage: neuralcore-launch [--nproc-per-node N] [--nnodes N] [--node-rank I] [--master-addr HOST] [--master-port PORT] " +
+        "[--network-interface NAME] -- COMMAND [ARGS...]");
     return 2;
 }
 var options = args[..separator];
@@ -29,6 +31,7 @@ var nodes = Number("--nnodes", 1);
 var nodeRank = Number("--node-rank", 0);
 var masterAddress = Option("--master-addr", "127.0.0.1");
 var masterPort = Number("--master-port", 29500);
+var networkInterface = Option("--network-interface", "");
 if (perNode < 1 || nodes < 1 || nodeRank >= nodes)
 {
     Console.Error.WriteLine($"invalid layout: {nodes} nodes of {perNode} processes, node rank {nodeRank}");
@@ -49,6 +52,7 @@ for (var local = 0; local < perNode; local++)
     start.Environment["LOCAL_WORLD_SIZE"] = perNode.ToString(CultureInfo.InvariantCulture);
     start.Environment["MASTER_ADDR"] = masterAddress;
     start.Environment["MASTER_PORT"] = masterPort.ToString(CultureInfo.InvariantCulture);
+    if (networkInterface.Length > 0) start.Environment["GLOO_SOCKET_IFNAME"] = networkInterface;
     var process = new Process { StartInfo = start, EnableRaisingEvents = true };
     var prefix = $"[rank {rank}] ";
     process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (gate) Console.WriteLine(prefix + e.Data); };

@@ -77,7 +77,15 @@ public class ProcessGroupTests
         var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes, backend);
         ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
 
-        // One process, rank 0's initial weights, the concatenated batch (mean loss over it = average of the ranks' means).
+        var expected = DdpReference(worldSize);
+        foreach (var (_, output) in ranks)
+            output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
+                .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)));
+    }
+
+    /// <summary>One process, rank 0's initial weights, the concatenated batch (mean loss over it = average of the ranks' means).</summary>
+    internal static double[] DdpReference(int worldSize)
+    {
         double[] expected;
         {
             Torch.ManualSeed(0);
@@ -95,9 +103,7 @@ public class ProcessGroupTests
                 }
             expected = model.Parameters().SelectMany(p => p.ToArray<double>()).ToArray();
         }
-        foreach (var (_, output) in ranks)
-            output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
-                .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)));
+        return expected;
     }
 
     [Fact]
