@@ -48,6 +48,7 @@ Task("Examples")
         foreach (var project in GetFiles("examples/*/*.csproj"))
             Run("dotnet", $"run --no-build -c {configuration} --project {project} -- --smoke");
         Run("dotnet", $"run --no-build -c {configuration} --project examples/Cnn -- --smoke --devices cpu,cpu");
+        Run("dotnet", $"run --no-build -c {configuration} --project examples/Cnn -- --synthetic --epochs 1 --max-steps 4 --accumulate 2 --output artifacts/accumulate-smoke");
     });
 
 Task("Run")

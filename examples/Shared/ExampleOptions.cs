@@ -7,7 +7,7 @@ namespace NeuralCore.Examples;
 public sealed record ExampleOptions(
     int Epochs, int BatchSize, double LearningRate, Device Device, int Seed, string DataDirectory, bool Synthetic,
     string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices, bool Distributed,
-    bool Amp = false)
+    bool Amp = false, int Accumulate = 1)
 {
     /// <summary>The model to train: DistributedDataParallel with --distributed, DataParallel when --devices names several devices.</summary>
     public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model, NeuralCore.Distributed.ProcessGroup? group) =>
@@ -52,9 +52,11 @@ public sealed record ExampleOptions(
         var distributed = new Option<bool>("--distributed") { Description = "One rank of a multi-process run (start it with tools/Launch); rank 0 prints and saves" };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (its optimizer state is read from PATH.optim when present)" };
         var amp = new Option<bool>("--amp") { Description = "Mixed precision: autocast to float16 with a gradient scaler on CUDA, bfloat16 on the CPU" };
+        var accumulate = new Option<int>("--accumulate") { Description = "Micro-batches per optimizer step (gradient accumulation; NoSync under --distributed)", DefaultValueFactory = _ => 1 };
+        accumulate.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--accumulate must be at least 1"); });
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
-        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, amp, smoke };
+        var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, amp, accumulate, smoke };
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
@@ -66,7 +68,7 @@ public sealed record ExampleOptions(
                 mainDevice, result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
                 isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices, result.GetValue(distributed),
-                result.GetValue(amp));
+                result.GetValue(amp), result.GetValue(accumulate));
             return run(options);
         });
         return command;

@@ -60,20 +60,26 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
                 using var scope = TensorScope.Begin();  // native memory is invisible to the GC: release this batch's tensors now
                 var x = Prepare(inputs);
                 var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+                // --accumulate N: N micro-batches per optimizer step, each loss divided by the micro-batches in its group.
+                var position = step % options.Accumulate;
+                var groupSize = Math.Min(options.Accumulate, batches - (step - position));
+                var lastOfGroup = position == groupSize - 1;
+                if (position == 0) optimizer.ZeroGrad();
                 Tensor loss;
                 using (Autocast())
                     loss = criterion.Forward(model.Forward(x), y);
-                optimizer.ZeroGrad();
-                if (scaler is null)
+                var scaled = groupSize == 1 ? loss : loss / groupSize;
+                // Under DDP only the group's last backward communicates; the others accumulate locally.
+                using (lastOfGroup || model is not NeuralCore.Distributed.DistributedDataParallel ddp ? null : ddp.NoSync())
+                    (scaler is null ? scaled : scaler.Scale(scaled)).Backward();
+                if (lastOfGroup)
                 {
-                    loss.Backward();
-                    optimizer.Step();
-                }
-                else
-                {
-                    scaler.Scale(loss).Backward();
-                    scaler.Step(optimizer);
-                    scaler.Update();
+                    if (scaler is null) optimizer.Step();
+                    else
+                    {
+                        scaler.Step(optimizer);
+                        scaler.Update();
+                    }
                 }
                 var value = loss.Item<float>();
                 var size = inputs.Size(0);
