@@ -97,6 +97,30 @@ inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {
   return at::IntArrayRef(values, static_cast<size_t>(count));
 }
 
+// Bytes a tensor of this shape and dtype needs, refusing negative sizes and int64 overflow before libtorch, whose own
+// size arithmetic can wrap, ever sees the shape.
+inline int64_t checked_nbytes(at::IntArrayRef shape, at::ScalarType dtype, const char* what) {
+  auto describe = [&] {
+    std::string text = "[";
+    for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+    return text + "]";
+  };
+  bool empty = false;
+  for (auto size : shape) {
+    if (size < 0) throw std::invalid_argument(std::string(what) + ": negative size in shape " + describe());
+    empty = empty || size == 0;
+  }
+  if (empty) return 0;
+  int64_t count = 1;
+  for (auto size : shape)
+    if (__builtin_mul_overflow(count, size, &count))
+      throw std::invalid_argument(std::string(what) + ": shape " + describe() + " has more elements than int64 can count");
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(count, static_cast<int64_t>(c10::elementSize(dtype)), &bytes))
+    throw std::invalid_argument(std::string(what) + ": shape " + describe() + " needs more bytes than int64 can count");
+  return bytes;
+}
+
 template <class Body>
 nc_status guard(Body&& body) noexcept {
   try {

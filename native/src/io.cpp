@@ -1,4 +1,5 @@
 // Named-tensor files in PyTorch's format, written atomically.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <vector>
@@ -36,6 +37,31 @@ nc_status nc_io_save(const char* const* names, const nc_tensor* const* tensors, 
       std::remove(temporary.c_str());
       throw std::runtime_error("cannot replace " + target);
     }
+  });
+}
+
+nc_status nc_io_read_tensor(const char* path, int64_t offset, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out) {
+  NC_GUARD({
+    if (path == nullptr) throw std::invalid_argument("read_tensor: path is null");
+    if (offset < 0) throw std::invalid_argument("read_tensor: negative offset");
+    const auto sizes = to_shape(shape, ndim);
+    const auto type = to_dtype(dtype);
+    const auto nbytes = checked_nbytes(sizes, type, "read_tensor");
+    auto result = at::empty(sizes, at::TensorOptions().dtype(type));
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw std::runtime_error(std::string("cannot open ") + path);
+    file.seekg(offset);
+    auto* target = static_cast<char*>(result.data_ptr());
+    for (int64_t done = 0; done < nbytes;) {
+      const auto chunk = std::min<int64_t>(nbytes - done, int64_t{1} << 30);
+      file.read(target + done, static_cast<std::streamsize>(chunk));
+      const auto got = static_cast<int64_t>(file.gcount());
+      if (got <= 0)
+        throw std::runtime_error(std::string(path) + ": the file ended " + std::to_string(nbytes - done) +
+                                 " bytes before the tensor's data did (was it truncated or replaced while loading?)");
+      done += got;
+    }
+    *out = wrap(std::move(result));
   });
 }
 

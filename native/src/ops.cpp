@@ -56,6 +56,22 @@ void write_pair(std::tuple<at::Tensor, at::Tensor> pair, nc_tensor** first, nc_t
 
 }  // namespace
 
+namespace {
+
+// x % -1 and x % 1 are both 0 for every integer x, but the CPU's integer division traps (SIGFPE) on INT_MIN % -1:
+// integer divisors of -1 become 1. (Division by zero is already a ZeroDivisionError in libtorch.)
+at::Tensor safe_divisor(const at::Tensor& left, const at::Tensor& right) {
+  if (!at::isIntegralType(at::result_type(left, right), /*includeBool=*/true)) return right;
+  return right.masked_fill(right == -1, 1);
+}
+
+at::Scalar safe_divisor(const at::Tensor& left, const at::Scalar& right) {
+  if (!at::isIntegralType(at::result_type(left, right), /*includeBool=*/true)) return right;
+  return right.isIntegral(false) && right.toLong() == -1 ? at::Scalar(int64_t{1}) : right;
+}
+
+}  // namespace
+
 extern "C" {
 
 #define NC_DEFINE_UNARY(name)                                                                                   \
@@ -86,13 +102,26 @@ NC_DEFINE_UNARY(square) NC_DEFINE_UNARY(erf) NC_DEFINE_UNARY(logical_not) NC_DEF
     NC_GUARD(unwrap(left).name##_(to_scalar(right)));                                       \
   }
 NC_DEFINE_BINARY(add) NC_DEFINE_BINARY(sub) NC_DEFINE_BINARY(mul) NC_DEFINE_BINARY(div)
-NC_DEFINE_BINARY(remainder) NC_DEFINE_BINARY(pow) NC_DEFINE_BINARY(eq) NC_DEFINE_BINARY(ne)
+NC_DEFINE_BINARY(pow) NC_DEFINE_BINARY(eq) NC_DEFINE_BINARY(ne)
 NC_DEFINE_BINARY(lt) NC_DEFINE_BINARY(le) NC_DEFINE_BINARY(gt) NC_DEFINE_BINARY(ge)
 NC_DEFINE_BINARY(bitwise_and) NC_DEFINE_BINARY(bitwise_or) NC_DEFINE_BINARY(bitwise_xor)
 NC_DEFINE_BINARY_INPLACE(add) NC_DEFINE_BINARY_INPLACE(sub) NC_DEFINE_BINARY_INPLACE(mul)
-NC_DEFINE_BINARY_INPLACE(div) NC_DEFINE_BINARY_INPLACE(remainder) NC_DEFINE_BINARY_INPLACE(pow)
+NC_DEFINE_BINARY_INPLACE(div) NC_DEFINE_BINARY_INPLACE(pow)
 #undef NC_DEFINE_BINARY
 #undef NC_DEFINE_BINARY_INPLACE
+
+nc_status nc_tensor_remainder(const nc_tensor* left, const nc_tensor* right, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::remainder(unwrap(left), safe_divisor(unwrap(left), unwrap(right)))));
+}
+nc_status nc_tensor_remainder_scalar(const nc_tensor* left, nc_scalar right, nc_tensor** out) {
+  NC_GUARD(*out = wrap(at::remainder(unwrap(left), safe_divisor(unwrap(left), to_scalar(right)))));
+}
+nc_status nc_tensor_remainder_inplace(const nc_tensor* left, const nc_tensor* right) {
+  NC_GUARD(unwrap(left).remainder_(safe_divisor(unwrap(left), unwrap(right))));
+}
+nc_status nc_tensor_remainder_scalar_inplace(const nc_tensor* left, nc_scalar right) {
+  NC_GUARD(unwrap(left).remainder_(safe_divisor(unwrap(left), to_scalar(right))));
+}
 
 #define NC_DEFINE_TENSOR_PAIR(name)                                                             \
   nc_status nc_tensor_##name(const nc_tensor* left, const nc_tensor* right, nc_tensor** out) { \

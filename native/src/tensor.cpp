@@ -1,5 +1,7 @@
 // Tensor lifetime, creation, data exchange with the caller, conversion.
+#include <atomic>
 #include <cstring>
+#include <memory>
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -122,12 +124,13 @@ nc_status nc_tensor_full_like(const nc_tensor* tensor, nc_scalar value, nc_tenso
 
 nc_status nc_tensor_from_data(const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out) {
   NC_GUARD({
-    auto result = at::empty(to_shape(shape, ndim), at::TensorOptions().dtype(to_dtype(dtype)));
-    const auto expected = result.numel() * static_cast<int64_t>(result.element_size());
-    check_byte_count(expected, nbytes, "from_data");
-    if (expected > 0) {
+    const auto sizes = to_shape(shape, ndim);
+    const auto type = to_dtype(dtype);
+    check_byte_count(checked_nbytes(sizes, type, "from_data"), nbytes, "from_data");
+    auto result = at::empty(sizes, at::TensorOptions().dtype(type));
+    if (nbytes > 0) {
       if (data == nullptr) throw std::invalid_argument("from_data: data is null");
-      std::memcpy(result.data_ptr(), data, static_cast<size_t>(expected));
+      std::memcpy(result.data_ptr(), data, static_cast<size_t>(nbytes));
     }
     *out = wrap(std::move(result));
   });
@@ -135,16 +138,20 @@ nc_status nc_tensor_from_data(const void* data, int64_t nbytes, const int64_t* s
 
 nc_status nc_tensor_from_blob(void* data, const int64_t* shape, int32_t ndim, int32_t dtype, nc_deleter deleter,
                               void* context, nc_tensor** out) {
-  // The deleter must run exactly once: by the storage when the tensor exists, here when it could not be made.
-  bool owned_by_tensor = false;
+  // The deleter must run exactly once: by the storage when the tensor exists, here when it could not be made. A
+  // storage that libtorch made and dropped inside a failing from_blob has already run it, hence the shared flag.
+  auto pending = std::make_shared<std::atomic<bool>>(deleter != nullptr);
+  auto release = [deleter, context, pending] {
+    if (pending->exchange(false)) deleter(context);
+  };
   const auto status = guard([&] {
-    auto tensor = at::from_blob(
-        data, to_shape(shape, ndim), [deleter, context](void*) { if (deleter) deleter(context); },
-        at::TensorOptions().dtype(to_dtype(dtype)));
-    owned_by_tensor = true;
+    const auto sizes = to_shape(shape, ndim);
+    const auto type = to_dtype(dtype);
+    checked_nbytes(sizes, type, "from_blob");
+    auto tensor = at::from_blob(data, sizes, [release](void*) { release(); }, at::TensorOptions().dtype(type));
     *out = wrap(std::move(tensor));
   });
-  if (!owned_by_tensor && deleter) deleter(context);
+  if (status != NC_OK) release();
   return status;
 }
 

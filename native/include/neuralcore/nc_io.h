@@ -13,6 +13,10 @@ extern "C" {
 /* Saves names[i] -> tensors[i] as a dict that Python's torch.load returns. path is UTF-8. */
 NC_API nc_status nc_io_save(const char* const* names, const nc_tensor* const* tensors, int32_t count, const char* path);
 
+/* Reads numel(shape) * element size bytes at offset of the file at path (UTF-8) into a new CPU tensor. Fails, naming
+   the file, when the file ends first; the shape is checked for overflow before anything is allocated. */
+NC_API nc_status nc_io_read_tensor(const char* path, int64_t offset, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,13 +5,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeuralCore.Interop;
+using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.IO;
 
 /// <summary>
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming each tensor's
-/// dtype, shape and byte range, then the raw data. Loading maps the file into memory: tensors read the mapping
-/// directly (copy-on-write, so writing to a tensor never changes the file), and the mapping lives as long as they do.
+/// dtype, shape and byte range, then the raw data. Loading validates the whole header first (sizes with overflow-safe
+/// arithmetic, ranges inside the file, no two tensors overlapping) and then reads the data into memory the tensors own;
+/// with <c>mmap: true</c> the tensors read a copy-on-write mapping of the file instead.
 /// </summary>
 public static class SafeTensors
 {
@@ -71,10 +73,18 @@ public static class SafeTensors
         return bytes;
     }
 
-    /// <summary>Reads every tensor of <paramref name="path"/>, in header order, without copying the data.</summary>
+    /// <summary>Reads every tensor of <paramref name="path"/>, in header order.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="mmap">
+    /// False (default): the data is read into memory the tensors own. True: the tensors read a copy-on-write mapping of
+    /// the file (no copy; writing to a tensor never changes the file), as <c>torch.load(mmap=True)</c>. The hazard is the
+    /// operating system's: if the file is truncated or rewritten in place while such tensors live (<c>cp new old</c>
+    /// does that), reading them kills the process with SIGBUS. Replace files by renaming a new one over them instead.
+    /// </param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The header is malformed or a tensor's bytes fall outside the file; the message names the file and the tensor.</exception>
-    public static OrderedDictionary<string, Tensor> Load(string path)
+    /// <exception cref="InvalidDataException">The header is malformed, a size overflows, a tensor's bytes fall outside the
+    /// file or overlap another's, or the file ends early; the message names the file (and the tensor).</exception>
+    public static OrderedDictionary<string, Tensor> Load(string path, bool mmap = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"safetensors file not found: {path}", path);
@@ -92,44 +102,55 @@ public static class SafeTensors
             headerBytes = new byte[headerLength];
             file.ReadExactly(headerBytes);
         }
-        JsonObject header;
+        var dataStart = 8 + (long)headerLength;
+        var entries = ReadHeader(path, headerBytes, fileLength - dataStart);
+
+        var result = new OrderedDictionary<string, Tensor>();
         try
         {
-            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException("empty header");
+            if (mmap) LoadMapped(path, dataStart, entries, result);
+            else
+                foreach (var (name, dtype, shape, begin, _) in entries)
+                    result.Add(name, ReadOwned(path, dataStart + begin, shape, dtype, name));
         }
-        catch (JsonException e)
+        catch
         {
-            throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message}); not a safetensors file", e);
+            foreach (var tensor in result.Values) tensor.Dispose();
+            throw;
         }
-        var dataStart = 8 + (long)headerLength;
-        var dataLength = fileLength - dataStart;
-        var entries = new List<(string Name, DType DType, long[] Shape, long Begin, long End)>();
-        foreach (var (name, node) in header)
+        return result;
+    }
+
+    private static unsafe Tensor ReadOwned(string path, long offset, long[] shape, DType dtype, string name)
+    {
+        NativeStatus status;
+        TensorHandle handle;
+        fixed (long* sizes = shape)
+            status = NativeMethods.IOReadTensor(path, offset, sizes, shape.Length, (int)dtype, out handle);
+        if (status != NativeStatus.Ok)
         {
-            if (name == "__metadata__") continue;
+            handle.Dispose();
             try
             {
-                var code = node!["dtype"]!.GetValue<string>();
-                var dtype = Codes.FirstOrDefault(c => c.Value == code).Key;
-                if (!Codes.ContainsKey(dtype) || Codes[dtype] != code) throw new InvalidDataException($"dtype {code} is not supported");
-                var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
-                var offsets = node["data_offsets"]!.AsArray().Select(o => o!.GetValue<long>()).ToArray();
-                var expected = shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize();
-                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
-                    throw new InvalidDataException($"its byte range [{string.Join(", ", offsets)}] does not hold {expected} bytes within the {dataLength} bytes of data");
-                entries.Add((name, dtype, shape, offsets[0], offsets[1]));
+                status.ThrowIfFailed();
             }
-            catch (Exception e) when (e is InvalidDataException or InvalidOperationException or NullReferenceException or FormatException)
+            catch (TorchException e) when (e is not TorchOutOfMemoryException)
             {
                 throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
             }
         }
+        var tensor = NeuralCore.Tensor.Wrap(handle);
+        TensorScope.Unregister(tensor);
+        return tensor;
+    }
 
+    private static void LoadMapped(string path, long dataStart, List<(string Name, DType DType, long[] Shape, long Begin, long End)> entries,
+        OrderedDictionary<string, Tensor> result)
+    {
         var mapping = MappedFile.Open(path);
-        var result = new OrderedDictionary<string, Tensor>();
         try
         {
-            foreach (var (name, dtype, shape, begin, end) in entries)
+            foreach (var (name, dtype, shape, begin, _) in entries)
             {
                 var tensor = mapping.Tensor(dataStart + begin, shape, dtype);
                 TensorScope.Unregister(tensor);
@@ -140,7 +161,67 @@ public static class SafeTensors
         {
             mapping.Release();  // the tensors hold their own references
         }
-        return result;
+    }
+
+    // Everything about the header is checked before any tensor exists.
+    private static List<(string Name, DType DType, long[] Shape, long Begin, long End)> ReadHeader(string path, byte[] headerBytes, long dataLength)
+    {
+        JsonObject header;
+        try
+        {
+            var text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(headerBytes);
+            header = JsonNode.Parse(text) as JsonObject ?? throw new InvalidDataException("the header is not a JSON object");
+            _ = header.Count;  // JsonObject builds its dictionary lazily: duplicate keys surface here
+        }
+        catch (Exception e) when (e is JsonException or DecoderFallbackException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: the header is not a valid JSON object ({e.Message}); not a safetensors file", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}; not a safetensors file", e);
+        }
+        var entries = new List<(string Name, DType DType, long[] Shape, long Begin, long End)>();
+        foreach (var (name, node) in header)
+        {
+            if (name == "__metadata__") continue;
+            try
+            {
+                var code = node!["dtype"]!.GetValue<string>();
+                var dtype = Codes.FirstOrDefault(c => c.Value == code).Key;
+                if (!Codes.ContainsKey(dtype) || Codes[dtype] != code) throw new InvalidDataException($"dtype {code} is not supported");
+                var shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                if (shape.Any(s => s < 0)) throw new InvalidDataException($"shape [{string.Join(", ", shape)}] has a negative size");
+                var offsets = node["data_offsets"]!.AsArray().Select(o => o!.GetValue<long>()).ToArray();
+                long expected;
+                try
+                {
+                    expected = shape.Contains(0) ? 0 : checked(shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize());
+                }
+                catch (OverflowException)
+                {
+                    throw new InvalidDataException($"shape [{string.Join(", ", shape)}] needs more bytes than a file can hold");
+                }
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] > dataLength || offsets[1] - offsets[0] != expected)
+                    throw new InvalidDataException($"its byte range [{string.Join(", ", offsets)}] does not hold {expected} bytes within the {dataLength} bytes of data");
+                entries.Add((name, dtype, shape, offsets[0], offsets[1]));
+            }
+            catch (Exception e) when (e is InvalidOperationException or NullReferenceException or FormatException or ArgumentException)
+            {
+                throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
+            }
+        }
+        // The format forbids overlapping tensors: they would alias each other.
+        var ordered = entries.Where(e => e.End > e.Begin).OrderBy(e => e.Begin).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+            if (ordered[i].Begin < ordered[i - 1].End)
+                throw new InvalidDataException($"{path}: tensors '{ordered[i - 1].Name}' [{ordered[i - 1].Begin}, {ordered[i - 1].End}) and " +
+                    $"'{ordered[i].Name}' [{ordered[i].Begin}, {ordered[i].End}) overlap; not a valid safetensors file");
+        return entries;
     }
 
     /// <summary>A copy-on-write mapping shared by the tensors made over it; unmapped when the last reference goes.</summary>
@@ -177,12 +258,19 @@ public static class SafeTensors
             file.Dispose();
         }
 
+        // Native code calls this exactly once per tensor; an exception must not escape into native frames.
         [System.Runtime.InteropServices.UnmanagedCallersOnly]
         private static void ReleaseFromNative(IntPtr context)
         {
-            var handle = GCHandle.FromIntPtr(context);
-            ((MappedFile)handle.Target!).Release();
-            handle.Free();
+            try
+            {
+                var handle = GCHandle.FromIntPtr(context);
+                (handle.Target as MappedFile)?.Release();
+                handle.Free();
+            }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+            {
+            }
         }
     }
 }

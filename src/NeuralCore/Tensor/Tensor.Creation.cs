@@ -194,12 +194,19 @@ public unsafe partial class Tensor
         public void Release() => handle.Dispose();
     }
 
+    // Native code calls this exactly once per FromMemory; an exception must not escape into native frames.
     [UnmanagedCallersOnly]
     private static void ReleasePinnedMemory(IntPtr context)
     {
-        var gcHandle = GCHandle.FromIntPtr(context);
-        ((PinnedMemory)gcHandle.Target!).Release();
-        gcHandle.Free();
+        try
+        {
+            var gcHandle = GCHandle.FromIntPtr(context);
+            (gcHandle.Target as PinnedMemory)?.Release();
+            gcHandle.Free();
+        }
+        catch (InvalidOperationException)
+        {
+        }
     }
 
     private static long[] ResolveShape(ReadOnlySpan<long> shape, long count)
@@ -212,6 +219,8 @@ public unsafe partial class Tensor
         {
             if (resolved[i] == -1 && inferred < 0) inferred = i;
             else if (resolved[i] < 0) throw new ArgumentException($"invalid shape [{string.Join(", ", resolved)}]: sizes must be non-negative, with at most one -1", nameof(shape));
+            else if (resolved[i] != 0 && !resolved.Contains(0) && known > long.MaxValue / resolved[i])
+                throw new ArgumentException($"shape [{string.Join(", ", resolved)}] has more elements than Int64 can count", nameof(shape));
             else known *= resolved[i];
         }
         if (inferred >= 0 && known != 0 && count % known == 0) resolved[inferred] = count / known;
