@@ -143,6 +143,8 @@ nc_status guard(Body&& body) noexcept {
     return NC_NOT_IMPLEMENTED;
   } catch (const c10::Error& e) {
     set_last_error(e.what_without_backtrace());
+    // libtorch 1.x reports a failed CPU allocation as a plain c10::Error; it is an out-of-memory all the same.
+    if (std::strstr(e.what_without_backtrace(), "can't allocate memory") != nullptr) return NC_OUT_OF_MEMORY;
     return NC_ERROR;
   } catch (const std::bad_alloc&) {
     set_last_error("out of memory (std::bad_alloc)");

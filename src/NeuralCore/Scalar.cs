@@ -28,7 +28,8 @@ public readonly struct Scalar
     public double ToDouble() => kind == FloatKind ? real : integer;
 
     /// <summary>The value as a long (floating values truncate).</summary>
-    public long ToInt64() => kind == FloatKind ? (long)real : integer;
+    /// <exception cref="OverflowException">A floating value is NaN, infinite or outside the range of a long.</exception>
+    public long ToInt64() => kind == FloatKind ? checked((long)real) : integer;
 
     internal NativeScalar ToNative() => new() { Real = real, Integer = integer, Kind = kind };
 

@@ -12,6 +12,7 @@ try
         "safetensors-truncate-after-load" => TruncateAfterLoad(args[1]),
         "from-memory" => FromMemory(args[1..].Select(long.Parse).ToArray()),
         "remainder" => Remainder(),
+        "native" => Tensor.Ones(2).Sum().Item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"unknown case {args[0]}"),
     };
     Console.WriteLine(JsonSerializer.Serialize(new { outcome = "ok", detail }));

@@ -33,15 +33,29 @@ internal static class NativeLibraryLoader
 
     private static IntPtr Load()
     {
+        // An explicit choice that does not work is an error, never a quiet fallback to another copy.
+        var configured = Environment.GetEnvironmentVariable("NEURALCORE_NATIVE");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            var path = Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
+            if (!File.Exists(path))
+                throw new DllNotFoundException($"NEURALCORE_NATIVE names {path}, which does not exist; unset it to use the library beside the assembly.");
+            try
+            {
+                return LoadChecked(path);
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new DllNotFoundException($"NEURALCORE_NATIVE names {path}, which cannot be loaded as NeuralCore's native library: {e.Message}", e);
+            }
+        }
         var candidates = Candidates().ToList();
         var failures = new List<string>();
         foreach (var path in candidates.Where(File.Exists))
         {
             try
             {
-                var library = NativeLibrary.Load(path);
-                Initialize(library);
-                return library;
+                return LoadChecked(path);
             }
             catch (DllNotFoundException e)
             {
@@ -57,11 +71,22 @@ internal static class NativeLibraryLoader
             "or point NEURALCORE_NATIVE at a built libneuralcore.so.");
     }
 
+    // A shared library that is not libneuralcore (or an older one) would fail later with EntryPointNotFoundException.
+    private static IntPtr LoadChecked(string path)
+    {
+        var library = NativeLibrary.Load(path);
+        foreach (var export in new[] { "nc_last_error_message", "nc_runtime_set_num_threads", "nc_cuda_is_built", "nc_runtime_tune_host_allocator" })
+            if (!NativeLibrary.TryGetExport(library, export, out _))
+            {
+                NativeLibrary.Free(library);
+                throw new DllNotFoundException($"{path} does not export {export}: it is not this version's libneuralcore.so");
+            }
+        Initialize(library);
+        return library;
+    }
+
     private static IEnumerable<string> Candidates()
     {
-        var configured = Environment.GetEnvironmentVariable("NEURALCORE_NATIVE");
-        if (!string.IsNullOrEmpty(configured))
-            yield return Directory.Exists(configured) ? Path.Combine(configured, FileName) : configured;
         var baseDirectory = AppContext.BaseDirectory;
         var assemblyDirectory = Path.GetDirectoryName(typeof(NativeLibraryLoader).Assembly.Location);
         foreach (var directory in new[] { assemblyDirectory, baseDirectory }.Where(d => !string.IsNullOrEmpty(d)).Distinct())

@@ -11,13 +11,16 @@ public static class Probe
         public override string ToString() => $"exit {ExitCode}, {Kind} {Type}: {Message}{Detail} {Error}";
     }
 
-    public static Outcome Run(params string[] arguments)
+    public static Outcome Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
+
+    public static Outcome RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;  // bin/<configuration>/net10.0
         var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", ".."));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(root, "NeuralCore.Probe", "bin", configuration, "net10.0", "NeuralCore.Probe.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
