@@ -44,11 +44,17 @@ internal sealed class TorchPickle
             object? root;
             try
             {
-                root = reader.Unpickle(ReadAll(pickle));
+                root = reader.Unpickle(reader.ReadAll(pickle, pickle.Length <= MaxPickleBytes ? pickle.Length
+                    : throw new InvalidDataException($"{path}: data.pkl declares {pickle.Length} bytes; a state dict's pickle is far smaller")));
             }
-            catch (Exception e) when (e is EndOfStreamException or IndexOutOfRangeException or InvalidCastException or ArgumentOutOfRangeException)
+            catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
             {
-                throw new InvalidDataException($"{path}: data.pkl is truncated or corrupt ({e.Message})", e);
+                throw new InvalidDataException($"{path}: {e.Message}", e);
+            }
+            catch (Exception e) when (e is not (InvalidDataException or OutOfMemoryException or TorchOutOfMemoryException))
+            {
+                // Whatever a crafted pickle provokes (an unset memo slot, SETITEM on None, a wrong type, a bad view) is bad data.
+                throw new InvalidDataException($"{path}: data.pkl is truncated or corrupt ({e.GetType().Name}: {e.Message})", e);
             }
             var result = new OrderedDictionary<string, Tensor>();
             switch (root)
@@ -83,12 +89,28 @@ internal sealed class TorchPickle
         _ => $"a {value.GetType().Name}",
     };
 
-    private static byte[] ReadAll(ZipArchiveEntry entry)
+    private const long MaxPickleBytes = 1L << 30;
+
+    // Reads exactly the bytes an entry must hold. The size is checked against the zip's declared size before anything is
+    // inflated, and the read stops there, so an entry that inflates to far more than it declares costs nothing.
+    private byte[] ReadAll(ZipArchiveEntry entry, long expected)
     {
+        if (entry.Length != expected)
+            throw new InvalidDataException($"{path}: {entry.FullName} holds {entry.Length} bytes, expected {expected}");
+        if (expected > Array.MaxLength)
+            throw new InvalidDataException($"{path}: {entry.FullName} is {expected} bytes, more than one .NET array holds");
+        var bytes = new byte[expected];
         using var stream = entry.Open();
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
+        try
+        {
+            stream.ReadExactly(bytes);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path}: {entry.FullName} ends before its declared {expected} bytes", e);
+        }
+        if (stream.ReadByte() >= 0) throw new InvalidDataException($"{path}: {entry.FullName} inflates to more than its declared {expected} bytes");
+        return bytes;
     }
 
     private object? Unpickle(byte[] data)
@@ -236,10 +258,9 @@ internal sealed class TorchPickle
         {
             var entry = archive.GetEntry(prefix + "data/" + storage.Key)
                 ?? throw new InvalidDataException($"{path}: storage data/{storage.Key} is missing from the zip");
-            var bytes = ReadAll(entry);
-            var expected = storage.Count * storage.DType.ElementSize();
-            if (bytes.Length != expected)
-                throw new InvalidDataException($"{path}: storage data/{storage.Key} holds {bytes.Length} bytes, expected {expected} ({storage.Count} × {storage.DType.Name()})");
+            if (storage.Count < 0) throw new InvalidDataException($"{path}: storage data/{storage.Key} declares {storage.Count} elements");
+            var expected = checked(storage.Count * storage.DType.ElementSize());
+            var bytes = ReadAll(entry, expected);
             flat = Tensor.FromBytes(bytes, storage.DType, [storage.Count]);
             storages[storage.Key] = flat;
         }

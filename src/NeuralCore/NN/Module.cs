@@ -278,6 +278,10 @@ public abstract class Module : IDisposable
             foreach (var (name, buffer) in module.buffers)
                 if (buffer is not null) targets.Add((Join(path, name), buffer));
         }
+        var empty = state.Where(e => e.Value is null).Select(e => e.Key).ToList();
+        if (empty.Count > 0) throw new ArgumentException($"Error(s) in loading state dict for {GetType().Name}: null values for {string.Join(", ", empty)}", nameof(state));
+        var disposedValues = state.Where(e => e.Value.IsDisposed).Select(e => e.Key).ToList();
+        if (disposedValues.Count > 0) throw new ObjectDisposedException(nameof(Tensor), $"the state dict's values for {string.Join(", ", disposedValues)} are disposed");
         var known = targets.Select(t => t.Name).ToHashSet();
         var missing = targets.Select(t => t.Name).Where(n => !state.ContainsKey(n)).ToList();
         var unexpected = state.Keys.Where(k => !known.Contains(k)).ToList();
@@ -292,10 +296,26 @@ public abstract class Module : IDisposable
         if (problems.Count > 0)
             throw new ArgumentException($"Error(s) in loading state dict for {GetType().Name}: {string.Join(". ", problems)}", nameof(state));
 
-        using (Autograd.NoGrad())
-            foreach (var (name, target) in targets)
-                if (state.TryGetValue(name, out var value))
-                    target.CopyFrom(value);
+        // All or nothing: every value is first converted to its target's dtype and device (what can fail), then copied.
+        var staged = new List<(Tensor Target, Tensor Value, bool Converted)>();
+        try
+        {
+            using (Autograd.NoGrad())
+            {
+                foreach (var (name, target) in targets)
+                    if (state.TryGetValue(name, out var value))
+                    {
+                        var ready = value.DType == target.DType && value.Device == target.Device ? value : value.To(target.Device, target.DType);
+                        staged.Add((target, ready, !ReferenceEquals(ready, value)));
+                    }
+                foreach (var (target, value, _) in staged) target.CopyFrom(value);
+            }
+        }
+        finally
+        {
+            foreach (var (_, value, converted) in staged)
+                if (converted) value.Dispose();
+        }
         return new LoadStateDictResult(missing, unexpected);
     }
 

@@ -31,7 +31,13 @@ public abstract class Optimizer : IDisposable
             throw new ArgumentException("optimizer got an empty parameter list", nameof(groups));
         if (ParamGroups.Any(g => g.Parameters.Count == 0))
             throw new ArgumentException("a parameter group is empty", nameof(groups));
-        ArgumentOutOfRangeException.ThrowIfNegative(defaults.LearningRate, "lr");
+        Hyperparameter.NonNegative(defaults.LearningRate, "lr");
+        foreach (var group in ParamGroups)
+        {
+            if (group.LearningRate is { } rate) Hyperparameter.NonNegative(rate, "lr");
+            if (group.WeightDecay is { } decay) Hyperparameter.NonNegative(decay, "weightDecay");
+            if (group.Momentum is { } momentum) Hyperparameter.NonNegative(momentum, "momentum");
+        }
         var all = ParamGroups.SelectMany(g => g.Parameters).ToList();
         if (all.Distinct(ReferenceEqualityComparer.Instance).Count() != all.Count)
             throw new ArgumentException("some parameters appear in more than one parameter group", nameof(groups));

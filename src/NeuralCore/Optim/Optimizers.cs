@@ -21,8 +21,9 @@ public sealed class Sgd : Optimizer
 
     private static NativeOptimizerOptions Check(double lr, double momentum, double dampening, double weightDecay, bool nesterov)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(momentum);
-        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        Hyperparameter.NonNegative(momentum, nameof(momentum));
+        Hyperparameter.NonNegative(dampening, nameof(dampening));
+        Hyperparameter.NonNegative(weightDecay, nameof(weightDecay));
         if (nesterov && (momentum <= 0 || dampening != 0))
             throw new ArgumentException("Nesterov momentum requires a momentum and zero dampening");
         return new NativeOptimizerOptions { LearningRate = lr, Momentum = momentum, Dampening = dampening, WeightDecay = weightDecay, Nesterov = nesterov ? 1 : 0 };
@@ -43,9 +44,10 @@ public sealed class Adam : Optimizer
     internal static NativeOptimizerOptions AdamOptions(double lr, (double, double)? betas, double eps, double weightDecay, bool amsGrad)
     {
         var (beta1, beta2) = betas ?? (0.9, 0.999);
-        if (beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(betas), $"({beta1}, {beta2})", "betas must be in [0, 1)");
-        ArgumentOutOfRangeException.ThrowIfNegative(eps);
-        ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1))
+            throw new ArgumentOutOfRangeException(nameof(betas), $"({beta1}, {beta2})", "betas must be in [0, 1)");
+        Hyperparameter.NonNegative(eps, nameof(eps));
+        Hyperparameter.NonNegative(weightDecay, nameof(weightDecay));
         return new NativeOptimizerOptions { LearningRate = lr, Beta1 = beta1, Beta2 = beta2, Eps = eps, WeightDecay = weightDecay, AmsGrad = amsGrad ? 1 : 0 };
     }
 }
@@ -73,7 +75,9 @@ public sealed class RmsProp : Optimizer
         double momentum = 0, bool centered = false)
         : base(RmsPropKind, groups, new NativeOptimizerOptions
         {
-            LearningRate = lr, Alpha = alpha, Eps = eps, WeightDecay = weightDecay, Momentum = momentum, Centered = centered ? 1 : 0,
+            LearningRate = lr, Alpha = Hyperparameter.NonNegative(alpha, nameof(alpha)), Eps = Hyperparameter.NonNegative(eps, nameof(eps)),
+            WeightDecay = Hyperparameter.NonNegative(weightDecay, nameof(weightDecay)), Momentum = Hyperparameter.NonNegative(momentum, nameof(momentum)),
+            Centered = centered ? 1 : 0,
         }) { }
 }
 
@@ -88,6 +92,8 @@ public sealed class Adagrad : Optimizer
         double eps = 1e-10)
         : base(AdagradKind, groups, new NativeOptimizerOptions
         {
-            LearningRate = lr, LearningRateDecay = lrDecay, WeightDecay = weightDecay, InitialAccumulatorValue = initialAccumulatorValue, Eps = eps,
+            LearningRate = lr, LearningRateDecay = Hyperparameter.NonNegative(lrDecay, nameof(lrDecay)),
+            WeightDecay = Hyperparameter.NonNegative(weightDecay, nameof(weightDecay)),
+            InitialAccumulatorValue = Hyperparameter.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue)), Eps = Hyperparameter.NonNegative(eps, nameof(eps)),
         }) { }
 }

@@ -44,6 +44,7 @@ public sealed class StepLR : LRScheduler
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1) : base(optimizer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(stepSize, 1);
+        Hyperparameter.NonNegative(gamma, nameof(gamma));
         (this.stepSize, this.gamma) = (stepSize, gamma);
     }
 
@@ -59,6 +60,7 @@ public sealed class MultiStepLR : LRScheduler
     public MultiStepLR(Optimizer optimizer, IEnumerable<int> milestones, double gamma = 0.1) : base(optimizer)
     {
         ArgumentNullException.ThrowIfNull(milestones);
+        Hyperparameter.NonNegative(gamma, nameof(gamma));
         (this.milestones, this.gamma) = (milestones.Order().ToArray(), gamma);
     }
 
@@ -69,6 +71,8 @@ public sealed class MultiStepLR : LRScheduler
 /// <summary>Multiplies the rate by <c>gamma</c> every step (torch.optim.lr_scheduler.ExponentialLR).</summary>
 public sealed class ExponentialLR(Optimizer optimizer, double gamma) : LRScheduler(optimizer)
 {
+    private readonly double gamma = Hyperparameter.NonNegative(gamma, nameof(gamma));
+
     protected override double LearningRateAt(int epoch, double baseLearningRate) => baseLearningRate * Math.Pow(gamma, epoch);
 }
 
@@ -81,7 +85,7 @@ public sealed class CosineAnnealingLR : LRScheduler
     public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin = 0) : base(optimizer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tMax, 1);
-        (this.tMax, this.etaMin) = (tMax, etaMin);
+        (this.tMax, this.etaMin) = (tMax, Hyperparameter.NonNegative(etaMin, nameof(etaMin)));
     }
 
     protected override double LearningRateAt(int epoch, double baseLearningRate) =>
@@ -103,7 +107,10 @@ public sealed class OneCycleLR : LRScheduler
         : base(optimizer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
-        if (pctStart is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, "must be in (0, 1)");
+        if (!(pctStart > 0 && pctStart < 1)) throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, "must be in (0, 1)");
+        Hyperparameter.Positive(maxLr, nameof(maxLr));
+        Hyperparameter.Positive(divFactor, nameof(divFactor));
+        Hyperparameter.Positive(finalDivFactor, nameof(finalDivFactor));
         (maxLearningRate, this.totalSteps) = (maxLr, totalSteps);
         initialLearningRate = maxLr / divFactor;
         minimumLearningRate = initialLearningRate / finalDivFactor;
@@ -139,7 +146,12 @@ public sealed class ReduceLROnPlateau
         int cooldown = 0, double minLr = 0, double eps = 1e-8)
     {
         this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        if (factor is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(factor), factor, "must be in (0, 1)");
+        if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "must be in (0, 1)");
+        ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
+        Hyperparameter.NonNegative(threshold, nameof(threshold));
+        Hyperparameter.NonNegative(minLr, nameof(minLr));
+        Hyperparameter.NonNegative(eps, nameof(eps));
         (this.minimize, this.factor, this.patience, this.threshold, this.cooldown, minLearningRate, this.eps) =
             (minimize, factor, patience, threshold, cooldown, minLr, eps);
         best = minimize ? double.PositiveInfinity : double.NegativeInfinity;

@@ -80,16 +80,19 @@ public unsafe partial class Tensor
     public Tensor[] Chunk(int chunks, long dim = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunks, 1);
-        var size = Size(checked((int)dim));
+        var size = Size(DimensionIndex(dim));
         var step = (size + chunks - 1) / chunks;
         return Split(Math.Max(step, 1), dim);
     }
+
+    private int DimensionIndex(long dim) =>
+        dim is >= int.MinValue and <= int.MaxValue ? (int)dim : throw new ArgumentOutOfRangeException(nameof(dim), dim, $"the tensor has {Dimensions} dimensions");
 
     /// <summary>Views of <paramref name="splitSize"/> entries each along <paramref name="dim"/> (the last may be smaller).</summary>
     public Tensor[] Split(long splitSize, long dim = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(splitSize, 1);
-        var size = Size(checked((int)dim));
+        var size = Size(DimensionIndex(dim));
         var count = Math.Max(1, (size + splitSize - 1) / splitSize);
         var parts = new Tensor[count];
         for (long i = 0; i < count; i++)
@@ -101,7 +104,7 @@ public unsafe partial class Tensor
     public Tensor[] Split(long[] sizes, long dim = 0)
     {
         ArgumentNullException.ThrowIfNull(sizes);
-        var total = Size(checked((int)dim));
+        var total = Size(DimensionIndex(dim));
         if (sizes.Any(s => s < 0) || sizes.Sum() != total)
             throw new ArgumentException($"split sizes [{string.Join(", ", sizes)}] do not add up to {total}, the size of dimension {dim}", nameof(sizes));
         var parts = new Tensor[sizes.Length];

@@ -10,6 +10,10 @@ public abstract class ConvolutionModule : Module
         DType? dtype, Device? device)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
+        if (kernelSize.Any(k => k < 1))
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), $"({string.Join(", ", kernelSize)})", "every kernel size must be at least 1");
         if (inChannels % groups != 0 || outChannels % groups != 0)
             throw new ArgumentException($"inChannels ({inChannels}) and outChannels ({outChannels}) must be divisible by groups ({groups})");
         (InChannels, OutChannels, KernelSize, Groups, this.transposed) = (inChannels, outChannels, kernelSize, groups, transposed);
@@ -19,6 +23,20 @@ public abstract class ConvolutionModule : Module
         Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype, device)) : null;
         RegisterParameter("bias", Bias);
         ResetParameters();
+    }
+
+    // Called by each constructor once stride, padding, dilation and output padding are set.
+    private protected void CheckGeometry()
+    {
+        static void Check(long[] values, long minimum, string name)
+        {
+            if (values.Any(v => v < minimum))
+                throw new ArgumentOutOfRangeException(name, $"({string.Join(", ", values)})", $"every {name} must be at least {minimum}");
+        }
+        Check(stride, 1, nameof(stride));
+        Check(dilation, 1, nameof(dilation));
+        Check(padding, 0, nameof(padding));
+        Check(outputPadding, 0, nameof(outputPadding));
     }
 
     public long InChannels { get; }
@@ -51,6 +69,7 @@ public sealed class Conv1d : ConvolutionModule
         : base(inChannels, outChannels, [kernelSize], false, groups, bias, dtype, device)
     {
         (this.stride, this.padding, this.dilation, outputPadding) = ([stride], [padding], [dilation], [0]);
+        CheckGeometry();
     }
 }
 
@@ -70,6 +89,7 @@ public sealed class Conv2d : ConvolutionModule
         : base(inChannels, outChannels, Functional.Pair(kernelSize, 0), false, groups, bias, dtype, device)
     {
         (this.stride, this.padding, this.dilation, outputPadding) = (Functional.Pair(stride, 1), Functional.Pair(padding, 0), Functional.Pair(dilation, 1), [0, 0]);
+        CheckGeometry();
     }
 }
 
@@ -81,5 +101,6 @@ public sealed class ConvTranspose2d : ConvolutionModule
         : base(inChannels, outChannels, [kernelSize, kernelSize], true, groups, bias, dtype, device)
     {
         (this.stride, this.padding, this.dilation, this.outputPadding) = ([stride, stride], [padding, padding], [dilation, dilation], [outputPadding, outputPadding]);
+        CheckGeometry();
     }
 }
