@@ -12,6 +12,8 @@ try
         "safetensors-truncate-after-load" => TruncateAfterLoad(args[1]),
         "from-memory" => FromMemory(args[1..].Select(long.Parse).ToArray()),
         "remainder" => Remainder(),
+        "torchscript-forward" => TorchScriptForward(args[1], args[2..].Select(long.Parse).ToArray()),
+        "fuzz" => Fuzz(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args[5..].Select(long.Parse).ToArray()),
         "native" => Tensor.Ones(2).Sum().Item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"unknown case {args[0]}"),
     };
@@ -37,6 +39,67 @@ static string TruncateAfterLoad(string path)
     var tensors = SafeTensors.Load(path);
     using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.SetLength(9);
     return SumAll(tensors);
+}
+
+static string TorchScriptForward(string path, long[] inputShape)
+{
+    using var module = NeuralCore.Jit.ScriptModule.Load(path);
+    using var input = Tensor.Ones(inputShape);
+    using var output = module.Forward(input);
+    return output.Sum().Item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+// Loads `count` seeded mutations of `seedFile` with one reader. Before each attempt a line names it, so that when the
+// process dies the test knows which mutation killed it; afterwards a line gives its outcome and time.
+static string Fuzz(string reader, string seedFile, int seed, int count, long[] inputShape)
+{
+    var original = File.ReadAllBytes(seedFile);
+    var path = Path.Combine(Path.GetTempPath(), $"neuralcore-fuzz-{Environment.ProcessId}{Path.GetExtension(seedFile)}");
+    var outcomes = new Dictionary<string, int>();
+    var slowest = 0.0;
+    try
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var random = new Random(seed + i);
+            File.WriteAllBytes(path, Mutator.Mutate(original, random, zip: reader != "safetensors"));
+            Console.WriteLine($"attempt {seed + i}");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string outcome;
+            try
+            {
+                switch (reader)
+                {
+                    case "safetensors":
+                        SumAll(SafeTensors.Load(path));
+                        break;
+                    case "checkpoint":
+                        SumAll(Serialization.Load(path));
+                        break;
+                    default:
+                        TorchScriptForward(path, inputShape);
+                        break;
+                }
+                outcome = "ok";
+            }
+            catch (Exception e) when (e is InvalidDataException or TorchException)
+            {
+                outcome = e.GetType().Name;
+            }
+            catch (Exception e)
+            {
+                outcome = $"unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]} (mutation {seed + i})";
+            }
+            slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+        }
+    }
+    finally
+    {
+        File.Delete(path);
+    }
+    using var self = System.Diagnostics.Process.GetCurrentProcess();
+    return JsonSerializer.Serialize(new { outcomes, slowest_seconds = slowest, peak_resident_bytes = self.PeakWorkingSet64 });
 }
 
 static string FromMemory(long[] shape)

@@ -11,7 +11,8 @@ namespace NeuralCore.IO;
 internal sealed class TorchPickle
 {
     private sealed record Global(string Module, string Name);
-    private sealed record StorageReference(string Key, DType DType, long Count);
+    private sealed record StorageReference(string Key, DType? DType, long Count);
+    private sealed class Opaque;
     private sealed class PyDict : List<KeyValuePair<object, object?>>;
     private sealed class Mark;
 
@@ -21,7 +22,31 @@ internal sealed class TorchPickle
     private readonly Dictionary<string, Tensor> storages = [];
     private readonly List<Tensor> created = [];
 
-    private TorchPickle(string path, ZipArchive archive, string prefix) => (this.path, this.archive, this.prefix) = (path, archive, prefix);
+    // Scanning: any global is allowed and yields an opaque object; storages are recorded, never read.
+    private readonly List<StorageReference>? scanned;
+
+    private TorchPickle(string path, ZipArchive archive, string prefix, bool scan = false) =>
+        (this.path, this.archive, this.prefix, scanned) = (path, archive, prefix, scan ? [] : null);
+
+    /// <summary>
+    /// The storages a pickle of <paramref name="archive"/> (a TorchScript data.pkl or constants.pkl) refers to: key, dtype
+    /// (null for a storage type this reader does not know) and element count. Nothing is executed or read but the pickle.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The pickle is malformed; the message names the file.</exception>
+    public static IReadOnlyList<(string Key, DType? DType, long Count)> ScanStorages(string path, ZipArchive archive, ZipArchiveEntry pickle)
+    {
+        var reader = new TorchPickle(path, archive, "", scan: true);
+        try
+        {
+            reader.Unpickle(reader.ReadAll(pickle, pickle.Length <= MaxPickleBytes ? pickle.Length
+                : throw new InvalidDataException($"{pickle.FullName} declares {pickle.Length} bytes")));
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or TorchOutOfMemoryException))
+        {
+            throw new InvalidDataException($"{path}: {pickle.FullName} is malformed ({e.GetType().Name}: {e.Message})", e);
+        }
+        return reader.scanned!.Select(s => (s.Key, s.DType, s.Count)).ToList();
+    }
 
     /// <summary>The named tensors of the file, in file order; every tensor is new and owned by the caller.</summary>
     public static OrderedDictionary<string, Tensor> ReadStateDict(string path)
@@ -216,8 +241,13 @@ internal sealed class TorchPickle
             string s => s,
             _ => throw new InvalidDataException($"{path}: unsupported storage type"),
         };
-        return new StorageReference((string)tuple[2]!, StorageDType(type), (long)tuple[4]!);
+        var reference = new StorageReference((string)tuple[2]!, scanned is not null && !KnownStorage(type) ? null : StorageDType(type), (long)tuple[4]!);
+        scanned?.Add(reference);
+        return reference;
     }
+
+    private static bool KnownStorage(string type) => type is "FloatStorage" or "DoubleStorage" or "HalfStorage" or "BFloat16Storage" or "LongStorage"
+        or "IntStorage" or "ShortStorage" or "CharStorage" or "ByteStorage" or "BoolStorage";
 
     private DType StorageDType(string type) => type switch
     {
@@ -237,6 +267,7 @@ internal sealed class TorchPickle
     private object? Call(object? callable, object?[] arguments)
     {
         if (callable is not Global global) throw new InvalidDataException($"{path}: data.pkl calls something that is not a global");
+        if (scanned is not null) return new Opaque();
         return (global.Module, global.Name) switch
         {
             ("collections", "OrderedDict") => new PyDict(),
@@ -251,6 +282,7 @@ internal sealed class TorchPickle
     private Tensor RebuildTensor(object?[] arguments)
     {
         var storage = (StorageReference)arguments[0]!;
+        var dtype = storage.DType ?? throw new InvalidDataException($"{path}: storage data/{storage.Key} has an unknown type");
         var offset = (long)arguments[1]!;
         var sizes = ((object?[])arguments[2]!).Select(v => (long)v!).ToArray();
         var strides = ((object?[])arguments[3]!).Select(v => (long)v!).ToArray();
@@ -259,9 +291,9 @@ internal sealed class TorchPickle
             var entry = archive.GetEntry(prefix + "data/" + storage.Key)
                 ?? throw new InvalidDataException($"{path}: storage data/{storage.Key} is missing from the zip");
             if (storage.Count < 0) throw new InvalidDataException($"{path}: storage data/{storage.Key} declares {storage.Count} elements");
-            var expected = checked(storage.Count * storage.DType.ElementSize());
+            var expected = checked(storage.Count * dtype.ElementSize());
             var bytes = ReadAll(entry, expected);
-            flat = Tensor.FromBytes(bytes, storage.DType, [storage.Count]);
+            flat = Tensor.FromBytes(bytes, dtype, [storage.Count]);
             storages[storage.Key] = flat;
         }
         return flat.AsStrided(sizes, strides, offset);

@@ -42,11 +42,14 @@ public sealed class ScriptModule : Module
 
     /// <summary>Loads <paramref name="path"/>, onto <paramref name="device"/> when given (else where it was saved).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The archive is inconsistent (a tensor record of the wrong size, an entry that
+    /// declares more bytes than it can hold); checked before libtorch reads it.</exception>
     /// <exception cref="TorchException">The file is not a TorchScript archive; the message names the file.</exception>
     public static ScriptModule Load(string path, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"TorchScript file not found: {path}", path);
+        TorchScriptArchive.Validate(path);
         var status = NativeMethods.JitLoad(Path.GetFullPath(path), device is { } d ? (int)d.Type : -1, device?.Index ?? -1, out var handle);
         if (status != NativeStatus.Ok)
         {
