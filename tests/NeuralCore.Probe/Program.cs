@@ -14,6 +14,7 @@ try
         "remainder" => Remainder(),
         "torchscript-forward" => TorchScriptForward(args[1], args[2..].Select(long.Parse).ToArray()),
         "fuzz" => Fuzz(args[1], args[2], int.Parse(args[3]), int.Parse(args[4]), args[5..].Select(long.Parse).ToArray()),
+        "replay" => Replay(args[1], args[2]),
         "native" => Tensor.Ones(2).Sum().Item<float>().ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"unknown case {args[0]}"),
     };
@@ -50,56 +51,38 @@ static string TorchScriptForward(string path, long[] inputShape)
 }
 
 // Loads `count` seeded mutations of `seedFile` with one reader. Before each attempt a line names it, so that when the
-// process dies the test knows which mutation killed it; afterwards a line gives its outcome and time.
+// process dies the test knows which mutation killed it.
 static string Fuzz(string reader, string seedFile, int seed, int count, long[] inputShape)
 {
     var original = File.ReadAllBytes(seedFile);
     var path = Path.Combine(Path.GetTempPath(), $"neuralcore-fuzz-{Environment.ProcessId}{Path.GetExtension(seedFile)}");
-    var outcomes = new Dictionary<string, int>();
-    var slowest = 0.0;
+    var results = new Results();
     try
     {
         for (var i = 0; i < count; i++)
         {
-            var random = new Random(seed + i);
-            File.WriteAllBytes(path, Mutator.Mutate(original, random, zip: reader != "safetensors"));
+            File.WriteAllBytes(path, Mutator.Mutate(original, new Random(seed + i), zip: reader != "safetensors"));
             Console.WriteLine($"attempt {seed + i}");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            string outcome;
-            try
-            {
-                switch (reader)
-                {
-                    case "safetensors":
-                        SumAll(SafeTensors.Load(path));
-                        break;
-                    case "checkpoint":
-                        SumAll(Serialization.Load(path));
-                        break;
-                    default:
-                        TorchScriptForward(path, inputShape);
-                        break;
-                }
-                outcome = "ok";
-            }
-            catch (Exception e) when (e is InvalidDataException or TorchException)
-            {
-                outcome = e.GetType().Name;
-            }
-            catch (Exception e)
-            {
-                outcome = $"unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]} (mutation {seed + i})";
-            }
-            slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+            results.Load(reader, path, inputShape, $"mutation {seed + i}");
         }
     }
     finally
     {
         File.Delete(path);
     }
-    using var self = System.Diagnostics.Process.GetCurrentProcess();
-    return JsonSerializer.Serialize(new { outcomes, slowest_seconds = slowest, peak_resident_bytes = self.PeakWorkingSet64 });
+    return results.Summary();
+}
+
+// Loads every file of a regression corpus (inputs a fuzzer found) with one reader.
+static string Replay(string reader, string folder)
+{
+    var results = new Results();
+    foreach (var file in Directory.GetFiles(folder).Order())
+    {
+        Console.WriteLine($"attempt {file}");
+        results.Load(reader, file, [1, 3], file);  // TorchScript inputs descend from scripted_calculator.pt
+    }
+    return results.Summary();
 }
 
 static string FromMemory(long[] shape)
@@ -118,4 +101,60 @@ static string Remainder()
     using var inPlace = Tensor.FromArray(new[] { long.MinValue });
     inPlace.RemainderInPlace(-1);
     return string.Join(",", byTensor.ToArray<long>().Concat(byScalar.ToArray<long>()).Concat(int32.ToArray<long>()).Concat(inPlace.ToArray<long>()));
+}
+
+/// <summary>Outcomes of loads: ok, the expected refusals, or "unexpected ..." naming the input; the slowest load; peak memory.</summary>
+sealed class Results
+{
+    private readonly Dictionary<string, int> outcomes = [];
+    private double slowest;
+
+    public void Load(string reader, string path, long[] inputShape, string name)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string outcome;
+        try
+        {
+            switch (reader)
+            {
+                case "safetensors":
+                    Release(SafeTensors.Load(path));
+                    break;
+                case "checkpoint":
+                    Release(Serialization.Load(path));
+                    break;
+                default:
+                    using (var module = NeuralCore.Jit.ScriptModule.Load(path))
+                    using (var input = Tensor.Ones(inputShape))
+                        module.Forward(input).Dispose();
+                    break;
+            }
+            outcome = "ok";
+        }
+        catch (Exception e) when (e is InvalidDataException or TorchException)
+        {
+            outcome = e.GetType().Name;
+        }
+        catch (Exception e)
+        {
+            outcome = $"unexpected {e.GetType().Name}: {e.Message.Split('\n')[0]} ({name})";
+        }
+        slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
+        outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+    }
+
+    private static void Release(OrderedDictionary<string, Tensor> tensors)
+    {
+        foreach (var tensor in tensors.Values)
+        {
+            using (var sum = tensor.To(DType.Float64).Sum()) sum.Item<double>();
+            tensor.Dispose();
+        }
+    }
+
+    public string Summary()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return JsonSerializer.Serialize(new { outcomes, slowest_seconds = slowest, peak_resident_bytes = self.PeakWorkingSet64 });
+    }
 }

@@ -8,6 +8,9 @@ namespace NeuralCore.Jit;
 /// storage its pickle declares is read past its end during forward, and an entry's declared size is allocated before
 /// anything is inflated. So every entry's declared size must be one deflate can produce from its compressed bytes, and
 /// every storage that data.pkl or constants.pkl refers to must exist with exactly the bytes its element count needs.
+/// The serialized code is checked for the one construct known to crash libtorch 1.13's importer (found by fuzzing;
+/// Python's torch.jit.load dies on it too): a class-level assignment without a type, other than the importer's own
+/// <c>__parameters__</c>, <c>__buffers__</c> and hook lists.
 /// </summary>
 internal static class TorchScriptArchive
 {
@@ -32,11 +35,52 @@ internal static class TorchScriptArchive
                 if (entry.Length > entry.CompressedLength * MaxInflation + 4096)
                     throw new InvalidDataException($"{path}: {entry.FullName} declares {entry.Length} bytes from {entry.CompressedLength} compressed bytes, " +
                         "more than deflate can produce; refused before libtorch allocates it");
+            foreach (var entry in archive.Entries.Where(e => e.FullName.Contains("/code/", StringComparison.Ordinal) && e.FullName.EndsWith(".py", StringComparison.Ordinal)))
+                CheckCode(path, entry);
             var data = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl");
             if (data is null) return;  // not TorchScript: libtorch says so
             var prefix = data.FullName[..^"data.pkl".Length];
             CheckStorages(path, archive, data, [prefix + "data/"]);
             if (archive.GetEntry(prefix + "constants.pkl") is { } constants) CheckStorages(path, archive, constants, [prefix + "constants/", prefix + "data/"]);
+        }
+    }
+
+    private static readonly HashSet<string> ImporterAssignments = ["__parameters__", "__buffers__", "__forward_pre_hooks__", "__forward_hooks__"];
+
+    private static readonly System.Text.RegularExpressions.Regex UntypedAssignment = new(@"^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)");
+
+    private static void CheckCode(string path, ZipArchiveEntry entry)
+    {
+        if (entry.Length > 64 << 20) throw new InvalidDataException($"{path}: {entry.FullName} declares {entry.Length} bytes of code");
+        string[] lines;
+        try
+        {
+            using var reader = new StreamReader(entry.Open(), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: false));
+            lines = reader.ReadToEnd().Split('\n');
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {entry.FullName} cannot be read ({e.Message})", e);
+        }
+        string? bodyIndent = null;
+        var inClass = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#')) continue;
+            var indent = line[..(line.Length - line.TrimStart().Length)];
+            if (indent.Length == 0)
+            {
+                (inClass, bodyIndent) = (line.StartsWith("class ", StringComparison.Ordinal), null);
+                continue;
+            }
+            if (!inClass) continue;
+            bodyIndent ??= indent;
+            if (indent != bodyIndent) continue;
+            var match = UntypedAssignment.Match(line[indent.Length..]);
+            if (match.Success && !ImporterAssignments.Contains(match.Groups[1].Value))
+                throw new InvalidDataException($"{path}: {entry.FullName} line {i + 1}: class attribute '{match.Groups[1].Value}' is assigned without a type, " +
+                    "which crashes libtorch's importer; not a TorchScript archive PyTorch wrote");
         }
     }
 

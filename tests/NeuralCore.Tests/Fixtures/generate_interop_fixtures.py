@@ -75,6 +75,10 @@ with torch.no_grad():
     golden["calculator_forward"] = pack(calculator(x))
     golden["calculator_sum"], golden["calculator_product"] = (pack(t) for t in calculator.pair(x, y))
 golden["calculator_parameters"] = [name for name, _ in calculator.named_parameters()]
+# A small torch.save checkpoint (with a shared storage and a view): the seed of the checkpoint reader's fuzzing.
+small = {"linear.weight": calculator.linear.weight.detach().clone(), "linear.bias": calculator.linear.bias.detach().clone()}
+small["linear.weight_t"] = small["linear.weight"].t()
+torch.save(small, os.path.join(interop, "small_state.pt"))
 
 # safetensors, written as the specification describes: u64 header length, JSON header, data.
 tensors = {

@@ -30,7 +30,8 @@ public static class Probe
             throw new TimeoutException($"probe {string.Join(" ", arguments)} did not finish");
         }
         var line = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        if (line is null) return new Outcome(process.ExitCode, "crash", "", "", "", error.Result);
+        var attempt = output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith("attempt ", StringComparison.Ordinal));
+        if (line is null) return new Outcome(process.ExitCode, "crash", "", "", attempt ?? "", error.Result);
         var json = JsonDocument.Parse(line).RootElement;
         string Text(string name) => json.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
         return new Outcome(process.ExitCode, Text("outcome"), Text("type"), Text("message"), Text("detail"), error.Result);
