@@ -76,6 +76,10 @@ Task("ScopedLoop")
     .IsDependentOn("Build")
     .Does(() => Run("dotnet", "run -c Release --project bench/NeuralCore.Benchmarks -- --scoped-loop 10000"));
 
+Task("Fuzz")
+    .Description("Coverage-guided fuzzing of a file reader with AFL++ and SharpFuzz: --reader=safetensors|checkpoint|torchscript --seconds=1800.")
+    .Does(() => Run("bash", $"scripts/fuzz.sh {Argument("reader", "safetensors")} {Argument("seconds", 1800)}"));
+
 Task("BenchmarkDotNet")
     .Description("Runs the cases under BenchmarkDotNet (statistics, allocations per step).")
     .IsDependentOn("Build")
