@@ -216,11 +216,11 @@ internal sealed class TorchPickle
                 case 0x86: { var b = Pop(); stack.Add(new[] { Pop(), b }); break; }            // TUPLE2
                 case 0x87: { var c = Pop(); var b = Pop(); stack.Add(new[] { Pop(), b, c }); break; } // TUPLE3
                 case (byte)'l': stack.Add(PopToMark()); break;                                 // LIST
-                case (byte)'a': { var item = Pop(); ((List<object?>)stack[^1]!).Add(item); break; } // APPEND
-                case (byte)'e': { var items = PopToMark(); ((List<object?>)stack[^1]!).AddRange(items); break; } // APPENDS
+                case (byte)'a': { var item = Pop(); if (!Scanning(stack[^1])) ((List<object?>)stack[^1]!).Add(item); break; } // APPEND
+                case (byte)'e': { var items = PopToMark(); if (!Scanning(stack[^1])) ((List<object?>)stack[^1]!).AddRange(items); break; } // APPENDS
                 case (byte)'d': { var items = PopToMark(); var dict = new PyDict(); for (var i = 0; i < items.Count; i += 2) dict.Add(new(items[i]!, items[i + 1])); stack.Add(dict); break; } // DICT
-                case (byte)'s': { var value = Pop(); var key = Pop(); ((PyDict)stack[^1]!).Add(new(key!, value)); break; } // SETITEM
-                case (byte)'u': { var items = PopToMark(); var dict = (PyDict)stack[^1]!; for (var i = 0; i < items.Count; i += 2) dict.Add(new(items[i]!, items[i + 1])); break; } // SETITEMS
+                case (byte)'s': { var value = Pop(); var key = Pop(); if (!Scanning(stack[^1])) ((PyDict)stack[^1]!).Add(new(key!, value)); break; } // SETITEM
+                case (byte)'u': { var items = PopToMark(); if (Scanning(stack[^1])) break; var dict = (PyDict)stack[^1]!; for (var i = 0; i < items.Count; i += 2) dict.Add(new(items[i]!, items[i + 1])); break; } // SETITEMS
                 case (byte)'Q': stack.Add(PersistentLoad(Pop())); break;                       // BINPERSID
                 case (byte)'R': { var arguments = (object?[])Pop()!; stack.Add(Call(Pop(), arguments)); break; } // REDUCE
                 case 0x81: { var arguments = (object?[])Pop()!; stack.Add(Call(Pop(), arguments)); break; } // NEWOBJ
@@ -230,6 +230,9 @@ internal sealed class TorchPickle
             }
         }
     }
+
+    // Scanning walks objects of classes it does not model; filling one of those is not an error.
+    private bool Scanning(object? target) => scanned is not null && target is Opaque;
 
     private object PersistentLoad(object? id)
     {
@@ -267,7 +270,7 @@ internal sealed class TorchPickle
     private object? Call(object? callable, object?[] arguments)
     {
         if (callable is not Global global) throw new InvalidDataException($"{path}: data.pkl calls something that is not a global");
-        if (scanned is not null) return new Opaque();
+        if (scanned is not null) return (global.Module, global.Name) == ("collections", "OrderedDict") ? new PyDict() : new Opaque();
         return (global.Module, global.Name) switch
         {
             ("collections", "OrderedDict") => new PyDict(),

@@ -38,7 +38,8 @@ internal static class TorchScriptArchive
             foreach (var entry in archive.Entries.Where(e => e.FullName.Contains("/code/", StringComparison.Ordinal) && e.FullName.EndsWith(".py", StringComparison.Ordinal)))
                 CheckCode(path, entry);
             var data = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl");
-            if (data is null) return;  // not TorchScript: libtorch says so
+            // Without code it is not TorchScript (a torch.save checkpoint, say): libtorch says so in its own words.
+            if (data is null || !archive.Entries.Any(e => e.FullName.Contains("/code/", StringComparison.Ordinal))) return;
             var prefix = data.FullName[..^"data.pkl".Length];
             CheckStorages(path, archive, data, [prefix + "data/"]);
             if (archive.GetEntry(prefix + "constants.pkl") is { } constants) CheckStorages(path, archive, constants, [prefix + "constants/", prefix + "data/"]);
