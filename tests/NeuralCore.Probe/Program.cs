@@ -115,20 +115,7 @@ sealed class Results
         string outcome;
         try
         {
-            switch (reader)
-            {
-                case "safetensors":
-                    Release(SafeTensors.Load(path));
-                    break;
-                case "checkpoint":
-                    Release(Serialization.Load(path));
-                    break;
-                default:
-                    using (var module = NeuralCore.Jit.ScriptModule.Load(path))
-                    using (var input = Tensor.Ones(inputShape))
-                        module.Forward(input).Dispose();
-                    break;
-            }
+            Readers.Load(reader, path, inputShape);
             outcome = "ok";
         }
         catch (Exception e) when (e is InvalidDataException or TorchException)
@@ -141,15 +128,6 @@ sealed class Results
         }
         slowest = Math.Max(slowest, clock.Elapsed.TotalSeconds);
         outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-    }
-
-    private static void Release(OrderedDictionary<string, Tensor> tensors)
-    {
-        foreach (var tensor in tensors.Values)
-        {
-            using (var sum = tensor.To(DType.Float64).Sum()) sum.Item<double>();
-            tensor.Dispose();
-        }
     }
 
     public string Summary()
