@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include <algorithm>
+#include <functional>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -96,6 +97,11 @@ inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {
   if (count < 0 || (count > 0 && values == nullptr)) throw std::invalid_argument("shape array is null or has a negative length");
   return at::IntArrayRef(values, static_cast<size_t>(count));
 }
+
+// Writes a file the one safe way: everything `write` hands to its sink goes to path + ".tmp", which is flushed to disk
+// and then renamed over path, so a crash at any point leaves the old file or the new one, never a torn one (and the
+// next write replaces a stale temporary file). Defined in io.cpp.
+void write_atomically(const std::string& path, const std::function<void(const std::function<void(const void*, size_t)>&)>& write);
 
 // Bytes a tensor of this shape and dtype needs, refusing negative sizes and int64 overflow before libtorch, whose own
 // size arithmetic can wrap, ever sees the shape.

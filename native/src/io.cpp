@@ -1,6 +1,10 @@
 // Named-tensor files in PyTorch's format, written atomically.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fstream>
 #include <vector>
 
@@ -10,6 +14,34 @@
 #include "neuralcore/nc_io.h"
 
 using namespace neuralcore;
+
+void neuralcore::write_atomically(const std::string& path,
+                                  const std::function<void(const std::function<void(const void*, size_t)>&)>& write) {
+  const std::string temporary = path + ".tmp";
+  const int file = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (file < 0) throw std::runtime_error("cannot write " + temporary + ": " + std::strerror(errno));
+  try {
+    write([&](const void* data, size_t size) {
+      for (auto* bytes = static_cast<const char*>(data); size > 0;) {
+        const auto written = ::write(file, bytes, size);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) throw std::runtime_error("failed writing " + temporary + ": " + std::strerror(errno));
+        bytes += written;
+        size -= static_cast<size_t>(written);
+      }
+    });
+    if (::fsync(file) != 0) throw std::runtime_error("cannot flush " + temporary + ": " + std::strerror(errno));
+  } catch (...) {
+    ::close(file);
+    std::remove(temporary.c_str());
+    throw;
+  }
+  ::close(file);
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
+  }
+}
 
 extern "C" {
 
@@ -24,19 +56,7 @@ nc_status nc_io_save(const char* const* names, const nc_tensor* const* tensors, 
       dict.insert(names[i], unwrap(tensors[i]).detach().cpu().contiguous());
     }
     const auto bytes = torch::jit::pickle_save(c10::IValue(dict));
-    const std::string target(path);
-    const std::string temporary = target + ".tmp";
-    {
-      std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-      if (!file) throw std::runtime_error("cannot write " + temporary);
-      file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      file.flush();
-      if (!file) throw std::runtime_error("failed writing " + temporary);
-    }
-    if (std::rename(temporary.c_str(), target.c_str()) != 0) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot replace " + target);
-    }
+    write_atomically(path, [&](const auto& sink) { sink(bytes.data(), bytes.size()); });
   });
 }
 
@@ -62,6 +82,19 @@ nc_status nc_io_read_tensor(const char* path, int64_t offset, const int64_t* sha
       done += got;
     }
     *out = wrap(std::move(result));
+  });
+}
+
+nc_status nc_io_write_file(const char* path, const void* const* chunks, const int64_t* sizes, int32_t count) {
+  NC_GUARD({
+    if (path == nullptr) throw std::invalid_argument("write_file: path is null");
+    if (count < 0 || (count > 0 && (chunks == nullptr || sizes == nullptr))) throw std::invalid_argument("write_file: chunks are null");
+    write_atomically(path, [&](const auto& sink) {
+      for (int32_t i = 0; i < count; ++i) {
+        if (sizes[i] < 0 || (sizes[i] > 0 && chunks[i] == nullptr)) throw std::invalid_argument("write_file: a chunk is null or negative");
+        sink(chunks[i], static_cast<size_t>(sizes[i]));
+      }
+    });
   });
 }
 

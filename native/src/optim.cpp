@@ -1,6 +1,7 @@
 // Optimizers over torch::optim.
 #include <cstdio>
 #include <memory>
+#include <sstream>
 #include <vector>
 
 #include <torch/optim.h>
@@ -135,12 +136,10 @@ nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path) {
     if (path == nullptr) throw std::invalid_argument("save: path is null");
     torch::serialize::OutputArchive archive;
     unwrap_optimizer(optimizer).save(archive);
-    const std::string temporary = std::string(path) + ".tmp";
-    archive.save_to(temporary);
-    if (std::rename(temporary.c_str(), path) != 0) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error(std::string("cannot replace ") + path);
-    }
+    std::ostringstream buffer;
+    archive.save_to(buffer);
+    const auto bytes = buffer.str();
+    write_atomically(path, [&](const auto& sink) { sink(bytes.data(), bytes.size()); });
   });
 }
 

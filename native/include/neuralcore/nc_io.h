@@ -13,6 +13,10 @@ extern "C" {
 /* Saves names[i] -> tensors[i] as a dict that Python's torch.load returns. path is UTF-8. */
 NC_API nc_status nc_io_save(const char* const* names, const nc_tensor* const* tensors, int32_t count, const char* path);
 
+/* Writes the count chunks (chunks[i], sizes[i] bytes) one after another to path (UTF-8), atomically: into path.tmp,
+   flushed to disk, then renamed over path. */
+NC_API nc_status nc_io_write_file(const char* path, const void* const* chunks, const int64_t* sizes, int32_t count);
+
 /* Reads numel(shape) * element size bytes at offset of the file at path (UTF-8) into a new CPU tensor. Fails, naming
    the file, when the file ends first; the shape is checked for overflow before anything is allocated. */
 NC_API nc_status nc_io_read_tensor(const char* path, int64_t offset, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out);

@@ -23,7 +23,7 @@ public static class SafeTensors
         [DType.Int64] = "I64", [DType.Int32] = "I32", [DType.Int16] = "I16", [DType.Int8] = "I8", [DType.UInt8] = "U8", [DType.Bool] = "BOOL",
     };
 
-    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> (via a temporary file, renamed when complete).</summary>
+    /// <summary>Writes <paramref name="tensors"/> to <paramref name="path"/> atomically (a temporary file flushed to disk, then renamed).</summary>
     public static void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
@@ -48,17 +48,11 @@ public static class SafeTensors
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (json.Length + 7) / 8 * 8;  // the data starts 8-byte aligned
-        var temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
-        {
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            file.Write(length);
-            file.Write(json);
-            for (var i = json.Length; i < padded; i++) file.WriteByte((byte)' ');
-            foreach (var blob in blobs) file.Write(blob);
-        }
-        File.Move(temporary, path, overwrite: true);
+        var prefix = new byte[8 + padded];
+        BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
+        json.CopyTo(prefix, 8);
+        prefix.AsSpan(8 + json.Length).Fill((byte)' ');
+        NativeMethods.IOWriteFile(Path.GetFullPath(path), [prefix, .. blobs]);
     }
 
     private static byte[] RawBytes(Tensor tensor)
