@@ -38,7 +38,7 @@ echo "prepare-gpu-check: .NET runtime $runtime_version from $dotnet_root"
 (cd "$dotnet_root" && cp -a dotnet host "$stage/dotnet/" && mkdir -p "$stage/dotnet/shared/Microsoft.NETCore.App" &&
   cp -a "shared/Microsoft.NETCore.App/$runtime_version" "$stage/dotnet/shared/Microsoft.NETCore.App/")
 cp -a "$runner/." "$stage/xunit/"
-for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tools/Launch examples/Cnn examples/Rnn; do
+for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/NeuralCore.Probe tools/Launch examples/Cnn examples/Rnn; do
   output="$project/bin/$configuration/net10.0"
   mkdir -p "$stage/tree/$output"
   # Only this platform's native libraries of the NuGet packages; no libneuralcore.so (built there against CUDA torch).

@@ -48,7 +48,10 @@ public class TwoNodeTests
                 $"ip link set {linkA} netns {nodeA}; ip link set {linkB} netns {nodeB}; " +
                 $"ip -n {nodeA} addr add {MasterAddress}/24 dev {linkA}; ip -n {nodeB} addr add {WorkerAddress}/24 dev {linkB}; " +
                 $"for n in {nodeA} {nodeB}; do ip -n $n link set lo up; done; ip -n {nodeA} link set {linkA} up; ip -n {nodeB} link set {linkB} up");
-            setup.ExitCode.Should().Be(0, $"root can create namespaces: {setup.Error}");
+            // CI runs as root on a machine that allows namespaces: there the test must run; elsewhere (a container
+            // without the capability) it says why it cannot.
+            Skip.If(setup.ExitCode != 0 && Environment.GetEnvironmentVariable("CI") != "true", $"this machine does not allow network namespaces: {setup.Error.Trim()}");
+            setup.ExitCode.Should().Be(0, $"CI runs as root and must create namespaces: {setup.Error}");
 
             var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;
             var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", "..", ".."));

@@ -16,7 +16,12 @@ public class ExportTests
             .Distinct()
             .ToList();
         imports.Should().HaveCountGreaterThan(200, "the interop layer imports the whole C ABI");
-        var library = NativeLibrary.Load(Path.Combine(Path.GetDirectoryName(typeof(Tensor).Assembly.Location)!, "libneuralcore.so"));
+        // The library NeuralCore itself loads: NEURALCORE_NATIVE where set (the GPU check builds it elsewhere), else beside the assembly.
+        var configured = Environment.GetEnvironmentVariable("NEURALCORE_NATIVE");
+        var path = string.IsNullOrEmpty(configured)
+            ? Path.Combine(Path.GetDirectoryName(typeof(Tensor).Assembly.Location)!, "libneuralcore.so")
+            : Directory.Exists(configured) ? Path.Combine(configured, "libneuralcore.so") : configured;
+        var library = NativeLibrary.Load(path);
         var missing = imports.Where(name => !NativeLibrary.TryGetExport(library, name, out _)).ToList();
         missing.Should().BeEmpty("every LibraryImport needs its export");
     }
