@@ -1,5 +1,6 @@
 // c10d process groups (Gloo; NCCL where the libtorch has it) over a TCPStore rendezvous.
 #include <chrono>
+#include <sstream>
 #include <vector>
 
 // libtorch 2.x compiles the Gloo process group's declarations only under this macro; Linux builds ship Gloo.
@@ -59,12 +60,17 @@ void wait(const WorkPointer& work, const nc_process_group& group) {
   work->wait(group.timeout);
 }
 
-void all_reduce(const nc_process_group& group, at::Tensor tensor, int32_t op) {
+// In place; waits up to timeout. Average is a sum divided here, as neither Gloo nor NCCL 1.x averages.
+void all_reduce(BackendGroup& group, int32_t world_size, std::chrono::milliseconds timeout, at::Tensor tensor, int32_t op) {
   std::vector<at::Tensor> tensors{tensor};
   c10d::AllreduceOptions options;
   options.reduceOp = reduce_op(op);
-  wait(group.group->allreduce(tensors, options), group);
-  if (op == NC_REDUCE_AVG) tensor.div_(group.world_size);
+  group.allreduce(tensors, options)->wait(timeout);
+  if (op == NC_REDUCE_AVG) tensor.div_(world_size);
+}
+
+void all_reduce(const nc_process_group& group, at::Tensor tensor, int32_t op) {
+  all_reduce(*group.group, group.world_size, group.timeout, std::move(tensor), op);
 }
 
 // Buckets of parameters whose gradients are averaged together, as PyTorch's DDP reducer does. Each bucket holds
@@ -99,8 +105,6 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
       buckets_[b].flat = at::zeros({offset}, parameters_[buckets_[b].members.front()].options().requires_grad(false));
     }
     marked_.assign(parameters_.size(), false);
-    used_ = at::zeros({static_cast<int64_t>(parameters_.size())},
-                      at::TensorOptions().dtype(at::kInt).device(parameters_.empty() ? at::kCPU : parameters_.front().device()));
   }
 
   void set_sync(bool enabled) { sync_ = enabled; }
@@ -187,13 +191,14 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
     }
     launch_ready_buckets();
     c10::intrusive_ptr<c10d::Work> used_work;
+    at::Tensor used;
     if (find_unused_) {
       // Which parameters got a gradient on any rank since the last synchronisation: the others keep no .grad, as in PyTorch.
       auto local = at::zeros({static_cast<int64_t>(parameters_.size())}, at::kInt);
       for (size_t i = 0; i < parameters_.size(); ++i)
         if (used_local_[i]) local.data_ptr<int32_t>()[i] = 1;
-      used_.copy_(local);
-      std::vector<at::Tensor> tensors{used_};
+      used = local.to(parameters_.front().device());
+      std::vector<at::Tensor> tensors{used};
       used_work = group_->allreduce(tensors, c10d::AllreduceOptions());
     }
     try {
@@ -203,7 +208,7 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
       reset();
       throw;
     }
-    const auto used = used_work ? used_.to(at::kCPU) : at::Tensor();
+    if (used.defined()) used = used.to(at::kCPU);
     for (auto& bucket : buckets_) {
       bucket.flat.div_(world_);
       for (auto member : bucket.members) {
@@ -236,7 +241,6 @@ class GradientReducer : public std::enable_shared_from_this<GradientReducer> {
   std::vector<std::pair<size_t, int64_t>> slot_;
   std::vector<bool> marked_;
   std::vector<bool> used_local_ = std::vector<bool>(parameters_.size(), false);
-  at::Tensor used_;
   size_t next_bucket_ = 0;
   bool sync_ = true;
   bool in_backward_ = false;
@@ -264,11 +268,7 @@ struct AllReduceFunction : public torch::autograd::Function<AllReduceFunction> {
   static at::Tensor reduce(const at::Tensor& input, const c10::intrusive_ptr<BackendGroup>& group, int64_t op, int64_t world,
                            int64_t timeout_ms) {
     auto result = input.detach().clone(at::MemoryFormat::Contiguous);
-    std::vector<at::Tensor> tensors{result};
-    c10d::AllreduceOptions options;
-    options.reduceOp = c10d::ReduceOp::SUM;
-    group->allreduce(tensors, options)->wait(std::chrono::milliseconds(timeout_ms));
-    if (op == NC_REDUCE_AVG) result.div_(world);
+    all_reduce(*group, static_cast<int32_t>(world), std::chrono::milliseconds(timeout_ms), result, static_cast<int32_t>(op));
     return result;
   }
 };
@@ -401,14 +401,10 @@ nc_status nc_dist_reducer_create(const nc_process_group* group, const nc_tensor*
     if (count < 0 || (count > 0 && params == nullptr)) throw std::invalid_argument("parameters are null");
     std::vector<at::Tensor> parameters;
     for (int32_t i = 0; i < count; ++i) parameters.push_back(unwrap(params[i]));
-    std::vector<std::string> labels;
-    std::string text(names != nullptr ? names : "");
-    for (size_t start = 0; labels.size() < parameters.size();) {
-      const auto end = text.find('\n', start);
-      labels.push_back(start <= text.size() ? text.substr(start, end == std::string::npos ? std::string::npos : end - start) : "");
-      if (labels.back().empty()) labels.back() = "parameter " + std::to_string(labels.size() - 1);
-      start = end == std::string::npos ? text.size() + 1 : end + 1;
-    }
+    std::vector<std::string> labels(parameters.size());
+    std::istringstream lines(names != nullptr ? names : "");
+    for (size_t i = 0; i < labels.size(); ++i)
+      if (!std::getline(lines, labels[i]) || labels[i].empty()) labels[i] = "parameter " + std::to_string(i);
     auto result = std::make_unique<nc_dist_reducer>();
     result->reducer = std::make_shared<GradientReducer>(g, parameters, std::move(labels), bucket_bytes, find_unused != 0);
     for (int32_t i = 0; i < count; ++i) {

@@ -131,12 +131,8 @@ public abstract class Module : IDisposable
                 yield return (name, module);
     }
 
-    private IEnumerable<FieldInfo> FieldsHolding(Module child)
-    {
-        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType)
-            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                if (ReferenceEquals(field.GetValue(this), child)) yield return field;
-    }
+    private IEnumerable<FieldInfo> FieldsHolding(Module child) =>
+        DiscoverableFields().Select(f => f.Field).Where(f => ReferenceEquals(f.GetValue(this), child));
 
     /// <summary>Why <paramref name="child"/> cannot be replaced by a <paramref name="replacementType"/>, or null when it can.</summary>
     internal string? ReplacementProblem(Module child, Type replacementType) =>

@@ -138,9 +138,7 @@ public class ProcessGroupTests
     [Fact]
     public void Launcher_PrefixesOutputByRank_AndStopsEveryWorkerWhenOneFails()
     {
-        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;
-        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", "..", ".."));
-        var launcher = Path.Combine(root, "tools", "Launch", "bin", configuration, "net10.0", "Launch.dll");
+        var launcher = Support.TestPaths.ProjectOutput("tools/Launch", "Launch.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { launcher, "--nproc-per-node", "3", "--", "bash", "-c",
                      "echo \"hello from $RANK of $WORLD_SIZE at $MASTER_ADDR:$MASTER_PORT\"; if [ \"$RANK\" = 1 ]; then exit 7; fi; sleep 60" })

@@ -53,9 +53,7 @@ public class TwoNodeTests
             Skip.If(setup.ExitCode != 0 && Environment.GetEnvironmentVariable("CI") != "true", $"this machine does not allow network namespaces: {setup.Error.Trim()}");
             setup.ExitCode.Should().Be(0, $"CI runs as root and must create namespaces: {setup.Error}");
 
-            var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;
-            var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", "..", ".."));
-            var launcher = Path.Combine(root, "tools", "Launch", "bin", configuration, "net10.0", "Launch.dll");
+            var launcher = Support.TestPaths.ProjectOutput("tools/Launch", "Launch.dll");
             var worker = WorkerProcesses.WorkerPath();
             const int port = 29731;  // the namespaces' own port space: nothing else listens there
             string Node(string space, int rank, string link) =>

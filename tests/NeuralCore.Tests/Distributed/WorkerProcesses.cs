@@ -8,12 +8,7 @@ namespace NeuralCore.Tests;
 /// <summary>Starts the ranks of a scenario as real processes of tests/NeuralCore.DistributedWorker.</summary>
 public static class WorkerProcesses
 {
-    public static string WorkerPath()
-    {
-        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;  // bin/<configuration>/net10.0
-        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", ".."));
-        return Path.Combine(root, "NeuralCore.DistributedWorker", "bin", configuration, "net10.0", "NeuralCore.DistributedWorker.dll");
-    }
+    public static string WorkerPath() => Support.TestPaths.ProjectOutput("tests/NeuralCore.DistributedWorker", "NeuralCore.DistributedWorker.dll");
 
     public static int FreePort()
     {

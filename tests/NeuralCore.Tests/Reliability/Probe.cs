@@ -15,10 +15,8 @@ public static class Probe
 
     public static Outcome RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var configuration = new DirectoryInfo(Support.TestPaths.Directory).Parent!.Name;  // bin/<configuration>/net10.0
-        var root = Path.GetFullPath(Path.Combine(Support.TestPaths.Directory, "..", "..", "..", ".."));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(root, "NeuralCore.Probe", "bin", configuration, "net10.0", "NeuralCore.Probe.dll"));
+        start.ArgumentList.Add(Support.TestPaths.ProjectOutput("tests/NeuralCore.Probe", "NeuralCore.Probe.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;

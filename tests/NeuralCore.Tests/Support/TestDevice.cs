@@ -26,4 +26,13 @@ public static class TestDevice
 public static class TestPaths
 {
     public static string Directory { get; } = Path.GetDirectoryName(typeof(TestPaths).Assembly.Location)!;
+
+    /// <summary>The built assembly of another project of the repository, in this build's configuration (bin/&lt;configuration&gt;/net10.0).</summary>
+    /// <param name="project">The project folder relative to the repository root, e.g. "tests/NeuralCore.Probe".</param>
+    public static string ProjectOutput(string project, string assembly)
+    {
+        var configuration = new DirectoryInfo(Directory).Parent!.Name;
+        var root = Path.GetFullPath(Path.Combine(Directory, "..", "..", "..", "..", ".."));
+        return Path.Combine(root, project, "bin", configuration, "net10.0", assembly);
+    }
 }
