@@ -4,13 +4,40 @@
 #include <memory>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/TensorIndexing.h>
 
 #include "guard.h"
+#include "ops_support.h"
 #include "neuralcore/nc_tensor.h"
 
 using namespace neuralcore;
 
 namespace {
+
+std::vector<at::indexing::TensorIndex> to_indices(const nc_index* indices, int32_t count) {
+  if (count < 0 || (count > 0 && indices == nullptr)) throw std::invalid_argument("index list is null");
+  std::vector<at::indexing::TensorIndex> result;
+  result.reserve(static_cast<size_t>(count));
+  for (int32_t i = 0; i < count; ++i) {
+    const auto& index = indices[i];
+    switch (index.kind) {
+      case NC_INDEX_INTEGER: result.emplace_back(index.start); break;
+      case NC_INDEX_SLICE: {
+        result.emplace_back(at::indexing::Slice(
+            (index.flags & NC_SLICE_HAS_START) ? c10::optional<int64_t>(index.start) : c10::nullopt,
+            (index.flags & NC_SLICE_HAS_STOP) ? c10::optional<int64_t>(index.stop) : c10::nullopt,
+            index.step));
+        break;
+      }
+      case NC_INDEX_ELLIPSIS: result.emplace_back(at::indexing::Ellipsis); break;
+      case NC_INDEX_NONE: result.emplace_back(at::indexing::None); break;
+      case NC_INDEX_BOOLEAN: result.emplace_back(index.start != 0); break;
+      default: throw std::invalid_argument("unknown index kind " + std::to_string(index.kind));
+    }
+  }
+  return result;
+}
+
 
 int32_t fill_dims(at::IntArrayRef values, int64_t* target, int32_t capacity) {
   const auto count = static_cast<int32_t>(values.size());
@@ -179,13 +206,32 @@ nc_status nc_tensor_to(const nc_tensor* tensor, int32_t dtype, int32_t device_ty
   });
 }
 
-nc_status nc_tensor_clone(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor).clone())); }
-nc_status nc_tensor_contiguous(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor).contiguous())); }
 nc_status nc_tensor_alias(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(unwrap(tensor))); }
 nc_status nc_tensor_copy_inplace(const nc_tensor* destination, const nc_tensor* source) {
   NC_GUARD(unwrap(destination).copy_(unwrap(source)));
 }
 nc_status nc_tensor_fill_inplace(const nc_tensor* tensor, nc_scalar value) { NC_GUARD(unwrap(tensor).fill_(to_scalar(value))); }
 nc_status nc_tensor_zero_inplace(const nc_tensor* tensor) { NC_GUARD(unwrap(tensor).zero_()); }
+
+nc_status nc_tensor_index(const nc_tensor* tensor, const nc_index* indices, int32_t count, nc_tensor** out) {
+  NC_GUARD(*out = wrap(unwrap(tensor).index(to_indices(indices, count))));
+}
+nc_status nc_tensor_index_put_inplace(const nc_tensor* tensor, const nc_index* indices, int32_t count, const nc_tensor* value) {
+  NC_GUARD(at::Tensor target = unwrap(tensor); target.index_put_(to_indices(indices, count), unwrap(value)));
+}
+nc_status nc_tensor_index_tensor(const nc_tensor* tensor, const nc_tensor* index, nc_tensor** out) {
+  NC_GUARD(*out = wrap(unwrap(tensor).index({unwrap(index)})));
+}
+
+void nc_tensor_list_free(nc_tensor_list* list) { delete list; }
+int64_t nc_tensor_list_size(const nc_tensor_list* list) { return list == nullptr ? 0 : static_cast<int64_t>(list->items.size()); }
+nc_status nc_tensor_list_get(const nc_tensor_list* list, int64_t index, nc_tensor** out) {
+  NC_GUARD({
+    if (list == nullptr) throw std::invalid_argument("tensor list handle is null");
+    if (index < 0 || index >= static_cast<int64_t>(list->items.size()))
+      throw std::invalid_argument("index " + std::to_string(index) + " is outside a list of " + std::to_string(list->items.size()));
+    *out = wrap(list->items[static_cast<size_t>(index)]);
+  });
+}
 
 }  // extern "C"

@@ -11,6 +11,10 @@ public enum DType
     Float16 = 5,
     Float32 = 6,
     Float64 = 7,
+    /// <summary>Two Float32 values per element (real, imaginary), torch.complex64 (torch.cfloat).</summary>
+    ComplexFloat32 = 9,
+    /// <summary>Two Float64 values per element (real, imaginary), torch.complex128 (torch.cdouble).</summary>
+    ComplexFloat64 = 10,
     Bool = 11,
     BFloat16 = 15,
 }
@@ -24,7 +28,8 @@ public static class DTypeExtensions
         DType.UInt8 or DType.Int8 or DType.Bool => 1,
         DType.Int16 or DType.Float16 or DType.BFloat16 => 2,
         DType.Int32 or DType.Float32 => 4,
-        DType.Int64 or DType.Float64 => 8,
+        DType.Int64 or DType.Float64 or DType.ComplexFloat32 => 8,
+        DType.ComplexFloat64 => 16,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown dtype"),
     };
 
@@ -32,8 +37,16 @@ public static class DTypeExtensions
     public static bool IsFloatingPoint(this DType dtype) =>
         dtype is DType.Float16 or DType.BFloat16 or DType.Float32 or DType.Float64;
 
-    /// <summary>PyTorch's name without the module: "float32", "int64", "bool".</summary>
-    public static string Name(this DType dtype) => dtype.ToString().ToLowerInvariant();
+    /// <summary>True for ComplexFloat32 and ComplexFloat64.</summary>
+    public static bool IsComplex(this DType dtype) => dtype is DType.ComplexFloat32 or DType.ComplexFloat64;
+
+    /// <summary>PyTorch's name without the module: "float32", "int64", "bool", "complex64".</summary>
+    public static string Name(this DType dtype) => dtype switch
+    {
+        DType.ComplexFloat32 => "complex64",
+        DType.ComplexFloat64 => "complex128",
+        _ => dtype.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>The dtype whose elements are laid out as <typeparamref name="T"/>.</summary>
     public static DType Of<T>() where T : unmanaged => typeof(T) switch
@@ -47,6 +60,7 @@ public static class DTypeExtensions
         var t when t == typeof(sbyte) => DType.Int8,
         var t when t == typeof(byte) => DType.UInt8,
         var t when t == typeof(bool) => DType.Bool,
-        var t => throw new NotSupportedException($"{t.Name} has no tensor dtype; use float, double, Half, long, int, short, sbyte, byte or bool"),
+        var t when t == typeof(System.Numerics.Complex) => DType.ComplexFloat64,
+        var t => throw new NotSupportedException($"{t.Name} has no tensor dtype; use float, double, Half, long, int, short, sbyte, byte, bool or System.Numerics.Complex"),
     };
 }

@@ -3,7 +3,7 @@ using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.Interop;
 
-// nc_tensor.h: lifetime, creation, data exchange, conversion, reductions, shape and indexing.
+// nc_tensor.h: lifetime, creation, data exchange, conversion, lists and indexing.
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_free")]
@@ -55,67 +55,15 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_to")]
     internal static partial NativeStatus TensorTo(TensorHandle tensor, int dtype, int deviceType, int deviceIndex, int nonBlocking, int copy, out TensorHandle result);
 
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clone")] internal static partial NativeStatus TensorClone(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_contiguous")] internal static partial NativeStatus TensorContiguous(TensorHandle tensor, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_alias")] internal static partial NativeStatus TensorAlias(TensorHandle tensor, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_copy_inplace")] internal static partial NativeStatus TensorCopyInPlace(TensorHandle destination, TensorHandle source);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_fill_inplace")] internal static partial NativeStatus TensorFillInPlace(TensorHandle tensor, NativeScalar value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zero_inplace")] internal static partial NativeStatus TensorZeroInPlace(TensorHandle tensor);
 
-    // ---- operators that do not fit the elementwise pattern ----
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rsub_scalar")] internal static partial NativeStatus TensorReverseSubScalar(NativeScalar left, TensorHandle right, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rdiv_scalar")] internal static partial NativeStatus TensorReverseDivScalar(NativeScalar left, TensorHandle right, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rpow_scalar")] internal static partial NativeStatus TensorReversePowScalar(NativeScalar left, TensorHandle right, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp")] internal static partial NativeStatus TensorClamp(TensorHandle tensor, int hasMin, NativeScalar min, int hasMax, NativeScalar max, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp_inplace")] internal static partial NativeStatus TensorClampInPlace(TensorHandle tensor, int hasMin, NativeScalar min, int hasMax, NativeScalar max);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_where")] internal static partial NativeStatus TensorWhere(TensorHandle condition, TensorHandle left, TensorHandle right, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_fill")] internal static partial NativeStatus TensorMaskedFill(TensorHandle tensor, TensorHandle mask, NativeScalar value, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_fill_inplace")] internal static partial NativeStatus TensorMaskedFillInPlace(TensorHandle tensor, TensorHandle mask, NativeScalar value);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_select")] internal static partial NativeStatus TensorMaskedSelect(TensorHandle tensor, TensorHandle mask, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_gather")] internal static partial NativeStatus TensorGather(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_scatter")] internal static partial NativeStatus TensorScatter(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_select")] internal static partial NativeStatus TensorIndexSelect(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_allclose")] internal static partial NativeStatus TensorAllClose(TensorHandle left, TensorHandle right, double relativeTolerance, double absoluteTolerance, int equalNan, out int result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_equal")] internal static partial NativeStatus TensorEqual(TensorHandle left, TensorHandle right, out int result);
-
-    // ---- reductions ----
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sum")] internal static partial NativeStatus TensorSum(TensorHandle tensor, long* dims, int dimCount, int keepDim, int dtype, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mean")] internal static partial NativeStatus TensorMean(TensorHandle tensor, long* dims, int dimCount, int keepDim, int dtype, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_prod")] internal static partial NativeStatus TensorProd(TensorHandle tensor, int hasDim, long dim, int keepDim, int dtype, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_std")] internal static partial NativeStatus TensorStd(TensorHandle tensor, long* dims, int dimCount, long correction, int keepDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_var")] internal static partial NativeStatus TensorVar(TensorHandle tensor, long* dims, int dimCount, long correction, int keepDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_max_all")] internal static partial NativeStatus TensorMaxAll(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_min_all")] internal static partial NativeStatus TensorMinAll(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_max_dim")] internal static partial NativeStatus TensorMaxDim(TensorHandle tensor, long dim, int keepDim, out TensorHandle values, out TensorHandle indices);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_min_dim")] internal static partial NativeStatus TensorMinDim(TensorHandle tensor, long dim, int keepDim, out TensorHandle values, out TensorHandle indices);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_argmax")] internal static partial NativeStatus TensorArgMax(TensorHandle tensor, int hasDim, long dim, int keepDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_argmin")] internal static partial NativeStatus TensorArgMin(TensorHandle tensor, int hasDim, long dim, int keepDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_all")] internal static partial NativeStatus TensorAll(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_any")] internal static partial NativeStatus TensorAny(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_norm")] internal static partial NativeStatus TensorNorm(TensorHandle tensor, double p, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logsumexp")] internal static partial NativeStatus TensorLogSumExp(TensorHandle tensor, long* dims, int dimCount, int keepDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cumsum")] internal static partial NativeStatus TensorCumSum(TensorHandle tensor, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_softmax")] internal static partial NativeStatus TensorSoftmax(TensorHandle tensor, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log_softmax")] internal static partial NativeStatus TensorLogSoftmax(TensorHandle tensor, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_topk")] internal static partial NativeStatus TensorTopK(TensorHandle tensor, long k, long dim, int largest, int sorted, out TensorHandle values, out TensorHandle indices);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sort")] internal static partial NativeStatus TensorSort(TensorHandle tensor, long dim, int descending, out TensorHandle values, out TensorHandle indices);
-
-    // ---- shape ----
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_view")] internal static partial NativeStatus TensorView(TensorHandle tensor, long* shape, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_reshape")] internal static partial NativeStatus TensorReshape(TensorHandle tensor, long* shape, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_expand")] internal static partial NativeStatus TensorExpand(TensorHandle tensor, long* shape, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_repeat")] internal static partial NativeStatus TensorRepeat(TensorHandle tensor, long* repeats, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_permute")] internal static partial NativeStatus TensorPermute(TensorHandle tensor, long* dims, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_flip")] internal static partial NativeStatus TensorFlip(TensorHandle tensor, long* dims, int dimensions, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_transpose")] internal static partial NativeStatus TensorTranspose(TensorHandle tensor, long dim0, long dim1, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_squeeze")] internal static partial NativeStatus TensorSqueeze(TensorHandle tensor, int hasDim, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unsqueeze")] internal static partial NativeStatus TensorUnsqueeze(TensorHandle tensor, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_flatten")] internal static partial NativeStatus TensorFlatten(TensorHandle tensor, long startDim, long endDim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_as_strided")] internal static partial NativeStatus TensorAsStrided(TensorHandle tensor, long* sizes, long* strides, int dimensions, long storageOffset, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_narrow")] internal static partial NativeStatus TensorNarrow(TensorHandle tensor, long dim, long start, long length, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_select")] internal static partial NativeStatus TensorSelect(TensorHandle tensor, long dim, long index, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cat")] internal static partial NativeStatus TensorCat(IntPtr* tensors, int count, long dim, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_stack")] internal static partial NativeStatus TensorStack(IntPtr* tensors, int count, long dim, out TensorHandle result);
+    // ---- lists returned by operators ----
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_list_free")] internal static partial void TensorListFree(IntPtr list);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_list_size")] internal static partial long TensorListSize(TensorListHandle list);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_list_get")] internal static partial NativeStatus TensorListGet(TensorListHandle list, long index, out TensorHandle result);
 
     // ---- indexing ----
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index")] internal static partial NativeStatus TensorIndex(TensorHandle tensor, NativeIndex* indices, int count, out TensorHandle result);

@@ -12,7 +12,7 @@ public enum Reduction
 }
 
 /// <summary>The stateless forms of layers, activations and losses (torch.nn.functional).</summary>
-public static unsafe class Functional
+public static unsafe partial class Functional
 {
     private static TensorHandle Optional(Tensor? tensor) => tensor?.Handle ?? TensorHandle.Null;
 

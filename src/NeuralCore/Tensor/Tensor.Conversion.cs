@@ -32,9 +32,6 @@ public unsafe partial class Tensor
         }
     }
 
-    /// <summary>A copy with its own memory; it stays in the autograd graph (use <see cref="Detach"/> to leave it).</summary>
-    public Tensor Clone() => Apply(NativeMethods.TensorClone);
-
     /// <summary>A second reference to the same tensor, which can be disposed independently.</summary>
     public Tensor Alias() => Apply(NativeMethods.TensorAlias);
 

@@ -32,7 +32,14 @@ public unsafe partial class Tensor
 
     /// <summary>Rows picked by an Int64 tensor of positions, or elements picked by a Bool mask (<c>x[mask]</c>).</summary>
     [IndexerName("Index")]
-    public Tensor this[Tensor index] => Apply(NativeMethods.TensorIndexTensor, index);
+    public Tensor this[Tensor index]
+    {
+        get
+        {
+            ArgumentNullException.ThrowIfNull(index);
+            return Result(NativeMethods.TensorIndexTensor(Handle, index.Handle, out var result), result);
+        }
+    }
 
     private static NativeIndex[] Natives(TensorIndex[] indices)
     {

@@ -2,35 +2,8 @@ using NeuralCore.Interop;
 
 namespace NeuralCore;
 
-public unsafe partial class Tensor
+public partial class Tensor
 {
-    private unsafe Tensor Reshaped(ShapeFunction function, ReadOnlySpan<long> shape)
-    {
-        fixed (long* values = shape)
-            return Result(function(Handle, values, shape.Length, out var result), result);
-    }
-
-    /// <summary>The same data seen with another shape, without copying; one size may be -1. Fails for incompatible strides (use <see cref="Reshape"/>).</summary>
-    public Tensor View(params ReadOnlySpan<long> shape) => Reshaped(NativeMethods.TensorView, shape);
-
-    /// <summary>The data with another shape: a view when possible, else a copy. One size may be -1.</summary>
-    public Tensor Reshape(params ReadOnlySpan<long> shape) => Reshaped(NativeMethods.TensorReshape, shape);
-
-    /// <summary>A view with size-1 dimensions broadcast to <paramref name="shape"/> (-1 keeps a size).</summary>
-    public Tensor Expand(params ReadOnlySpan<long> shape) => Reshaped(NativeMethods.TensorExpand, shape);
-
-    /// <summary>The tensor tiled <paramref name="repeats"/> times along each dimension (a copy).</summary>
-    public Tensor Repeat(params ReadOnlySpan<long> repeats) => Reshaped(NativeMethods.TensorRepeat, repeats);
-
-    /// <summary>A view with the dimensions reordered.</summary>
-    public Tensor Permute(params ReadOnlySpan<long> dims) => Reshaped(NativeMethods.TensorPermute, dims);
-
-    /// <summary>A copy with the order of elements reversed along <paramref name="dims"/>.</summary>
-    public Tensor Flip(params ReadOnlySpan<long> dims) => Reshaped(NativeMethods.TensorFlip, dims);
-
-    /// <summary>A view with two dimensions swapped.</summary>
-    public Tensor Transpose(long dim0, long dim1) => Result(NativeMethods.TensorTranspose(Handle, dim0, dim1, out var result), result);
-
     /// <summary>The transpose of a matrix (dimensions reversed, as torch's <c>.T</c>).</summary>
     public Tensor T
     {
@@ -44,37 +17,6 @@ public unsafe partial class Tensor
             return Permute(reversed);
         }
     }
-
-    /// <summary>Removes every dimension of size 1.</summary>
-    public Tensor Squeeze() => Result(NativeMethods.TensorSqueeze(Handle, 0, 0, out var result), result);
-
-    /// <summary>Removes <paramref name="dim"/> if its size is 1.</summary>
-    public Tensor Squeeze(long dim) => Result(NativeMethods.TensorSqueeze(Handle, 1, dim, out var result), result);
-
-    /// <summary>Inserts a dimension of size 1 at <paramref name="dim"/>.</summary>
-    public Tensor Unsqueeze(long dim) => Result(NativeMethods.TensorUnsqueeze(Handle, dim, out var result), result);
-
-    /// <summary>Merges dimensions <paramref name="startDim"/> to <paramref name="endDim"/> into one.</summary>
-    public Tensor Flatten(long startDim = 0, long endDim = -1) =>
-        Result(NativeMethods.TensorFlatten(Handle, startDim, endDim, out var result), result);
-
-    /// <summary>This tensor if its layout is already dense row-major, else a dense copy.</summary>
-    public Tensor Contiguous() => Apply(NativeMethods.TensorContiguous);
-
-    /// <summary>A view of <paramref name="length"/> entries along <paramref name="dim"/> starting at <paramref name="start"/>.</summary>
-    public Tensor Narrow(long dim, long start, long length) =>
-        Result(NativeMethods.TensorNarrow(Handle, dim, start, length, out var result), result);
-
-    /// <summary>A view with explicit sizes and strides (in elements), starting <paramref name="storageOffset"/> elements into the storage.</summary>
-    public Tensor AsStrided(ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long storageOffset = 0)
-    {
-        if (sizes.Length != strides.Length) throw new ArgumentException($"{sizes.Length} sizes but {strides.Length} strides", nameof(strides));
-        fixed (long* sizePointer = sizes, stridePointer = strides)
-            return Result(NativeMethods.TensorAsStrided(Handle, sizePointer, stridePointer, sizes.Length, storageOffset, out var result), result);
-    }
-
-    /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, which is removed.</summary>
-    public Tensor Select(long dim, long index) => Result(NativeMethods.TensorSelect(Handle, dim, index, out var result), result);
 
     /// <summary>Views splitting <paramref name="dim"/> into <paramref name="chunks"/> nearly equal parts (the last may be smaller).</summary>
     public Tensor[] Chunk(int chunks, long dim = 0)
@@ -116,22 +58,4 @@ public unsafe partial class Tensor
         }
         return parts;
     }
-
-    private unsafe delegate NativeStatus ListFunction(IntPtr* tensors, int count, long dim, out Interop.Handles.TensorHandle result);
-
-    private static unsafe Tensor Join(ListFunction function, ReadOnlySpan<Tensor> tensors, long dim)
-    {
-        var handles = new Interop.Handles.TensorHandle?[tensors.Length];
-        for (var i = 0; i < tensors.Length; i++)
-            handles[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensor {i} is null")).Handle;
-        using var borrowed = new BorrowedHandles(handles);
-        fixed (IntPtr* pointers = borrowed.Pointers)
-            return Result(function(pointers, tensors.Length, dim, out var result), result);
-    }
-
-    /// <summary>Joins tensors along an existing dimension.</summary>
-    public static Tensor Cat(ReadOnlySpan<Tensor> tensors, long dim = 0) => Join(NativeMethods.TensorCat, tensors, dim);
-
-    /// <summary>Joins tensors of equal shape along a new dimension.</summary>
-    public static Tensor Stack(ReadOnlySpan<Tensor> tensors, long dim = 0) => Join(NativeMethods.TensorStack, tensors, dim);
 }

@@ -16,8 +16,6 @@ public unsafe partial class Tensor : IDisposable
 
     private TensorHandle? handle;
 
-    [ThreadStatic] private static unsafe long* createdBytes;
-
     internal Tensor(TensorHandle handle) : this(handle, NativeMethods.TensorNumberOfBytes(handle)) { }
 
     private Tensor(TensorHandle handle, long bytes)
@@ -36,12 +34,8 @@ public unsafe partial class Tensor : IDisposable
         if (size >= MemoryPressureThreshold) live.ReportNativeBytes(size);
     }
 
-    /// <summary>Wraps the handle a native function just returned on this thread, reading its size from the shim's record.</summary>
-    private static unsafe Tensor Created(TensorHandle handle)
-    {
-        if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
-        return new Tensor(handle, *createdBytes);
-    }
+    /// <summary>Wraps a handle a native call returned, whose view holds <paramref name="bytes"/> (LibTorch.Created's reading).</summary>
+    internal static Tensor Adopt(TensorHandle handle, long bytes) => new(handle, bytes);
 
     /// <summary>Takes over <paramref name="other"/>'s native reference; <paramref name="other"/> is left disposed.</summary>
     protected Tensor(Tensor other)
@@ -75,11 +69,14 @@ public unsafe partial class Tensor : IDisposable
     }
 
     /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
-    internal static Tensor Result(NativeStatus status, TensorHandle result)
+    internal static Tensor Result(NativeStatus status, TensorHandle result) => LibTorch.Created.Tensor(status, result);
+
+    private Tensor Apply(UnaryFunction function) => Result(function(Handle, out var result), result);
+
+    private Tensor ApplyInPlace(InPlaceFunction function)
     {
-        if (status != NativeStatus.Ok) result.Dispose();
-        status.ThrowIfFailed();
-        return Created(result);
+        function(Handle).ThrowIfFailed();
+        return this;
     }
 
     /// <summary>Wraps a handle whose size is not the shim's last record (one of several results of a call).</summary>

@@ -1,13 +1,24 @@
-"""The JSON form the fixture scripts give tensors: shape, dtype name, values (floats as float64, ints, bools)."""
+"""The JSON form the fixture scripts give tensors: shape, dtype name, values (floats as float64, ints, bools; complex as
+(real, imaginary) pairs; non-finite floats as "nan", "inf", "-inf")."""
+import math
+
 import torch
+
+
+def _number(v):
+    # JSON has no NaN or infinities: they travel as the strings "nan", "inf" and "-inf".
+    return v if math.isfinite(v) else str(v)
 
 
 def pack(t):
     t = t.detach()
+    if t.is_complex():
+        data = [_number(float(v)) for v in torch.view_as_real(t).double().flatten().tolist()]
+        return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
     if t.dtype == torch.bool:
         data = [bool(v) for v in t.flatten().tolist()]
     elif t.is_floating_point():
-        data = [float(v) for v in t.double().flatten().tolist()]
+        data = [_number(float(v)) for v in t.double().flatten().tolist()]
     else:
         data = [int(v) for v in t.flatten().tolist()]
     return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}

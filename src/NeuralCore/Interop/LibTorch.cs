@@ -1,0 +1,64 @@
+using NeuralCore.Interop.Handles;
+
+namespace NeuralCore.Interop;
+
+// What the generated wrappers (NativeMethods.Ops.g.cs) share: turning returned handles into facade tensors.
+internal static unsafe partial class LibTorch
+{
+    internal static void CheckDimensions(ReadOnlySpan<long> dims)
+    {
+        if (dims.Length == 0) throw new ArgumentException("give at least one dimension, or call the overload without dimensions", nameof(dims));
+    }
+
+    /// <summary>Wraps native results as facade objects; the only reader of the shim's created-bytes record.</summary>
+    internal static class Created
+    {
+        [ThreadStatic] private static long* createdBytes;
+
+        /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
+        internal static Tensor Tensor(NativeStatus status, TensorHandle result)
+        {
+            if (status != NativeStatus.Ok)
+            {
+                result.Dispose();
+                status.ThrowIfFailed();
+            }
+            if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
+            return NeuralCore.Tensor.Adopt(result, *createdBytes);
+        }
+
+        /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>
+        internal static Tensor Tensor(TensorHandle result) => NeuralCore.Tensor.Adopt(result, NativeMethods.TensorNumberOfBytes(result));
+
+        internal static void ThrowIfFailed(NativeStatus status, params ReadOnlySpan<TensorHandle> results)
+        {
+            if (status == NativeStatus.Ok) return;
+            foreach (var result in results) result.Dispose();
+            status.ThrowIfFailed();
+        }
+
+        internal static Tensor[] List(NativeStatus status, TensorListHandle result)
+        {
+            using (result)
+            {
+                status.ThrowIfFailed();
+                var count = NativeMethods.TensorListSize(result);
+                var tensors = new Tensor[count];
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        NativeMethods.TensorListGet(result, i, out var item).ThrowIfFailed();
+                        tensors[i] = Tensor(item);
+                    }
+                }
+                catch
+                {
+                    foreach (var tensor in tensors) tensor?.Dispose();
+                    throw;
+                }
+                return tensors;
+            }
+        }
+    }
+}
