@@ -1250,6 +1250,12 @@ nc_status nc_tensor_angle(const nc_tensor* self_, nc_tensor** out) {
       *out = wrap(at::angle(self)));
 }
 
+nc_status nc_tensor_resolve_conj(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.resolve_conj()));
+}
+
 nc_status nc_tensor_conj(const nc_tensor* self_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
@@ -1927,6 +1933,375 @@ nc_status nc_tensor_random_inplace(const nc_tensor* self_, int64_t low_, int32_t
       int64_t low = low_;
       c10::optional<int64_t> high = has_high_ ? c10::optional<int64_t>(high_) : c10::nullopt;
       self.random_(low, high));
+}
+
+nc_status nc_nn_one_hot(const nc_tensor* self_, int64_t num_classes_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t num_classes = num_classes_;
+      *out = wrap(at::one_hot(self, num_classes)));
+}
+
+nc_status nc_nn_normalize(const nc_tensor* self_, double p_, int64_t dim_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double p = p_;
+      int64_t dim = dim_;
+      double eps = eps_;
+      *out = wrap(normalize(self, p, dim, eps)));
+}
+
+nc_status nc_nn_pad(const nc_tensor* self_, const int64_t* pad_, int32_t pad_count, const char* mode_, int32_t has_value_, double value_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef pad = to_shape(pad_, pad_count);
+      std::string mode = to_text(mode_);
+      c10::optional<double> value = has_value_ ? c10::optional<double>(value_) : c10::nullopt;
+      *out = wrap(at::pad(self, pad, mode, value)));
+}
+
+nc_status nc_nn_interpolate(const nc_tensor* self_, const int64_t* size_, int32_t size_count, const double* scale_factor_, int32_t scale_factor_count, const char* mode_, int32_t align_corners_, int32_t antialias_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef size = optional_shape(size_, size_count);
+      c10::optional<at::ArrayRef<double>> scale_factor = optional_doubles(scale_factor_, scale_factor_count);
+      std::string mode = to_text(mode_);
+      c10::optional<bool> align_corners = align_corners_ < 0 ? c10::optional<bool>() : c10::optional<bool>(align_corners_ != 0);
+      bool antialias = antialias_ != 0;
+      *out = wrap(interpolate(self, size, scale_factor, mode, align_corners, antialias)));
+}
+
+nc_status nc_nn_grid_sample(const nc_tensor* self_, const nc_tensor* grid_, const char* mode_, const char* padding_mode_, int32_t align_corners_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& grid = unwrap(grid_);
+      std::string mode = to_text(mode_);
+      std::string padding_mode = to_text(padding_mode_);
+      bool align_corners = align_corners_ != 0;
+      *out = wrap(grid_sample(self, grid, mode, padding_mode, align_corners)));
+}
+
+nc_status nc_nn_affine_grid(const nc_tensor* theta_, const int64_t* size_, int32_t size_count, int32_t align_corners_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& theta = unwrap(theta_);
+      at::IntArrayRef size = to_shape(size_, size_count);
+      bool align_corners = align_corners_ != 0;
+      *out = wrap(at::affine_grid_generator(theta, size, align_corners)));
+}
+
+nc_status nc_nn_pixel_shuffle(const nc_tensor* self_, int64_t upscale_factor_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t upscale_factor = upscale_factor_;
+      *out = wrap(at::pixel_shuffle(self, upscale_factor)));
+}
+
+nc_status nc_nn_pixel_unshuffle(const nc_tensor* self_, int64_t downscale_factor_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t downscale_factor = downscale_factor_;
+      *out = wrap(at::pixel_unshuffle(self, downscale_factor)));
+}
+
+nc_status nc_nn_cosine_similarity(const nc_tensor* x1_, const nc_tensor* x2_, int64_t dim_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& x1 = unwrap(x1_);
+      const at::Tensor& x2 = unwrap(x2_);
+      int64_t dim = dim_;
+      double eps = eps_;
+      *out = wrap(at::cosine_similarity(x1, x2, dim, eps)));
+}
+
+nc_status nc_nn_pairwise_distance(const nc_tensor* x1_, const nc_tensor* x2_, double p_, double eps_, int32_t keep_dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& x1 = unwrap(x1_);
+      const at::Tensor& x2 = unwrap(x2_);
+      double p = p_;
+      double eps = eps_;
+      bool keep_dim = keep_dim_ != 0;
+      *out = wrap(at::pairwise_distance(x1, x2, p, eps, keep_dim)));
+}
+
+nc_status nc_linalg_inv(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::linalg_inv(self)));
+}
+
+nc_status nc_linalg_det(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::linalg_det(self)));
+}
+
+nc_status nc_linalg_slogdet(const nc_tensor* self_, nc_tensor** sign, nc_tensor** log_abs_det) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      auto result = at::linalg_slogdet(self);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *sign = result0;
+      *log_abs_det = result1);
+}
+
+nc_status nc_linalg_solve(const nc_tensor* self_, const nc_tensor* b_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& b = unwrap(b_);
+      *out = wrap(at::linalg_solve(self, b)));
+}
+
+nc_status nc_linalg_cholesky(const nc_tensor* self_, int32_t upper_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      bool upper = upper_ != 0;
+      *out = wrap(at::linalg_cholesky(self, upper)));
+}
+
+nc_status nc_linalg_qr(const nc_tensor* self_, const char* mode_, nc_tensor** q, nc_tensor** r) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      std::string mode = to_text(mode_);
+      auto result = at::linalg_qr(self, mode);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *q = result0;
+      *r = result1);
+}
+
+nc_status nc_linalg_svd(const nc_tensor* self_, int32_t full_matrices_, nc_tensor** u, nc_tensor** s, nc_tensor** vh) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      bool full_matrices = full_matrices_ != 0;
+      auto result = at::linalg_svd(self, full_matrices);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      auto* result2 = wrap(std::move(std::get<2>(result)));
+      *u = result0;
+      *s = result1;
+      *vh = result2);
+}
+
+nc_status nc_linalg_svdvals(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::linalg_svdvals(self)));
+}
+
+nc_status nc_linalg_eigh(const nc_tensor* self_, const char* uplo_, nc_tensor** eigenvalues, nc_tensor** eigenvectors) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      std::string uplo = to_text(uplo_);
+      auto result = at::linalg_eigh(self, uplo);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *eigenvalues = result0;
+      *eigenvectors = result1);
+}
+
+nc_status nc_linalg_eigvalsh(const nc_tensor* self_, const char* uplo_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      std::string uplo = to_text(uplo_);
+      *out = wrap(at::linalg_eigvalsh(self, uplo)));
+}
+
+nc_status nc_linalg_matrix_norm(const nc_tensor* self_, const char* ord_, int32_t keep_dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      std::string ord = to_text(ord_);
+      bool keep_dim = keep_dim_ != 0;
+      *out = wrap(at::linalg_matrix_norm(self, ord, at::IntArrayRef({-2, -1}), keep_dim)));
+}
+
+nc_status nc_linalg_matrix_norm_p(const nc_tensor* self_, double ord_, int32_t keep_dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double ord = ord_;
+      bool keep_dim = keep_dim_ != 0;
+      *out = wrap(at::linalg_matrix_norm(self, at::Scalar(ord), at::IntArrayRef({-2, -1}), keep_dim)));
+}
+
+nc_status nc_linalg_vector_norm(const nc_tensor* self_, double ord_, const int64_t* dim_, int32_t dim_count, int32_t keep_dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double ord = ord_;
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      bool keep_dim = keep_dim_ != 0;
+      *out = wrap(at::linalg_vector_norm(self, ord, dim, keep_dim)));
+}
+
+nc_status nc_linalg_norm(const nc_tensor* self_, int32_t has_ord_, double ord_, const int64_t* dim_, int32_t dim_count, int32_t keep_dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<double> ord = has_ord_ ? c10::optional<double>(ord_) : c10::nullopt;
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      bool keep_dim = keep_dim_ != 0;
+      *out = wrap(at::linalg_norm(self, ord ? c10::optional<at::Scalar>(*ord) : c10::nullopt, dim, keep_dim)));
+}
+
+nc_status nc_linalg_pinv(const nc_tensor* self_, int32_t hermitian_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      bool hermitian = hermitian_ != 0;
+      *out = wrap(at::linalg_pinv(self, c10::optional<double>(), c10::optional<double>(), hermitian)));
+}
+
+nc_status nc_linalg_lstsq(const nc_tensor* self_, const nc_tensor* b_, nc_tensor** solution, nc_tensor** residuals, nc_tensor** rank, nc_tensor** singular_values) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& b = unwrap(b_);
+      auto result = at::linalg_lstsq(self, b, c10::nullopt, c10::nullopt);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      auto* result2 = wrap(std::move(std::get<2>(result)));
+      auto* result3 = wrap(std::move(std::get<3>(result)));
+      *solution = result0;
+      *residuals = result1;
+      *rank = result2;
+      *singular_values = result3);
+}
+
+nc_status nc_linalg_matrix_rank(const nc_tensor* self_, int32_t hermitian_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      bool hermitian = hermitian_ != 0;
+      *out = wrap(at::linalg_matrix_rank(self, c10::optional<double>(), c10::optional<double>(), hermitian)));
+}
+
+nc_status nc_linalg_matrix_power(const nc_tensor* self_, int64_t n_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t n = n_;
+      *out = wrap(at::linalg_matrix_power(self, n)));
+}
+
+nc_status nc_linalg_cross(const nc_tensor* self_, const nc_tensor* other_, int64_t dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& other = unwrap(other_);
+      int64_t dim = dim_;
+      *out = wrap(at::linalg_cross(self, other, dim)));
+}
+
+nc_status nc_fft_fft(const nc_tensor* self_, int32_t has_n_, int64_t n_, int64_t dim_, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<int64_t> n = has_n_ ? c10::optional<int64_t>(n_) : c10::nullopt;
+      int64_t dim = dim_;
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_fft(self, n, dim, norm)));
+}
+
+nc_status nc_fft_ifft(const nc_tensor* self_, int32_t has_n_, int64_t n_, int64_t dim_, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<int64_t> n = has_n_ ? c10::optional<int64_t>(n_) : c10::nullopt;
+      int64_t dim = dim_;
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_ifft(self, n, dim, norm)));
+}
+
+nc_status nc_fft_rfft(const nc_tensor* self_, int32_t has_n_, int64_t n_, int64_t dim_, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<int64_t> n = has_n_ ? c10::optional<int64_t>(n_) : c10::nullopt;
+      int64_t dim = dim_;
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_rfft(self, n, dim, norm)));
+}
+
+nc_status nc_fft_irfft(const nc_tensor* self_, int32_t has_n_, int64_t n_, int64_t dim_, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<int64_t> n = has_n_ ? c10::optional<int64_t>(n_) : c10::nullopt;
+      int64_t dim = dim_;
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_irfft(self, n, dim, norm)));
+}
+
+nc_status nc_fft_fft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_fft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
+}
+
+nc_status nc_fft_ifft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_ifft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
+}
+
+nc_status nc_fft_rfft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_rfft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
+}
+
+nc_status nc_fft_irfft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_irfft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
+}
+
+nc_status nc_fft_fftn(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_fftn(self, s, dim, norm)));
+}
+
+nc_status nc_fft_ifftn(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      c10::optional<c10::string_view> norm = optional_text(norm_);
+      *out = wrap(at::fft_ifftn(self, s, dim, norm)));
+}
+
+nc_status nc_fft_fftfreq(int64_t n_, double d_, int32_t dtype_, nc_tensor** out) {
+  NC_GUARD(
+      int64_t n = n_;
+      double d = d_;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      *out = wrap(at::fft_fftfreq(n, d, at::TensorOptions().dtype(dtype))));
+}
+
+nc_status nc_fft_rfftfreq(int64_t n_, double d_, int32_t dtype_, nc_tensor** out) {
+  NC_GUARD(
+      int64_t n = n_;
+      double d = d_;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      *out = wrap(at::fft_rfftfreq(n, d, at::TensorOptions().dtype(dtype))));
+}
+
+nc_status nc_fft_fftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim_count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      *out = wrap(at::fft_fftshift(self, dim)));
+}
+
+nc_status nc_fft_ifftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim_count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      *out = wrap(at::fft_ifftshift(self, dim)));
 }
 
 }  // extern "C"

@@ -1,6 +1,8 @@
 // Internal: conversions and helpers that the generated op bodies (ops_generated.cpp) call. Hand-written.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,12 @@ inline std::vector<at::Tensor> to_list(const nc_tensor* const* tensors, int32_t 
 inline at::OptionalIntArrayRef optional_shape(const int64_t* values, int32_t count) {
   if (count < 0) return c10::nullopt;
   return to_shape(values, count);
+}
+
+inline c10::optional<at::ArrayRef<double>> optional_doubles(const double* values, int32_t count) {
+  if (count < 0) return c10::nullopt;
+  if (count > 0 && values == nullptr) throw std::invalid_argument("double array is null");
+  return at::ArrayRef<double>(values, static_cast<size_t>(count));
 }
 
 inline c10::optional<at::ScalarType> optional_dtype(int32_t dtype) {
@@ -66,6 +74,76 @@ inline at::Tensor moment(bool variance, const at::Tensor& self, at::IntArrayRef 
   if (!dims.empty()) dim_list = dims;
   auto correction = c10::optional<int64_t>(unbiased ? 1 : 0);
   return variance ? at::var(self, dim_list, correction, keep_dim) : at::std(self, dim_list, correction, keep_dim);
+}
+
+// torch.nn.functional.interpolate: one size (or scale) for every spatial dimension, or one per dimension.
+inline at::Tensor interpolate(const at::Tensor& input, at::OptionalIntArrayRef size, c10::optional<at::ArrayRef<double>> scale_factor,
+                              const std::string& mode, c10::optional<bool> align_corners, bool antialias) {
+  const auto spatial = static_cast<size_t>(std::max<int64_t>(input.dim() - 2, 0));
+  if (spatial < 1 || spatial > 3)
+    throw std::invalid_argument("interpolate expects 3-D, 4-D or 5-D input (N, C, spatial...), got " + std::to_string(input.dim()) + "-D");
+  if (size.has_value() == scale_factor.has_value()) throw std::invalid_argument("interpolate needs exactly one of size and scaleFactor");
+  std::vector<int64_t> sizes;
+  std::vector<double> scales;
+  if (size.has_value()) sizes = size->size() == 1 ? std::vector<int64_t>(spatial, (*size)[0]) : size->vec();
+  else scales = scale_factor->size() == 1 ? std::vector<double>(spatial, (*scale_factor)[0]) : scale_factor->vec();
+  if ((size.has_value() ? sizes.size() : scales.size()) != spatial)
+    throw std::invalid_argument("interpolate: give one value or " + std::to_string(spatial) + " for a " + std::to_string(input.dim()) + "-D input");
+  at::OptionalIntArrayRef out_size = size.has_value() ? at::OptionalIntArrayRef(sizes) : at::OptionalIntArrayRef();
+  c10::optional<at::ArrayRef<double>> out_scales;
+  if (!size.has_value()) out_scales = at::ArrayRef<double>(scales);
+  const bool aligned = align_corners.value_or(false);
+  const bool linear_family = mode == "linear" || mode == "bilinear" || mode == "bicubic" || mode == "trilinear";
+  if (align_corners.has_value() && !linear_family)
+    throw std::invalid_argument("alignCorners applies only to the linear, bilinear, bicubic and trilinear modes");
+  if (antialias && mode != "bilinear" && mode != "bicubic") throw std::invalid_argument("antialias applies only to the bilinear and bicubic modes");
+  auto expect = [&](size_t dims) {
+    if (spatial != dims)
+      throw std::invalid_argument("interpolate mode '" + mode + "' expects " + std::to_string(dims + 2) + "-D input, got " + std::to_string(input.dim()) + "-D");
+  };
+  if (mode == "nearest") {
+    if (spatial == 1) return at::upsample_nearest1d(input, out_size, out_scales);
+    if (spatial == 2) return at::upsample_nearest2d(input, out_size, out_scales);
+    return at::upsample_nearest3d(input, out_size, out_scales);
+  }
+  if (mode == "nearest-exact") {
+    if (spatial == 1) return at::_upsample_nearest_exact1d(input, out_size, out_scales);
+    if (spatial == 2) return at::_upsample_nearest_exact2d(input, out_size, out_scales);
+    return at::_upsample_nearest_exact3d(input, out_size, out_scales);
+  }
+  if (mode == "area") {
+    if (!size.has_value())
+      for (size_t i = 0; i < spatial; ++i) sizes.push_back(static_cast<int64_t>(std::floor(static_cast<double>(input.size(static_cast<int64_t>(i) + 2)) * scales[i])));
+    if (spatial == 1) return at::adaptive_avg_pool1d(input, sizes);
+    if (spatial == 2) return at::adaptive_avg_pool2d(input, sizes);
+    return at::adaptive_avg_pool3d(input, sizes);
+  }
+  if (mode == "linear") return expect(1), at::upsample_linear1d(input, out_size, aligned, out_scales);
+  if (mode == "bilinear") {
+    expect(2);
+    return antialias ? at::_upsample_bilinear2d_aa(input, out_size, aligned, out_scales) : at::upsample_bilinear2d(input, out_size, aligned, out_scales);
+  }
+  if (mode == "bicubic") {
+    expect(2);
+    return antialias ? at::_upsample_bicubic2d_aa(input, out_size, aligned, out_scales) : at::upsample_bicubic2d(input, out_size, aligned, out_scales);
+  }
+  if (mode == "trilinear") return expect(3), at::upsample_trilinear3d(input, out_size, aligned, out_scales);
+  throw std::invalid_argument("unknown interpolation mode '" + mode + "': nearest, nearest-exact, linear, bilinear, bicubic, trilinear or area");
+}
+
+// torch.nn.functional.grid_sample's mode names as grid_sampler's codes.
+inline at::Tensor grid_sample(const at::Tensor& input, const at::Tensor& grid, const std::string& mode, const std::string& padding_mode,
+                              bool align_corners) {
+  int64_t mode_code = mode == "bilinear" ? 0 : mode == "nearest" ? 1 : mode == "bicubic" ? 2 : -1;
+  int64_t padding_code = padding_mode == "zeros" ? 0 : padding_mode == "border" ? 1 : padding_mode == "reflection" ? 2 : -1;
+  if (mode_code < 0) throw std::invalid_argument("unknown grid_sample mode '" + mode + "': bilinear, nearest or bicubic");
+  if (padding_code < 0) throw std::invalid_argument("unknown grid_sample padding mode '" + padding_mode + "': zeros, border or reflection");
+  return at::grid_sampler(input, grid, mode_code, padding_code, align_corners);
+}
+
+// torch.nn.functional.normalize: x / max(‖x‖_p along dim, eps).
+inline at::Tensor normalize(const at::Tensor& input, double p, int64_t dim, double eps) {
+  return input / at::norm(input, c10::optional<at::Scalar>(p), at::IntArrayRef(dim), true).clamp_min(eps).expand_as(input);
 }
 
 }  // namespace neuralcore

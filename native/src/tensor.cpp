@@ -184,7 +184,7 @@ nc_status nc_tensor_from_blob(void* data, const int64_t* shape, int32_t ndim, in
 
 nc_status nc_tensor_copy_to_buffer(const nc_tensor* tensor, int32_t dtype, void* buffer, int64_t nbytes) {
   NC_GUARD({
-    auto source = unwrap(tensor).detach().to(at::kCPU, to_dtype(dtype)).contiguous();
+    auto source = unwrap(tensor).detach().to(at::kCPU, to_dtype(dtype)).resolve_conj().resolve_neg().contiguous();
     const auto expected = source.numel() * static_cast<int64_t>(source.element_size());
     check_byte_count(expected, nbytes, "copy_to_buffer");
     if (expected > 0) {

@@ -6,4 +6,46 @@ namespace NeuralCore;
 
 /// <summary>Discrete Fourier transforms, as torch.fft.</summary>
 public static partial class Fourier
-{}
+{
+    /// <summary>The 1-D discrete Fourier transform along <c>dim</c> (padded or trimmed to <c>n</c>); <c>norm</c> is backward (default), forward or ortho.</summary>
+    public static Tensor Fft(Tensor input, long? n = null, long dim = -1, string? norm = null) => LibTorch.FftFft(input, n, dim, norm);
+
+    /// <summary>The inverse of Fft.</summary>
+    public static Tensor Ifft(Tensor input, long? n = null, long dim = -1, string? norm = null) => LibTorch.FftIfft(input, n, dim, norm);
+
+    /// <summary>The Fourier transform of real input: the n / 2 + 1 non-negative frequencies.</summary>
+    public static Tensor Rfft(Tensor input, long? n = null, long dim = -1, string? norm = null) => LibTorch.FftRfft(input, n, dim, norm);
+
+    /// <summary>The inverse of Rfft: real output of length <c>n</c> (default 2 (m - 1)).</summary>
+    public static Tensor Irfft(Tensor input, long? n = null, long dim = -1, string? norm = null) => LibTorch.FftIrfft(input, n, dim, norm);
+
+    /// <summary>The 2-D Fourier transform over <c>dim</c> (default the last two), sized <c>s</c> if given.</summary>
+    public static Tensor Fft2(Tensor input, long[]? s = null, ReadOnlySpan<long> dim = default, string? norm = null) => LibTorch.FftFft2(input, s, dim, norm);
+
+    /// <summary>The inverse of Fft2.</summary>
+    public static Tensor Ifft2(Tensor input, long[]? s = null, ReadOnlySpan<long> dim = default, string? norm = null) => LibTorch.FftIfft2(input, s, dim, norm);
+
+    /// <summary>The 2-D Fourier transform of real input, halved along the last dimension.</summary>
+    public static Tensor Rfft2(Tensor input, long[]? s = null, ReadOnlySpan<long> dim = default, string? norm = null) => LibTorch.FftRfft2(input, s, dim, norm);
+
+    /// <summary>The inverse of Rfft2: real output.</summary>
+    public static Tensor Irfft2(Tensor input, long[]? s = null, ReadOnlySpan<long> dim = default, string? norm = null) => LibTorch.FftIrfft2(input, s, dim, norm);
+
+    /// <summary>The N-D Fourier transform over <c>dim</c> (default all), sized <c>s</c> if given.</summary>
+    public static Tensor Fftn(Tensor input, long[]? s = null, long[]? dim = null, string? norm = null) => LibTorch.FftFftn(input, s, dim, norm);
+
+    /// <summary>The inverse of Fftn.</summary>
+    public static Tensor Ifftn(Tensor input, long[]? s = null, long[]? dim = null, string? norm = null) => LibTorch.FftIfftn(input, s, dim, norm);
+
+    /// <summary>The sample frequencies of an n-point transform with sample spacing <c>d</c>.</summary>
+    public static Tensor FftFreq(long n, double d = 1.0, DType? dtype = null) => LibTorch.FftFftfreq(n, d, dtype);
+
+    /// <summary>The sample frequencies of Rfft's output for n points with sample spacing <c>d</c>.</summary>
+    public static Tensor RfftFreq(long n, double d = 1.0, DType? dtype = null) => LibTorch.FftRfftfreq(n, d, dtype);
+
+    /// <summary>Moves the zero frequency to the centre of <c>dim</c> (default all).</summary>
+    public static Tensor FftShift(Tensor input, long[]? dim = null) => LibTorch.FftFftshift(input, dim);
+
+    /// <summary>The inverse of FftShift.</summary>
+    public static Tensor IfftShift(Tensor input, long[]? dim = null) => LibTorch.FftIfftshift(input, dim);
+}

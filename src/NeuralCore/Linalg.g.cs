@@ -6,4 +6,61 @@ namespace NeuralCore;
 
 /// <summary>Linear algebra, as torch.linalg.</summary>
 public static partial class Linalg
-{}
+{
+    /// <summary>The inverse of square matrices (…, n, n).</summary>
+    public static Tensor Inv(Tensor input) => LibTorch.LinalgInv(input);
+
+    /// <summary>The determinant of square matrices (…, n, n).</summary>
+    public static Tensor Det(Tensor input) => LibTorch.LinalgDet(input);
+
+    /// <summary>The sign and the log of the absolute value of the determinant.</summary>
+    public static (Tensor Sign, Tensor LogAbsDet) Slogdet(Tensor input) => LibTorch.LinalgSlogdet(input);
+
+    /// <summary>X with A X = B for square A (…, n, n) and B (…, n, k) or (…, n).</summary>
+    public static Tensor Solve(Tensor input, Tensor b) => LibTorch.LinalgSolve(input, b);
+
+    /// <summary>L with A = L Lᴴ for Hermitian positive-definite A (U with A = Uᴴ U when <c>upper</c>).</summary>
+    public static Tensor Cholesky(Tensor input, bool upper = false) => LibTorch.LinalgCholesky(input, upper);
+
+    /// <summary>Q and R with A = Q R; <c>mode</c> is reduced, complete or r.</summary>
+    public static (Tensor Q, Tensor R) Qr(Tensor input, string mode = "reduced") => LibTorch.LinalgQr(input, mode);
+
+    /// <summary>U, S and Vh with A = U diag(S) Vh, S descending; <c>fullMatrices</c> false gives the reduced form.</summary>
+    public static (Tensor U, Tensor S, Tensor Vh) Svd(Tensor input, bool fullMatrices = true) => LibTorch.LinalgSvd(input, fullMatrices);
+
+    /// <summary>The singular values, descending.</summary>
+    public static Tensor Svdvals(Tensor input) => LibTorch.LinalgSvdvals(input);
+
+    /// <summary>Eigenvalues (ascending) and eigenvectors of Hermitian matrices, read from the <c>uplo</c> (L or U) triangle.</summary>
+    public static (Tensor Eigenvalues, Tensor Eigenvectors) Eigh(Tensor input, string uplo = "L") => LibTorch.LinalgEigh(input, uplo);
+
+    /// <summary>Eigenvalues (ascending) of Hermitian matrices, read from the <c>uplo</c> (L or U) triangle.</summary>
+    public static Tensor Eigvalsh(Tensor input, string uplo = "L") => LibTorch.LinalgEigvalsh(input, uplo);
+
+    /// <summary>A matrix norm over the last two dimensions: <c>ord</c> fro or nuc.</summary>
+    public static Tensor MatrixNorm(Tensor input, string ord = "fro", bool keepDim = false) => LibTorch.LinalgMatrixNorm(input, ord, keepDim);
+
+    /// <summary>A matrix norm over the last two dimensions: <c>ord</c> 1, -1, 2, -2, ∞ or -∞.</summary>
+    public static Tensor MatrixNorm(Tensor input, double ord, bool keepDim = false) => LibTorch.LinalgMatrixNormP(input, ord, keepDim);
+
+    /// <summary>The <c>ord</c>-norm of all elements, or over <c>dim</c>.</summary>
+    public static Tensor VectorNorm(Tensor input, double ord = 2, long[]? dim = null, bool keepDim = false) => LibTorch.LinalgVectorNorm(input, ord, dim, keepDim);
+
+    /// <summary>The Frobenius or 2-norm (null <c>ord</c>), or the <c>ord</c> vector or matrix norm, as torch.linalg.norm.</summary>
+    public static Tensor Norm(Tensor input, double? ord = null, long[]? dim = null, bool keepDim = false) => LibTorch.LinalgNorm(input, ord, dim, keepDim);
+
+    /// <summary>The Moore–Penrose pseudo-inverse; <c>hermitian</c> uses the faster symmetric algorithm.</summary>
+    public static Tensor Pinv(Tensor input, bool hermitian = false) => LibTorch.LinalgPinv(input, hermitian);
+
+    /// <summary>The least-squares solution of A X = B, with its residuals, rank and singular values (empty where the driver gives none).</summary>
+    public static (Tensor Solution, Tensor Residuals, Tensor Rank, Tensor SingularValues) Lstsq(Tensor input, Tensor b) => LibTorch.LinalgLstsq(input, b);
+
+    /// <summary>The numerical rank (singular values above the default tolerance).</summary>
+    public static Tensor MatrixRank(Tensor input, bool hermitian = false) => LibTorch.LinalgMatrixRank(input, hermitian);
+
+    /// <summary>The <c>n</c>-th power of square matrices (negative: of the inverse).</summary>
+    public static Tensor MatrixPower(Tensor input, long n) => LibTorch.LinalgMatrixPower(input, n);
+
+    /// <summary>Cross product of 3-vectors along <c>dim</c>.</summary>
+    public static Tensor Cross(Tensor input, Tensor other, long dim = -1) => LibTorch.LinalgCross(input, other, dim);
+}

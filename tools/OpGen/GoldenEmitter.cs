@@ -103,7 +103,12 @@ public static class GoldenEmitter
         {
             var element = arg with { Type = arg.Type.TrimEnd('?').Replace("[]", "") };
             var items = string.Join(", ", list.Select(v => CSharpValue(element, v)));
-            return arg.Type == "long[]?" ? $"new long[] {{ {items} }}" : $"[{items}]";
+            return arg.Type switch
+            {
+                "long[]?" => $"new long[] {{ {items} }}",
+                "double[]?" => $"new double[] {{ {items} }}",
+                _ => $"[{items}]",
+            };
         }
         var text = (string)value;
         if (text.StartsWith('@')) return $"x(\"{text[1..]}\")";

@@ -66,8 +66,9 @@ public static class ManagedEmitter
                 case "long?": parameters.Add($"int has{n}"); parameters.Add($"long {n}"); break;
                 case "double": parameters.Add($"double {n}"); break;
                 case "double?": parameters.Add($"int has{n}"); parameters.Add($"double {n}"); break;
-                case "bool" or "DType" or "DType?": parameters.Add($"int {n}"); break;
+                case "bool" or "bool?" or "DType" or "DType?": parameters.Add($"int {n}"); break;
                 case "long[]" or "long[]?": parameters.Add($"long* {n}"); parameters.Add($"int {n}Count"); break;
+                case "double[]?": parameters.Add($"double* {n}"); parameters.Add($"int {n}Count"); break;
                 case "string": parameters.Add($"string {n}"); break;
                 case "string?": parameters.Add($"string? {n}"); break;
             }
@@ -126,6 +127,7 @@ public static class ManagedEmitter
                 case "long" or "double": arguments.Add(n); break;
                 case "long?" or "double?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"{n} ?? 0"); break;
                 case "bool": arguments.Add($"{n} ? 1 : 0"); break;
+                case "bool?": arguments.Add($"{n} is {{ }} {n}Value ? ({n}Value ? 1 : 0) : -1"); break;
                 case "DType": arguments.Add($"(int){n}"); break;
                 case "DType?": arguments.Add($"{n} is {{ }} {n}Value ? (int){n}Value : -1"); break;
                 case "long[]":
@@ -134,8 +136,8 @@ public static class ManagedEmitter
                     arguments.Add($"{n}Pointer");
                     arguments.Add($"{n}.Length");
                     break;
-                case "long[]?":
-                    text.AppendLine($"{indent}fixed (long* {n}Pointer = {n})");
+                case "long[]?" or "double[]?":
+                    text.AppendLine($"{indent}fixed ({(arg.Type == "long[]?" ? "long" : "double")}* {n}Pointer = {n})");
                     indent += "    ";
                     arguments.Add($"{n}Pointer");
                     arguments.Add($"{n}?.Length ?? -1");

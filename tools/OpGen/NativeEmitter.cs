@@ -18,7 +18,8 @@ public static class NativeEmitter
                Ownership: every nc_tensor** and nc_tensor_list** out receives a new handle owned by the caller. Input handles
                are borrowed; nothing here frees an input. A null required tensor fails with NC_INVALID_ARGUMENT; a null
                optional tensor means "none". Functions ending in _inplace mutate their first argument. Optional numbers come
-               as a has_ flag and a value; optional int64 arrays as a null pointer with count -1. Strings are UTF-8. */
+               as a has_ flag and a value, optional booleans as -1 (none), 0 or 1; optional arrays as a null pointer with
+               count -1. Strings are UTF-8. */
             #ifndef NEURALCORE_NC_OPS_H
             #define NEURALCORE_NC_OPS_H
 
@@ -136,8 +137,10 @@ public static class NativeEmitter
             "double" => $"double {n} = {p};",
             "double?" => $"c10::optional<double> {n} = has_{p} ? c10::optional<double>({p}) : c10::nullopt;",
             "bool" => $"bool {n} = {p} != 0;",
+            "bool?" => $"c10::optional<bool> {n} = {p} < 0 ? c10::optional<bool>() : c10::optional<bool>({p} != 0);",
             "long[]" => $"at::IntArrayRef {n} = to_shape({p}, {p}count);",
             "long[]?" => $"at::OptionalIntArrayRef {n} = optional_shape({p}, {p}count);",
+            "double[]?" => $"c10::optional<at::ArrayRef<double>> {n} = optional_doubles({p}, {p}count);",
             "DType" => $"at::ScalarType {n} = to_dtype({p});",
             "DType?" => $"c10::optional<at::ScalarType> {n} = optional_dtype({p});",
             "string" => $"std::string {n} = to_text({p});",
@@ -163,8 +166,9 @@ public static class NativeEmitter
                 case "long?": yield return $"int32_t has_{n}"; yield return $"int64_t {n}"; break;
                 case "double": yield return $"double {n}"; break;
                 case "double?": yield return $"int32_t has_{n}"; yield return $"double {n}"; break;
-                case "bool": yield return $"int32_t {n}"; break;
+                case "bool" or "bool?": yield return $"int32_t {n}"; break;
                 case "long[]" or "long[]?": yield return $"const int64_t* {n}"; yield return $"int32_t {n}count"; break;
+                case "double[]?": yield return $"const double* {n}"; yield return $"int32_t {n}count"; break;
                 case "DType" or "DType?": yield return $"int32_t {n}"; break;
                 case "string" or "string?": yield return $"const char* {n}"; break;
             }

@@ -3,7 +3,8 @@
    Ownership: every nc_tensor** and nc_tensor_list** out receives a new handle owned by the caller. Input handles
    are borrowed; nothing here frees an input. A null required tensor fails with NC_INVALID_ARGUMENT; a null
    optional tensor means "none". Functions ending in _inplace mutate their first argument. Optional numbers come
-   as a has_ flag and a value; optional int64 arrays as a null pointer with count -1. Strings are UTF-8. */
+   as a has_ flag and a value, optional booleans as -1 (none), 0 or 1; optional arrays as a null pointer with
+   count -1. Strings are UTF-8. */
 #ifndef NEURALCORE_NC_OPS_H
 #define NEURALCORE_NC_OPS_H
 
@@ -341,6 +342,8 @@ NC_API nc_status nc_tensor_real(const nc_tensor* self, nc_tensor** out);
 NC_API nc_status nc_tensor_imag(const nc_tensor* self, nc_tensor** out);
 /* The argument of each element, in radians (0 or π for real numbers). */
 NC_API nc_status nc_tensor_angle(const nc_tensor* self, nc_tensor** out);
+/* This tensor if its conjugate bit is clear, else a conjugated copy (views such as Ifft's of real input carry the bit). */
+NC_API nc_status nc_tensor_resolve_conj(const nc_tensor* self, nc_tensor** out);
 /* The complex conjugate (a copy; real tensors come back unchanged). */
 NC_API nc_status nc_tensor_conj(const nc_tensor* self, nc_tensor** out);
 /* The upper triangle of the last two dimensions: elements below diagonal diagonal become 0. */
@@ -501,6 +504,98 @@ NC_API nc_status nc_tensor_normal(const nc_tensor* mean, const nc_tensor* std, n
 NC_API nc_status nc_tensor_poisson(const nc_tensor* self, nc_tensor** out);
 /* Fills with integers drawn uniformly from [from, to) (to: null draws up to the dtype's limit). */
 NC_API nc_status nc_tensor_random_inplace(const nc_tensor* self, int64_t low, int32_t has_high, int64_t high);
+
+/* ---- nn ---- */
+/* Int64 class indices as one-hot rows of numClasses (-1: one more than the largest index). */
+NC_API nc_status nc_nn_one_hot(const nc_tensor* self, int64_t num_classes, nc_tensor** out);
+/* x / max(‖x‖_p, eps) along dim. */
+NC_API nc_status nc_nn_normalize(const nc_tensor* self, double p, int64_t dim, double eps, nc_tensor** out);
+/* Pads the last dimensions by pad = (left, right, top, bottom, …); mode is constant (with value, default 0), reflect, replicate or circular. */
+NC_API nc_status nc_nn_pad(const nc_tensor* self, const int64_t* pad, int32_t padcount, const char* mode, int32_t has_value, double value, nc_tensor** out);
+/* Resizes the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input to size, or by scaleFactor (one value for every dimension, or one each); mode is nearest, nearest-exact, linear, bilinear, bicubic, trilinear or area. */
+NC_API nc_status nc_nn_interpolate(const nc_tensor* self, const int64_t* size, int32_t sizecount, const double* scale_factor, int32_t scale_factorcount, const char* mode, int32_t align_corners, int32_t antialias, nc_tensor** out);
+/* Samples input (N, C, H, W) at the normalised (x, y) positions of grid (N, H_out, W_out, 2); mode bilinear, nearest or bicubic; paddingMode zeros, border or reflection. */
+NC_API nc_status nc_nn_grid_sample(const nc_tensor* self, const nc_tensor* grid, const char* mode, const char* padding_mode, int32_t align_corners, nc_tensor** out);
+/* The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for an output of size (N, C, H, W). */
+NC_API nc_status nc_nn_affine_grid(const nc_tensor* theta, const int64_t* size, int32_t sizecount, int32_t align_corners, nc_tensor** out);
+/* (N, C·r², H, W) rearranged to (N, C, H·r, W·r) for r = upscaleFactor. */
+NC_API nc_status nc_nn_pixel_shuffle(const nc_tensor* self, int64_t upscale_factor, nc_tensor** out);
+/* (N, C, H·r, W·r) rearranged to (N, C·r², H, W) for r = downscaleFactor. */
+NC_API nc_status nc_nn_pixel_unshuffle(const nc_tensor* self, int64_t downscale_factor, nc_tensor** out);
+/* x1 · x2 / max(‖x1‖ · ‖x2‖, eps) along dim. */
+NC_API nc_status nc_nn_cosine_similarity(const nc_tensor* x1, const nc_tensor* x2, int64_t dim, double eps, nc_tensor** out);
+/* ‖x1 - x2 + eps‖_p along the last dimension. */
+NC_API nc_status nc_nn_pairwise_distance(const nc_tensor* x1, const nc_tensor* x2, double p, double eps, int32_t keep_dim, nc_tensor** out);
+
+/* ---- linalg ---- */
+/* The inverse of square matrices (…, n, n). */
+NC_API nc_status nc_linalg_inv(const nc_tensor* self, nc_tensor** out);
+/* The determinant of square matrices (…, n, n). */
+NC_API nc_status nc_linalg_det(const nc_tensor* self, nc_tensor** out);
+/* The sign and the log of the absolute value of the determinant. */
+NC_API nc_status nc_linalg_slogdet(const nc_tensor* self, nc_tensor** sign, nc_tensor** log_abs_det);
+/* X with A X = B for square A (…, n, n) and B (…, n, k) or (…, n). */
+NC_API nc_status nc_linalg_solve(const nc_tensor* self, const nc_tensor* b, nc_tensor** out);
+/* L with A = L Lᴴ for Hermitian positive-definite A (U with A = Uᴴ U when upper). */
+NC_API nc_status nc_linalg_cholesky(const nc_tensor* self, int32_t upper, nc_tensor** out);
+/* Q and R with A = Q R; mode is reduced, complete or r. */
+NC_API nc_status nc_linalg_qr(const nc_tensor* self, const char* mode, nc_tensor** q, nc_tensor** r);
+/* U, S and Vh with A = U diag(S) Vh, S descending; fullMatrices false gives the reduced form. */
+NC_API nc_status nc_linalg_svd(const nc_tensor* self, int32_t full_matrices, nc_tensor** u, nc_tensor** s, nc_tensor** vh);
+/* The singular values, descending. */
+NC_API nc_status nc_linalg_svdvals(const nc_tensor* self, nc_tensor** out);
+/* Eigenvalues (ascending) and eigenvectors of Hermitian matrices, read from the uplo (L or U) triangle. */
+NC_API nc_status nc_linalg_eigh(const nc_tensor* self, const char* uplo, nc_tensor** eigenvalues, nc_tensor** eigenvectors);
+/* Eigenvalues (ascending) of Hermitian matrices, read from the uplo (L or U) triangle. */
+NC_API nc_status nc_linalg_eigvalsh(const nc_tensor* self, const char* uplo, nc_tensor** out);
+/* A matrix norm over the last two dimensions: ord fro or nuc. */
+NC_API nc_status nc_linalg_matrix_norm(const nc_tensor* self, const char* ord, int32_t keep_dim, nc_tensor** out);
+/* A matrix norm over the last two dimensions: ord 1, -1, 2, -2, ∞ or -∞. */
+NC_API nc_status nc_linalg_matrix_norm_p(const nc_tensor* self, double ord, int32_t keep_dim, nc_tensor** out);
+/* The ord-norm of all elements, or over dim. */
+NC_API nc_status nc_linalg_vector_norm(const nc_tensor* self, double ord, const int64_t* dim, int32_t dimcount, int32_t keep_dim, nc_tensor** out);
+/* The Frobenius or 2-norm (null ord), or the ord vector or matrix norm, as torch.linalg.norm. */
+NC_API nc_status nc_linalg_norm(const nc_tensor* self, int32_t has_ord, double ord, const int64_t* dim, int32_t dimcount, int32_t keep_dim, nc_tensor** out);
+/* The Moore–Penrose pseudo-inverse; hermitian uses the faster symmetric algorithm. */
+NC_API nc_status nc_linalg_pinv(const nc_tensor* self, int32_t hermitian, nc_tensor** out);
+/* The least-squares solution of A X = B, with its residuals, rank and singular values (empty where the driver gives none). */
+NC_API nc_status nc_linalg_lstsq(const nc_tensor* self, const nc_tensor* b, nc_tensor** solution, nc_tensor** residuals, nc_tensor** rank, nc_tensor** singular_values);
+/* The numerical rank (singular values above the default tolerance). */
+NC_API nc_status nc_linalg_matrix_rank(const nc_tensor* self, int32_t hermitian, nc_tensor** out);
+/* The n-th power of square matrices (negative: of the inverse). */
+NC_API nc_status nc_linalg_matrix_power(const nc_tensor* self, int64_t n, nc_tensor** out);
+/* Cross product of 3-vectors along dim. */
+NC_API nc_status nc_linalg_cross(const nc_tensor* self, const nc_tensor* other, int64_t dim, nc_tensor** out);
+
+/* ---- fft ---- */
+/* The 1-D discrete Fourier transform along dim (padded or trimmed to n); norm is backward (default), forward or ortho. */
+NC_API nc_status nc_fft_fft(const nc_tensor* self, int32_t has_n, int64_t n, int64_t dim, const char* norm, nc_tensor** out);
+/* The inverse of Fft. */
+NC_API nc_status nc_fft_ifft(const nc_tensor* self, int32_t has_n, int64_t n, int64_t dim, const char* norm, nc_tensor** out);
+/* The Fourier transform of real input: the n / 2 + 1 non-negative frequencies. */
+NC_API nc_status nc_fft_rfft(const nc_tensor* self, int32_t has_n, int64_t n, int64_t dim, const char* norm, nc_tensor** out);
+/* The inverse of Rfft: real output of length n (default 2 (m - 1)). */
+NC_API nc_status nc_fft_irfft(const nc_tensor* self, int32_t has_n, int64_t n, int64_t dim, const char* norm, nc_tensor** out);
+/* The 2-D Fourier transform over dim (default the last two), sized s if given. */
+NC_API nc_status nc_fft_fft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The inverse of Fft2. */
+NC_API nc_status nc_fft_ifft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The 2-D Fourier transform of real input, halved along the last dimension. */
+NC_API nc_status nc_fft_rfft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The inverse of Rfft2: real output. */
+NC_API nc_status nc_fft_irfft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The N-D Fourier transform over dim (default all), sized s if given. */
+NC_API nc_status nc_fft_fftn(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The inverse of Fftn. */
+NC_API nc_status nc_fft_ifftn(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+/* The sample frequencies of an n-point transform with sample spacing d. */
+NC_API nc_status nc_fft_fftfreq(int64_t n, double d, int32_t dtype, nc_tensor** out);
+/* The sample frequencies of Rfft's output for n points with sample spacing d. */
+NC_API nc_status nc_fft_rfftfreq(int64_t n, double d, int32_t dtype, nc_tensor** out);
+/* Moves the zero frequency to the centre of dim (default all). */
+NC_API nc_status nc_fft_fftshift(const nc_tensor* self, const int64_t* dim, int32_t dimcount, nc_tensor** out);
+/* The inverse of FftShift. */
+NC_API nc_status nc_fft_ifftshift(const nc_tensor* self, const int64_t* dim, int32_t dimcount, nc_tensor** out);
 
 #ifdef __cplusplus
 }

@@ -566,6 +566,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_angle")]
     internal static partial NativeStatus TensorAngleImport(TensorHandle self, out TensorHandle result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_resolve_conj")]
+    internal static partial NativeStatus TensorResolveConjImport(TensorHandle self, out TensorHandle result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_conj")]
     internal static partial NativeStatus TensorConjImport(TensorHandle self, out TensorHandle result);
 
@@ -829,6 +832,135 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_random_inplace")]
     internal static partial NativeStatus TensorRandomInPlaceImport(TensorHandle self, long low, int hashigh, long high);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_one_hot")]
+    internal static partial NativeStatus NnOneHotImport(TensorHandle self, long numClasses, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_normalize")]
+    internal static partial NativeStatus NnNormalizeImport(TensorHandle self, double p, long dim, double eps, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pad", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus NnPadImport(TensorHandle self, long* pad, int padCount, string mode, int hasvalue, double value, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_interpolate", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus NnInterpolateImport(TensorHandle self, long* size, int sizeCount, double* scaleFactor, int scaleFactorCount, string mode, int alignCorners, int antialias, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_grid_sample", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus NnGridSampleImport(TensorHandle self, TensorHandle grid, string mode, string paddingMode, int alignCorners, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_affine_grid")]
+    internal static partial NativeStatus NnAffineGridImport(TensorHandle theta, long* size, int sizeCount, int alignCorners, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pixel_shuffle")]
+    internal static partial NativeStatus NnPixelShuffleImport(TensorHandle self, long upscaleFactor, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pixel_unshuffle")]
+    internal static partial NativeStatus NnPixelUnshuffleImport(TensorHandle self, long downscaleFactor, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cosine_similarity")]
+    internal static partial NativeStatus NnCosineSimilarityImport(TensorHandle x1, TensorHandle x2, long dim, double eps, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pairwise_distance")]
+    internal static partial NativeStatus NnPairwiseDistanceImport(TensorHandle x1, TensorHandle x2, double p, double eps, int keepDim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_inv")]
+    internal static partial NativeStatus LinalgInvImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_det")]
+    internal static partial NativeStatus LinalgDetImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_slogdet")]
+    internal static partial NativeStatus LinalgSlogdetImport(TensorHandle self, out TensorHandle result0, out TensorHandle result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_solve")]
+    internal static partial NativeStatus LinalgSolveImport(TensorHandle self, TensorHandle b, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_cholesky")]
+    internal static partial NativeStatus LinalgCholeskyImport(TensorHandle self, int upper, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_qr", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus LinalgQrImport(TensorHandle self, string mode, out TensorHandle result0, out TensorHandle result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_svd")]
+    internal static partial NativeStatus LinalgSvdImport(TensorHandle self, int fullMatrices, out TensorHandle result0, out TensorHandle result1, out TensorHandle result2);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_svdvals")]
+    internal static partial NativeStatus LinalgSvdvalsImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_eigh", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus LinalgEighImport(TensorHandle self, string uplo, out TensorHandle result0, out TensorHandle result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_eigvalsh", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus LinalgEigvalshImport(TensorHandle self, string uplo, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_norm", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus LinalgMatrixNormImport(TensorHandle self, string ord, int keepDim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_norm_p")]
+    internal static partial NativeStatus LinalgMatrixNormPImport(TensorHandle self, double ord, int keepDim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_vector_norm")]
+    internal static partial NativeStatus LinalgVectorNormImport(TensorHandle self, double ord, long* dim, int dimCount, int keepDim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_norm")]
+    internal static partial NativeStatus LinalgNormImport(TensorHandle self, int hasord, double ord, long* dim, int dimCount, int keepDim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_pinv")]
+    internal static partial NativeStatus LinalgPinvImport(TensorHandle self, int hermitian, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_lstsq")]
+    internal static partial NativeStatus LinalgLstsqImport(TensorHandle self, TensorHandle b, out TensorHandle result0, out TensorHandle result1, out TensorHandle result2, out TensorHandle result3);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_rank")]
+    internal static partial NativeStatus LinalgMatrixRankImport(TensorHandle self, int hermitian, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_power")]
+    internal static partial NativeStatus LinalgMatrixPowerImport(TensorHandle self, long n, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_cross")]
+    internal static partial NativeStatus LinalgCrossImport(TensorHandle self, TensorHandle other, long dim, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fft", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftFftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifft", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftIfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfft", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftRfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_irfft", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftIrfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fft2", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftFft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifft2", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftIfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfft2", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftRfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_irfft2", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftIrfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftn", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftFftnImport(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifftn", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus FftIfftnImport(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftfreq")]
+    internal static partial NativeStatus FftFftfreqImport(long n, double d, int dtype, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfftfreq")]
+    internal static partial NativeStatus FftRfftfreqImport(long n, double d, int dtype, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftshift")]
+    internal static partial NativeStatus FftFftshiftImport(TensorHandle self, long* dim, int dimCount, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifftshift")]
+    internal static partial NativeStatus FftIfftshiftImport(TensorHandle self, long* dim, int dimCount, out TensorHandle result);
 }
 
 /// <summary>
@@ -2043,6 +2175,12 @@ internal static unsafe partial class LibTorch
         return Created.Tensor(NativeMethods.TensorAngleImport(self.Handle, out var result), result);
     }
 
+    internal static Tensor TensorResolveConj(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorResolveConjImport(self.Handle, out var result), result);
+    }
+
     internal static Tensor TensorConj(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
@@ -2651,5 +2789,315 @@ internal static unsafe partial class LibTorch
     {
         ArgumentNullException.ThrowIfNull(self);
         NativeMethods.TensorRandomInPlaceImport(self.Handle, low, high.HasValue ? 1 : 0, high ?? 0).ThrowIfFailed();
+    }
+
+    internal static Tensor NnOneHot(Tensor self, long numClasses)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnOneHotImport(self.Handle, numClasses, out var result), result);
+    }
+
+    internal static Tensor NnNormalize(Tensor self, double p, long dim, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnNormalizeImport(self.Handle, p, dim, eps, out var result), result);
+    }
+
+    internal static Tensor NnPad(Tensor self, ReadOnlySpan<long> pad, string mode, double? value)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(mode);
+        fixed (long* padPointer = pad)
+            return Created.Tensor(NativeMethods.NnPadImport(self.Handle, padPointer, pad.Length, mode, value.HasValue ? 1 : 0, value ?? 0, out var result), result);
+    }
+
+    internal static Tensor NnInterpolate(Tensor self, long[]? size, double[]? scaleFactor, string mode, bool? alignCorners, bool antialias)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(mode);
+        fixed (long* sizePointer = size)
+            fixed (double* scaleFactorPointer = scaleFactor)
+                return Created.Tensor(NativeMethods.NnInterpolateImport(self.Handle, sizePointer, size?.Length ?? -1, scaleFactorPointer, scaleFactor?.Length ?? -1, mode, alignCorners is { } alignCornersValue ? (alignCornersValue ? 1 : 0) : -1, antialias ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnGridSample(Tensor self, Tensor grid, string mode, string paddingMode, bool alignCorners)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(mode);
+        ArgumentNullException.ThrowIfNull(paddingMode);
+        return Created.Tensor(NativeMethods.NnGridSampleImport(self.Handle, grid.Handle, mode, paddingMode, alignCorners ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnAffineGrid(Tensor theta, ReadOnlySpan<long> size, bool alignCorners)
+    {
+        ArgumentNullException.ThrowIfNull(theta);
+        fixed (long* sizePointer = size)
+            return Created.Tensor(NativeMethods.NnAffineGridImport(theta.Handle, sizePointer, size.Length, alignCorners ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnPixelShuffle(Tensor self, long upscaleFactor)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnPixelShuffleImport(self.Handle, upscaleFactor, out var result), result);
+    }
+
+    internal static Tensor NnPixelUnshuffle(Tensor self, long downscaleFactor)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnPixelUnshuffleImport(self.Handle, downscaleFactor, out var result), result);
+    }
+
+    internal static Tensor NnCosineSimilarity(Tensor x1, Tensor x2, long dim, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
+        return Created.Tensor(NativeMethods.NnCosineSimilarityImport(x1.Handle, x2.Handle, dim, eps, out var result), result);
+    }
+
+    internal static Tensor NnPairwiseDistance(Tensor x1, Tensor x2, double p, double eps, bool keepDim)
+    {
+        ArgumentNullException.ThrowIfNull(x1);
+        ArgumentNullException.ThrowIfNull(x2);
+        return Created.Tensor(NativeMethods.NnPairwiseDistanceImport(x1.Handle, x2.Handle, p, eps, keepDim ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgInv(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgInvImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor LinalgDet(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgDetImport(self.Handle, out var result), result);
+    }
+
+    internal static (Tensor Sign, Tensor LogAbsDet) LinalgSlogdet(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        {
+            var status = NativeMethods.LinalgSlogdetImport(self.Handle, out var result0, out var result1);
+            Created.ThrowIfFailed(status, result0, result1);
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
+    }
+
+    internal static Tensor LinalgSolve(Tensor self, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(b);
+        return Created.Tensor(NativeMethods.LinalgSolveImport(self.Handle, b.Handle, out var result), result);
+    }
+
+    internal static Tensor LinalgCholesky(Tensor self, bool upper)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgCholeskyImport(self.Handle, upper ? 1 : 0, out var result), result);
+    }
+
+    internal static (Tensor Q, Tensor R) LinalgQr(Tensor self, string mode)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(mode);
+        {
+            var status = NativeMethods.LinalgQrImport(self.Handle, mode, out var result0, out var result1);
+            Created.ThrowIfFailed(status, result0, result1);
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
+    }
+
+    internal static (Tensor U, Tensor S, Tensor Vh) LinalgSvd(Tensor self, bool fullMatrices)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        {
+            var status = NativeMethods.LinalgSvdImport(self.Handle, fullMatrices ? 1 : 0, out var result0, out var result1, out var result2);
+            Created.ThrowIfFailed(status, result0, result1, result2);
+            return (Created.Tensor(result0), Created.Tensor(result1), Created.Tensor(result2));
+        }
+    }
+
+    internal static Tensor LinalgSvdvals(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgSvdvalsImport(self.Handle, out var result), result);
+    }
+
+    internal static (Tensor Eigenvalues, Tensor Eigenvectors) LinalgEigh(Tensor self, string uplo)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(uplo);
+        {
+            var status = NativeMethods.LinalgEighImport(self.Handle, uplo, out var result0, out var result1);
+            Created.ThrowIfFailed(status, result0, result1);
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
+    }
+
+    internal static Tensor LinalgEigvalsh(Tensor self, string uplo)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(uplo);
+        return Created.Tensor(NativeMethods.LinalgEigvalshImport(self.Handle, uplo, out var result), result);
+    }
+
+    internal static Tensor LinalgMatrixNorm(Tensor self, string ord, bool keepDim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(ord);
+        return Created.Tensor(NativeMethods.LinalgMatrixNormImport(self.Handle, ord, keepDim ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgMatrixNormP(Tensor self, double ord, bool keepDim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixNormPImport(self.Handle, ord, keepDim ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgVectorNorm(Tensor self, double ord, long[]? dim, bool keepDim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* dimPointer = dim)
+            return Created.Tensor(NativeMethods.LinalgVectorNormImport(self.Handle, ord, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgNorm(Tensor self, double? ord, long[]? dim, bool keepDim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* dimPointer = dim)
+            return Created.Tensor(NativeMethods.LinalgNormImport(self.Handle, ord.HasValue ? 1 : 0, ord ?? 0, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgPinv(Tensor self, bool hermitian)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgPinvImport(self.Handle, hermitian ? 1 : 0, out var result), result);
+    }
+
+    internal static (Tensor Solution, Tensor Residuals, Tensor Rank, Tensor SingularValues) LinalgLstsq(Tensor self, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(b);
+        {
+            var status = NativeMethods.LinalgLstsqImport(self.Handle, b.Handle, out var result0, out var result1, out var result2, out var result3);
+            Created.ThrowIfFailed(status, result0, result1, result2, result3);
+            return (Created.Tensor(result0), Created.Tensor(result1), Created.Tensor(result2), Created.Tensor(result3));
+        }
+    }
+
+    internal static Tensor LinalgMatrixRank(Tensor self, bool hermitian)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixRankImport(self.Handle, hermitian ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor LinalgMatrixPower(Tensor self, long n)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixPowerImport(self.Handle, n, out var result), result);
+    }
+
+    internal static Tensor LinalgCross(Tensor self, Tensor other, long dim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(other);
+        return Created.Tensor(NativeMethods.LinalgCrossImport(self.Handle, other.Handle, dim, out var result), result);
+    }
+
+    internal static Tensor FftFft(Tensor self, long? n, long dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.FftFftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+    }
+
+    internal static Tensor FftIfft(Tensor self, long? n, long dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.FftIfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+    }
+
+    internal static Tensor FftRfft(Tensor self, long? n, long dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.FftRfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+    }
+
+    internal static Tensor FftIrfft(Tensor self, long? n, long dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.FftIrfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+    }
+
+    internal static Tensor FftFft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftFft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+    }
+
+    internal static Tensor FftIfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftIfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+    }
+
+    internal static Tensor FftRfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftRfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+    }
+
+    internal static Tensor FftIrfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftIrfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+    }
+
+    internal static Tensor FftFftn(Tensor self, long[]? s, long[]? dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftFftnImport(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
+    }
+
+    internal static Tensor FftIfftn(Tensor self, long[]? s, long[]? dim, string? norm)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* sPointer = s)
+            fixed (long* dimPointer = dim)
+                return Created.Tensor(NativeMethods.FftIfftnImport(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
+    }
+
+    internal static Tensor FftFftfreq(long n, double d, DType? dtype)
+    {
+        return Created.Tensor(NativeMethods.FftFftfreqImport(n, d, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+    }
+
+    internal static Tensor FftRfftfreq(long n, double d, DType? dtype)
+    {
+        return Created.Tensor(NativeMethods.FftRfftfreqImport(n, d, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+    }
+
+    internal static Tensor FftFftshift(Tensor self, long[]? dim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* dimPointer = dim)
+            return Created.Tensor(NativeMethods.FftFftshiftImport(self.Handle, dimPointer, dim?.Length ?? -1, out var result), result);
+    }
+
+    internal static Tensor FftIfftshift(Tensor self, long[]? dim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* dimPointer = dim)
+            return Created.Tensor(NativeMethods.FftIfftshiftImport(self.Handle, dimPointer, dim?.Length ?? -1, out var result), result);
     }
 }

@@ -5,4 +5,34 @@ using NeuralCore.Interop;
 namespace NeuralCore.NN;
 
 public static partial class Functional
-{}
+{
+    /// <summary>Int64 class indices as one-hot rows of <c>numClasses</c> (-1: one more than the largest index).</summary>
+    public static Tensor OneHot(Tensor input, long numClasses = -1) => LibTorch.NnOneHot(input, numClasses);
+
+    /// <summary>x / max(‖x‖_p, eps) along <c>dim</c>.</summary>
+    public static Tensor Normalize(Tensor input, double p = 2, long dim = 1, double eps = 1e-12) => LibTorch.NnNormalize(input, p, dim, eps);
+
+    /// <summary>Pads the last dimensions by <c>pad</c> = (left, right, top, bottom, …); <c>mode</c> is constant (with <c>value</c>, default 0), reflect, replicate or circular.</summary>
+    public static Tensor Pad(Tensor input, ReadOnlySpan<long> pad, string mode = "constant", double? value = null) => LibTorch.NnPad(input, pad, mode, value);
+
+    /// <summary>Resizes the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input to <c>size</c>, or by <c>scaleFactor</c> (one value for every dimension, or one each); <c>mode</c> is nearest, nearest-exact, linear, bilinear, bicubic, trilinear or area.</summary>
+    public static Tensor Interpolate(Tensor input, long[]? size = null, double[]? scaleFactor = null, string mode = "nearest", bool? alignCorners = null, bool antialias = false) => LibTorch.NnInterpolate(input, size, scaleFactor, mode, alignCorners, antialias);
+
+    /// <summary>Samples input (N, C, H, W) at the normalised (x, y) positions of grid (N, H_out, W_out, 2); <c>mode</c> bilinear, nearest or bicubic; <c>paddingMode</c> zeros, border or reflection.</summary>
+    public static Tensor GridSample(Tensor input, Tensor grid, string mode = "bilinear", string paddingMode = "zeros", bool alignCorners = false) => LibTorch.NnGridSample(input, grid, mode, paddingMode, alignCorners);
+
+    /// <summary>The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for an output of <c>size</c> (N, C, H, W).</summary>
+    public static Tensor AffineGrid(Tensor theta, ReadOnlySpan<long> size, bool alignCorners = false) => LibTorch.NnAffineGrid(theta, size, alignCorners);
+
+    /// <summary>(N, C·r², H, W) rearranged to (N, C, H·r, W·r) for r = <c>upscaleFactor</c>.</summary>
+    public static Tensor PixelShuffle(Tensor input, long upscaleFactor) => LibTorch.NnPixelShuffle(input, upscaleFactor);
+
+    /// <summary>(N, C, H·r, W·r) rearranged to (N, C·r², H, W) for r = <c>downscaleFactor</c>.</summary>
+    public static Tensor PixelUnshuffle(Tensor input, long downscaleFactor) => LibTorch.NnPixelUnshuffle(input, downscaleFactor);
+
+    /// <summary>x1 · x2 / max(‖x1‖ · ‖x2‖, eps) along <c>dim</c>.</summary>
+    public static Tensor CosineSimilarity(Tensor x1, Tensor x2, long dim = 1, double eps = 1e-8) => LibTorch.NnCosineSimilarity(x1, x2, dim, eps);
+
+    /// <summary>‖x1 - x2 + eps‖_p along the last dimension.</summary>
+    public static Tensor PairwiseDistance(Tensor x1, Tensor x2, double p = 2, double eps = 1e-6, bool keepDim = false) => LibTorch.NnPairwiseDistance(x1, x2, p, eps, keepDim);
+}

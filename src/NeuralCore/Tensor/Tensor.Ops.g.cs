@@ -823,6 +823,9 @@ public partial class Tensor
     /// <summary>The argument of each element, in radians (0 or π for real numbers).</summary>
     public Tensor Angle() => LibTorch.TensorAngle(this);
 
+    /// <summary>This tensor if its conjugate bit is clear, else a conjugated copy (views such as Ifft's of real input carry the bit).</summary>
+    public Tensor ResolveConj() => LibTorch.TensorResolveConj(this);
+
     /// <summary>The complex conjugate (a copy; real tensors come back unchanged).</summary>
     public Tensor Conj() => LibTorch.TensorConj(this);
 

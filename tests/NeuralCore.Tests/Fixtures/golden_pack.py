@@ -13,7 +13,7 @@ def _number(v):
 def pack(t):
     t = t.detach()
     if t.is_complex():
-        data = [_number(float(v)) for v in torch.view_as_real(t).double().flatten().tolist()]
+        data = [_number(float(v)) for v in torch.view_as_real(t.resolve_conj()).double().flatten().tolist()]
         return {"shape": list(t.shape), "dtype": str(t.dtype).replace("torch.", ""), "data": data}
     if t.dtype == torch.bool:
         data = [bool(v) for v in t.flatten().tolist()]

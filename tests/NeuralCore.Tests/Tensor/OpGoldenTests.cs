@@ -56,7 +56,7 @@ public class OpGoldenTests
         actual.Should().HaveSameCount(expected, $"{name} returns as many tensors as PyTorch");
         for (var i = 0; i < actual.Length; i++)
         {
-            var output = actual[i].DType.IsComplex() ? actual[i].ViewAsReal() : actual[i];
+            var output = actual[i].DType.IsComplex() ? actual[i].ResolveConj().ViewAsReal() : actual[i];
             var wanted = expected[i].DType.StartsWith("complex") ? expected[i] with { Shape = [.. expected[i].Shape, 2], DType = expected[i].DType == "complex64" ? "float32" : "float64" } : expected[i];
             output.ShouldMatch(wanted, @case.Tolerance);
         }
@@ -77,10 +77,10 @@ public class OpGoldenTests
         {
             if (inputs.TryGetValue(input, out var tensor)) return tensor;
             tensor = Input(input);
-            if (@case.GradInputs.Contains(input) && tensor.DType.IsFloatingPoint())
+            if (tensor.DType.IsFloatingPoint())
             {
                 tensor = tensor.To(DType.Float64);
-                tensor.RequiresGrad = true;
+                tensor.RequiresGrad = @case.GradInputs.Contains(input);
             }
             return inputs[input] = tensor;
         }
