@@ -14,9 +14,18 @@ Task("Prerequisites")
     .Description("Installs cmake, g++, libtorch, OpenBLAS, Fashion-MNIST and python3-torch where missing.")
     .Does(() => Run("bash", "scripts/install-prerequisites.sh"));
 
+Task("Generate")
+    .Description("Regenerates the op surface from tools/OpGen/ops.yaml (C ABI, shim, interop, facade, golden cases).")
+    .Does(() => Run("dotnet", "run -c Release --project tools/OpGen"));
+
+Task("CheckGenerated")
+    .Description("Fails when a generated file differs from what tools/OpGen/ops.yaml gives (someone edited it, or forgot to regenerate).")
+    .Does(() => Run("dotnet", "run -c Release --project tools/OpGen -- --check"));
+
 Task("Native")
     .Description("Builds libneuralcore with CMake against the machine's libtorch (LIBTORCH to choose another).")
     .IsDependentOn("Prerequisites")
+    .IsDependentOn("CheckGenerated")
     .Does(() =>
     {
         if (!FileExists($"{nativeDir}/Makefile")) Run("cmake", $"-S native -B {nativeDir} -DCMAKE_BUILD_TYPE=Release");
