@@ -2304,4 +2304,188 @@ nc_status nc_fft_ifftshift(const nc_tensor* self_, const int64_t* dim_, int32_t 
       *out = wrap(at::fft_ifftshift(self, dim)));
 }
 
+nc_status nc_nn_leaky_relu(const nc_tensor* self_, double negative_slope_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double negative_slope = negative_slope_;
+      *out = wrap(at::leaky_relu(self, negative_slope)));
+}
+
+nc_status nc_nn_gelu(const nc_tensor* self_, int32_t tanh_approximation_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      bool tanh_approximation = tanh_approximation_ != 0;
+      *out = wrap(at::gelu(self, tanh_approximation ? "tanh" : "none")));
+}
+
+nc_status nc_nn_silu(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::silu(self)));
+}
+
+nc_status nc_nn_linear(const nc_tensor* self_, const nc_tensor* weight_, const nc_tensor* bias_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& weight = unwrap(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      *out = wrap(at::linear(self, weight, bias)));
+}
+
+nc_status nc_nn_convolution(const nc_tensor* self_, const nc_tensor* weight_, const nc_tensor* bias_, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, const int64_t* dilation_, int32_t dilation_count, int32_t transposed_, const int64_t* output_padding_, int32_t output_padding_count, int64_t groups_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& weight = unwrap(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      at::IntArrayRef stride = to_shape(stride_, stride_count);
+      at::IntArrayRef padding = to_shape(padding_, padding_count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation_count);
+      bool transposed = transposed_ != 0;
+      at::IntArrayRef output_padding = to_shape(output_padding_, output_padding_count);
+      int64_t groups = groups_;
+      *out = wrap(at::convolution(self, weight, bias, stride, padding, dilation, transposed, output_padding, groups)));
+}
+
+nc_status nc_nn_max_pool(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size_count, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, const int64_t* dilation_, int32_t dilation_count, int32_t ceil_mode_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size_count);
+      at::IntArrayRef stride = to_shape(stride_, stride_count);
+      at::IntArrayRef padding = to_shape(padding_, padding_count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation_count);
+      bool ceil_mode = ceil_mode_ != 0;
+      *out = wrap(max_pool(self, kernel_size, stride, padding, dilation, ceil_mode)));
+}
+
+nc_status nc_nn_avg_pool2d(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size_count, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, int32_t ceil_mode_, int32_t count_include_pad_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size_count);
+      at::IntArrayRef stride = to_shape(stride_, stride_count);
+      at::IntArrayRef padding = to_shape(padding_, padding_count);
+      bool ceil_mode = ceil_mode_ != 0;
+      bool count_include_pad = count_include_pad_ != 0;
+      *out = wrap(at::avg_pool2d(self, kernel_size, stride, padding, ceil_mode, count_include_pad)));
+}
+
+nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size_count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef output_size = to_shape(output_size_, output_size_count);
+      *out = wrap(at::adaptive_avg_pool2d(self, output_size)));
+}
+
+nc_status nc_nn_batch_norm(const nc_tensor* self_, const nc_tensor* running_mean_, const nc_tensor* running_var_, const nc_tensor* weight_, const nc_tensor* bias_, int32_t training_, double momentum_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<at::Tensor> running_mean = optional_tensor(running_mean_);
+      c10::optional<at::Tensor> running_var = optional_tensor(running_var_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      bool training = training_ != 0;
+      double momentum = momentum_;
+      double eps = eps_;
+      *out = wrap(at::batch_norm(self, weight, bias, running_mean, running_var, training, momentum, eps, true)));
+}
+
+nc_status nc_nn_layer_norm(const nc_tensor* self_, const int64_t* normalized_shape_, int32_t normalized_shape_count, const nc_tensor* weight_, const nc_tensor* bias_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef normalized_shape = to_shape(normalized_shape_, normalized_shape_count);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      double eps = eps_;
+      *out = wrap(at::layer_norm(self, normalized_shape, weight, bias, eps)));
+}
+
+nc_status nc_nn_dropout(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(at::dropout(self, probability, training)));
+}
+
+nc_status nc_nn_embedding(const nc_tensor* indices_, const nc_tensor* weight_, int32_t has_padding_index_, int64_t padding_index_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& indices = unwrap(indices_);
+      const at::Tensor& weight = unwrap(weight_);
+      c10::optional<int64_t> padding_index = has_padding_index_ ? c10::optional<int64_t>(padding_index_) : c10::nullopt;
+      *out = wrap(at::embedding(weight, indices, padding_index.value_or(-1))));
+}
+
+nc_status nc_nn_cross_entropy(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int64_t ignore_index_, int32_t reduction_, double label_smoothing_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      int64_t ignore_index = ignore_index_;
+      int64_t reduction = to_reduction(reduction_);
+      double label_smoothing = label_smoothing_;
+      *out = wrap(at::cross_entropy_loss(self, target, weight, reduction, ignore_index, label_smoothing)));
+}
+
+nc_status nc_nn_nll_loss(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int64_t ignore_index_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      int64_t ignore_index = ignore_index_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::nll_loss_nd(self, target, weight, reduction, ignore_index)));
+}
+
+nc_status nc_nn_mse_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::mse_loss(self, target, reduction)));
+}
+
+nc_status nc_nn_l1_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::l1_loss(self, target, reduction)));
+}
+
+nc_status nc_nn_smooth_l1_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, double beta_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      double beta = beta_;
+      *out = wrap(at::smooth_l1_loss(self, target, reduction, beta)));
+}
+
+nc_status nc_nn_huber_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, double delta_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      double delta = delta_;
+      *out = wrap(at::huber_loss(self, target, reduction, delta)));
+}
+
+nc_status nc_nn_binary_cross_entropy(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::binary_cross_entropy(self, target, weight, reduction)));
+}
+
+nc_status nc_nn_binary_cross_entropy_with_logits(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, const nc_tensor* positive_weight_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<at::Tensor> positive_weight = optional_tensor(positive_weight_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::binary_cross_entropy_with_logits(self, target, weight, positive_weight, reduction)));
+}
+
 }  // extern "C"

@@ -53,6 +53,11 @@ inline c10::optional<c10::string_view> optional_text(const char* text) {
   return c10::string_view(text);
 }
 
+inline int64_t to_reduction(int32_t reduction) {
+  if (reduction < 0 || reduction > 2) throw std::invalid_argument("unknown reduction " + std::to_string(reduction) + " (0 none, 1 mean, 2 sum)");
+  return reduction;
+}
+
 inline nc_tensor_list* wrap_list(std::vector<at::Tensor> items) { return new nc_tensor_list{std::move(items)}; }
 
 // x % -1 and x % 1 are both 0 for every integer x, but the CPU's integer division traps (SIGFPE) on INT_MIN % -1:
@@ -144,6 +149,25 @@ inline at::Tensor grid_sample(const at::Tensor& input, const at::Tensor& grid, c
 // torch.nn.functional.normalize: x / max(‖x‖_p along dim, eps).
 inline at::Tensor normalize(const at::Tensor& input, double p, int64_t dim, double eps) {
   return input / at::norm(input, c10::optional<at::Scalar>(p), at::IntArrayRef(dim), true).clamp_min(eps).expand_as(input);
+}
+
+// at::convolution gives terse errors for a wrong rank; the per-rank functions name the expected shapes.
+inline at::Tensor convolution(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& bias, at::IntArrayRef stride,
+                              at::IntArrayRef padding, at::IntArrayRef dilation, bool transposed, at::IntArrayRef output_padding, int64_t groups) {
+  const auto dims = stride.size();
+  if (padding.size() != dims || dilation.size() != dims || output_padding.size() != dims)
+    throw std::invalid_argument("convolution: stride, padding, dilation and output padding need one value per spatial dimension");
+  if (!transposed && dims == 2) return at::conv2d(input, weight, bias, stride, padding, dilation, groups);
+  if (!transposed && dims == 1) return at::conv1d(input, weight, bias, stride, padding, dilation, groups);
+  return at::convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups);
+}
+
+inline at::Tensor max_pool(const at::Tensor& input, at::IntArrayRef kernel_size, at::IntArrayRef stride, at::IntArrayRef padding,
+                           at::IntArrayRef dilation, bool ceil_mode) {
+  if (kernel_size.size() == 1) return at::max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode);
+  if (kernel_size.size() == 2) return at::max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode);
+  if (kernel_size.size() == 3) return at::max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode);
+  throw std::invalid_argument("max_pool: the kernel needs 1, 2 or 3 sizes");
 }
 
 }  // namespace neuralcore

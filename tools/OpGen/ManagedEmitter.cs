@@ -14,6 +14,7 @@ public static class ManagedEmitter
         text.AppendLine("""
             using System.Runtime.InteropServices;
             using NeuralCore.Interop.Handles;
+            using NeuralCore.NN;
 
             namespace NeuralCore.Interop;
 
@@ -66,7 +67,7 @@ public static class ManagedEmitter
                 case "long?": parameters.Add($"int has{n}"); parameters.Add($"long {n}"); break;
                 case "double": parameters.Add($"double {n}"); break;
                 case "double?": parameters.Add($"int has{n}"); parameters.Add($"double {n}"); break;
-                case "bool" or "bool?" or "DType" or "DType?": parameters.Add($"int {n}"); break;
+                case "bool" or "bool?" or "DType" or "DType?" or "Reduction": parameters.Add($"int {n}"); break;
                 case "long[]" or "long[]?": parameters.Add($"long* {n}"); parameters.Add($"int {n}Count"); break;
                 case "double[]?": parameters.Add($"double* {n}"); parameters.Add($"int {n}Count"); break;
                 case "string": parameters.Add($"string {n}"); break;
@@ -128,7 +129,7 @@ public static class ManagedEmitter
                 case "long?" or "double?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"{n} ?? 0"); break;
                 case "bool": arguments.Add($"{n} ? 1 : 0"); break;
                 case "bool?": arguments.Add($"{n} is {{ }} {n}Value ? ({n}Value ? 1 : 0) : -1"); break;
-                case "DType": arguments.Add($"(int){n}"); break;
+                case "DType" or "Reduction": arguments.Add($"(int){n}"); break;
                 case "DType?": arguments.Add($"{n} is {{ }} {n}Value ? (int){n}Value : -1"); break;
                 case "long[]":
                     text.AppendLine($"{indent}fixed (long* {n}Pointer = {n})");

@@ -137,6 +137,7 @@ public static class NativeEmitter
             "double" => $"double {n} = {p};",
             "double?" => $"c10::optional<double> {n} = has_{p} ? c10::optional<double>({p}) : c10::nullopt;",
             "bool" => $"bool {n} = {p} != 0;",
+            "Reduction" => $"int64_t {n} = to_reduction({p});",
             "bool?" => $"c10::optional<bool> {n} = {p} < 0 ? c10::optional<bool>() : c10::optional<bool>({p} != 0);",
             "long[]" => $"at::IntArrayRef {n} = to_shape({p}, {p}count);",
             "long[]?" => $"at::OptionalIntArrayRef {n} = optional_shape({p}, {p}count);",
@@ -166,7 +167,7 @@ public static class NativeEmitter
                 case "long?": yield return $"int32_t has_{n}"; yield return $"int64_t {n}"; break;
                 case "double": yield return $"double {n}"; break;
                 case "double?": yield return $"int32_t has_{n}"; yield return $"double {n}"; break;
-                case "bool" or "bool?": yield return $"int32_t {n}"; break;
+                case "bool" or "bool?" or "Reduction": yield return $"int32_t {n}"; break;
                 case "long[]" or "long[]?": yield return $"const int64_t* {n}"; yield return $"int32_t {n}count"; break;
                 case "double[]?": yield return $"const double* {n}"; yield return $"int32_t {n}count"; break;
                 case "DType" or "DType?": yield return $"int32_t {n}"; break;

@@ -526,6 +526,46 @@ NC_API nc_status nc_nn_pixel_unshuffle(const nc_tensor* self, int64_t downscale_
 NC_API nc_status nc_nn_cosine_similarity(const nc_tensor* x1, const nc_tensor* x2, int64_t dim, double eps, nc_tensor** out);
 /* ‖x1 - x2 + eps‖_p along the last dimension. */
 NC_API nc_status nc_nn_pairwise_distance(const nc_tensor* x1, const nc_tensor* x2, double p, double eps, int32_t keep_dim, nc_tensor** out);
+/* x for x ≥ 0, negativeSlope · x otherwise. */
+NC_API nc_status nc_nn_leaky_relu(const nc_tensor* self, double negative_slope, nc_tensor** out);
+/* Gaussian error linear unit; tanhApproximation selects PyTorch's approximate="tanh". */
+NC_API nc_status nc_nn_gelu(const nc_tensor* self, int32_t tanh_approximation, nc_tensor** out);
+/* x · sigmoid(x). */
+NC_API nc_status nc_nn_silu(const nc_tensor* self, nc_tensor** out);
+/* x · weightᵀ + bias. input: (*, in), weight: (out, in), bias: (out). */
+NC_API nc_status nc_nn_linear(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
+/* Convolution over 1, 2 or 3 spatial dimensions (transposed or not), one value per dimension in each list. */
+NC_API nc_status nc_nn_convolution(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, const int64_t* dilation, int32_t dilationcount, int32_t transposed, const int64_t* output_padding, int32_t output_paddingcount, int64_t groups, nc_tensor** out);
+/* Max pooling over 1, 2 or 3 spatial dimensions, one value per dimension in each list. */
+NC_API nc_status nc_nn_max_pool(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_sizecount, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, const int64_t* dilation, int32_t dilationcount, int32_t ceil_mode, nc_tensor** out);
+/* 2-D average pooling. */
+NC_API nc_status nc_nn_avg_pool2d(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_sizecount, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, int32_t ceil_mode, int32_t count_include_pad, nc_tensor** out);
+/* 2-D average pooling to a fixed output size. */
+NC_API nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self, const int64_t* output_size, int32_t output_sizecount, nc_tensor** out);
+/* Batch normalisation; in training, updates runningMean and runningVar in place. */
+NC_API nc_status nc_nn_batch_norm(const nc_tensor* self, const nc_tensor* running_mean, const nc_tensor* running_var, const nc_tensor* weight, const nc_tensor* bias, int32_t training, double momentum, double eps, nc_tensor** out);
+/* Normalises over the last dimensions given by normalizedShape. */
+NC_API nc_status nc_nn_layer_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shapecount, const nc_tensor* weight, const nc_tensor* bias, double eps, nc_tensor** out);
+/* Zeroes elements with probability probability and scales the rest by 1 / (1 - p), when training. */
+NC_API nc_status nc_nn_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* Rows of weight picked by the Int64 indices. */
+NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
+/* Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input). */
+NC_API nc_status nc_nn_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int64_t ignore_index, int32_t reduction, double label_smoothing, nc_tensor** out);
+/* Negative log-likelihood of log-probabilities (N, C) at class indices (N). */
+NC_API nc_status nc_nn_nll_loss(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int64_t ignore_index, int32_t reduction, nc_tensor** out);
+/* Mean squared error. */
+NC_API nc_status nc_nn_mse_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, nc_tensor** out);
+/* Mean absolute error. */
+NC_API nc_status nc_nn_l1_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, nc_tensor** out);
+/* Squared error below beta, absolute error above, scaled by 1/beta. */
+NC_API nc_status nc_nn_smooth_l1_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, double beta, nc_tensor** out);
+/* Squared error below delta, delta-scaled absolute error above. */
+NC_API nc_status nc_nn_huber_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, double delta, nc_tensor** out);
+/* Binary cross entropy of probabilities. */
+NC_API nc_status nc_nn_binary_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int32_t reduction, nc_tensor** out);
+/* Binary cross entropy of logits (sigmoid and loss fused, numerically stable). */
+NC_API nc_status nc_nn_binary_cross_entropy_with_logits(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, const nc_tensor* positive_weight, int32_t reduction, nc_tensor** out);
 
 /* ---- linalg ---- */
 /* The inverse of square matrices (…, n, n). */

@@ -2,6 +2,7 @@
 #nullable enable
 using System.Runtime.InteropServices;
 using NeuralCore.Interop.Handles;
+using NeuralCore.NN;
 
 namespace NeuralCore.Interop;
 
@@ -961,6 +962,66 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifftshift")]
     internal static partial NativeStatus FftIfftshiftImport(TensorHandle self, long* dim, int dimCount, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_leaky_relu")]
+    internal static partial NativeStatus NnLeakyReluImport(TensorHandle self, double negativeSlope, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_gelu")]
+    internal static partial NativeStatus NnGeluImport(TensorHandle self, int tanhApproximation, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_silu")]
+    internal static partial NativeStatus NnSiluImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_linear")]
+    internal static partial NativeStatus NnLinearImport(TensorHandle self, TensorHandle weight, TensorHandle bias, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_convolution")]
+    internal static partial NativeStatus NnConvolutionImport(TensorHandle self, TensorHandle weight, TensorHandle bias, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int transposed, long* outputPadding, int outputPaddingCount, long groups, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_max_pool")]
+    internal static partial NativeStatus NnMaxPoolImport(TensorHandle self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int ceilMode, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_avg_pool2d")]
+    internal static partial NativeStatus NnAvgPool2dImport(TensorHandle self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, int ceilMode, int countIncludePad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_adaptive_avg_pool2d")]
+    internal static partial NativeStatus NnAdaptiveAvgPool2dImport(TensorHandle self, long* outputSize, int outputSizeCount, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_batch_norm")]
+    internal static partial NativeStatus NnBatchNormImport(TensorHandle self, TensorHandle runningMean, TensorHandle runningVar, TensorHandle weight, TensorHandle bias, int training, double momentum, double eps, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_layer_norm")]
+    internal static partial NativeStatus NnLayerNormImport(TensorHandle self, long* normalizedShape, int normalizedShapeCount, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout")]
+    internal static partial NativeStatus NnDropoutImport(TensorHandle self, double probability, int training, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding")]
+    internal static partial NativeStatus NnEmbeddingImport(TensorHandle indices, TensorHandle weight, int haspaddingIndex, long paddingIndex, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cross_entropy")]
+    internal static partial NativeStatus NnCrossEntropyImport(TensorHandle self, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_nll_loss")]
+    internal static partial NativeStatus NnNllLossImport(TensorHandle self, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_mse_loss")]
+    internal static partial NativeStatus NnMseLossImport(TensorHandle self, TensorHandle target, int reduction, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_l1_loss")]
+    internal static partial NativeStatus NnL1LossImport(TensorHandle self, TensorHandle target, int reduction, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_smooth_l1_loss")]
+    internal static partial NativeStatus NnSmoothL1LossImport(TensorHandle self, TensorHandle target, int reduction, double beta, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_huber_loss")]
+    internal static partial NativeStatus NnHuberLossImport(TensorHandle self, TensorHandle target, int reduction, double delta, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy")]
+    internal static partial NativeStatus NnBinaryCrossEntropyImport(TensorHandle self, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy_with_logits")]
+    internal static partial NativeStatus NnBinaryCrossEntropyWithLogitsImport(TensorHandle self, TensorHandle target, TensorHandle weight, TensorHandle positiveWeight, int reduction, out TensorHandle result);
 }
 
 /// <summary>
@@ -3099,5 +3160,152 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(self);
         fixed (long* dimPointer = dim)
             return Created.Tensor(NativeMethods.FftIfftshiftImport(self.Handle, dimPointer, dim?.Length ?? -1, out var result), result);
+    }
+
+    internal static Tensor NnLeakyRelu(Tensor self, double negativeSlope)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnLeakyReluImport(self.Handle, negativeSlope, out var result), result);
+    }
+
+    internal static Tensor NnGelu(Tensor self, bool tanhApproximation)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnGeluImport(self.Handle, tanhApproximation ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnSilu(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.NnSiluImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor NnLinear(Tensor self, Tensor weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Created.Tensor(NativeMethods.NnLinearImport(self.Handle, weight.Handle, bias?.Handle ?? TensorHandle.Null, out var result), result);
+    }
+
+    internal static Tensor NnConvolution(Tensor self, Tensor weight, Tensor? bias, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, bool transposed, ReadOnlySpan<long> outputPadding, long groups)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(weight);
+        fixed (long* stridePointer = stride)
+            fixed (long* paddingPointer = padding)
+                fixed (long* dilationPointer = dilation)
+                    fixed (long* outputPaddingPointer = outputPadding)
+                        return Created.Tensor(NativeMethods.NnConvolutionImport(self.Handle, weight.Handle, bias?.Handle ?? TensorHandle.Null, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, transposed ? 1 : 0, outputPaddingPointer, outputPadding.Length, groups, out var result), result);
+    }
+
+    internal static Tensor NnMaxPool(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, bool ceilMode)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* kernelSizePointer = kernelSize)
+            fixed (long* stridePointer = stride)
+                fixed (long* paddingPointer = padding)
+                    fixed (long* dilationPointer = dilation)
+                        return Created.Tensor(NativeMethods.NnMaxPoolImport(self.Handle, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, ceilMode ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnAvgPool2d(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, bool ceilMode, bool countIncludePad)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* kernelSizePointer = kernelSize)
+            fixed (long* stridePointer = stride)
+                fixed (long* paddingPointer = padding)
+                    return Created.Tensor(NativeMethods.NnAvgPool2dImport(self.Handle, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnAdaptiveAvgPool2d(Tensor self, ReadOnlySpan<long> outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* outputSizePointer = outputSize)
+            return Created.Tensor(NativeMethods.NnAdaptiveAvgPool2dImport(self.Handle, outputSizePointer, outputSize.Length, out var result), result);
+    }
+
+    internal static Tensor NnBatchNorm(Tensor self, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        if (training) Functional.CheckMoreThanOneValuePerChannel(self.Shape);
+        return Created.Tensor(NativeMethods.NnBatchNormImport(self.Handle, runningMean?.Handle ?? TensorHandle.Null, runningVar?.Handle ?? TensorHandle.Null, weight?.Handle ?? TensorHandle.Null, bias?.Handle ?? TensorHandle.Null, training ? 1 : 0, momentum, eps, out var result), result);
+    }
+
+    internal static Tensor NnLayerNorm(Tensor self, ReadOnlySpan<long> normalizedShape, Tensor? weight, Tensor? bias, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        fixed (long* normalizedShapePointer = normalizedShape)
+            return Created.Tensor(NativeMethods.NnLayerNormImport(self.Handle, normalizedShapePointer, normalizedShape.Length, weight?.Handle ?? TensorHandle.Null, bias?.Handle ?? TensorHandle.Null, eps, out var result), result);
+    }
+
+    internal static Tensor NnDropout(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
+        return Created.Tensor(NativeMethods.NnDropoutImport(self.Handle, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnEmbedding(Tensor indices, Tensor weight, long? paddingIndex)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weight);
+        return Created.Tensor(NativeMethods.NnEmbeddingImport(indices.Handle, weight.Handle, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
+    }
+
+    internal static Tensor NnCrossEntropy(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, double labelSmoothing)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(labelSmoothing, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(labelSmoothing, 1.0);
+        return Created.Tensor(NativeMethods.NnCrossEntropyImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, ignoreIndex, (int)reduction, labelSmoothing, out var result), result);
+    }
+
+    internal static Tensor NnNllLoss(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnNllLossImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, ignoreIndex, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnMseLoss(Tensor self, Tensor target, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnMseLossImport(self.Handle, target.Handle, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnL1Loss(Tensor self, Tensor target, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnL1LossImport(self.Handle, target.Handle, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnSmoothL1Loss(Tensor self, Tensor target, Reduction reduction, double beta)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnSmoothL1LossImport(self.Handle, target.Handle, (int)reduction, beta, out var result), result);
+    }
+
+    internal static Tensor NnHuberLoss(Tensor self, Tensor target, Reduction reduction, double delta)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnHuberLossImport(self.Handle, target.Handle, (int)reduction, delta, out var result), result);
+    }
+
+    internal static Tensor NnBinaryCrossEntropy(Tensor self, Tensor target, Tensor? weight, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnBinaryCrossEntropyWithLogits(Tensor self, Tensor target, Tensor? weight, Tensor? positiveWeight, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyWithLogitsImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, positiveWeight?.Handle ?? TensorHandle.Null, (int)reduction, out var result), result);
     }
 }

@@ -35,4 +35,52 @@ public static partial class Functional
 
     /// <summary>‖x1 - x2 + eps‖_p along the last dimension.</summary>
     public static Tensor PairwiseDistance(Tensor x1, Tensor x2, double p = 2, double eps = 1e-6, bool keepDim = false) => LibTorch.NnPairwiseDistance(x1, x2, p, eps, keepDim);
+
+    /// <summary>x for x ≥ 0, negativeSlope · x otherwise.</summary>
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01) => LibTorch.NnLeakyRelu(input, negativeSlope);
+
+    /// <summary>Gaussian error linear unit; <c>tanhApproximation</c> selects PyTorch's approximate="tanh".</summary>
+    public static Tensor Gelu(Tensor input, bool tanhApproximation = false) => LibTorch.NnGelu(input, tanhApproximation);
+
+    /// <summary>x · sigmoid(x).</summary>
+    public static Tensor Silu(Tensor input) => LibTorch.NnSilu(input);
+
+    /// <summary>x · weightᵀ + bias. input: (*, in), weight: (out, in), bias: (out).</summary>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => LibTorch.NnLinear(input, weight, bias);
+
+    /// <summary>Batch normalisation; in training, updates <c>runningMean</c> and <c>runningVar</c> in place.</summary>
+    public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null, bool training = false, double momentum = 0.1, double eps = 1e-5) => LibTorch.NnBatchNorm(input, runningMean, runningVar, weight, bias, training, momentum, eps);
+
+    /// <summary>Normalises over the last dimensions given by <c>normalizedShape</c>.</summary>
+    public static Tensor LayerNorm(Tensor input, ReadOnlySpan<long> normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) => LibTorch.NnLayerNorm(input, normalizedShape, weight, bias, eps);
+
+    /// <summary>Zeroes elements with probability <c>probability</c> and scales the rest by 1 / (1 - p), when training.</summary>
+    public static Tensor Dropout(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout(input, probability, training);
+
+    /// <summary>Rows of <c>weight</c> picked by the Int64 <c>indices</c>.</summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIndex = null) => LibTorch.NnEmbedding(indices, weight, paddingIndex);
+
+    /// <summary>Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input).</summary>
+    public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) => LibTorch.NnCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+
+    /// <summary>Negative log-likelihood of log-probabilities (N, C) at class indices (N).</summary>
+    public static Tensor NllLoss(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean) => LibTorch.NnNllLoss(input, target, weight, ignoreIndex, reduction);
+
+    /// <summary>Mean squared error.</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => LibTorch.NnMseLoss(input, target, reduction);
+
+    /// <summary>Mean absolute error.</summary>
+    public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => LibTorch.NnL1Loss(input, target, reduction);
+
+    /// <summary>Squared error below <c>beta</c>, absolute error above, scaled by 1/beta.</summary>
+    public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0) => LibTorch.NnSmoothL1Loss(input, target, reduction, beta);
+
+    /// <summary>Squared error below <c>delta</c>, delta-scaled absolute error above.</summary>
+    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0) => LibTorch.NnHuberLoss(input, target, reduction, delta);
+
+    /// <summary>Binary cross entropy of probabilities.</summary>
+    public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnBinaryCrossEntropy(input, target, weight, reduction);
+
+    /// <summary>Binary cross entropy of logits (sigmoid and loss fused, numerically stable).</summary>
+    public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Tensor? positiveWeight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnBinaryCrossEntropyWithLogits(input, target, weight, positiveWeight, reduction);
 }
