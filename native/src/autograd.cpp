@@ -50,6 +50,13 @@ nc_status nc_tensor_set_requires_grad(const nc_tensor* tensor, int32_t requires_
   NC_GUARD(unwrap(tensor).set_requires_grad(requires_grad != 0));
 }
 
+nc_status nc_tensor_grad_identity(const nc_tensor* tensor, const void** identity) {
+  NC_GUARD({
+    const auto& gradient = unwrap(tensor).grad();
+    *identity = gradient.defined() ? gradient.unsafeGetTensorImpl() : nullptr;
+  });
+}
+
 nc_status nc_tensor_grad(const nc_tensor* tensor, nc_tensor** out) {
   NC_GUARD({
     const auto& gradient = unwrap(tensor).grad();

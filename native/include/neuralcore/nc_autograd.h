@@ -9,6 +9,9 @@ extern "C" {
 #endif
 
 NC_API nc_status nc_tensor_set_requires_grad(const nc_tensor* tensor, int32_t requires_grad);
+/* Which tensor the gradient is (its TensorImpl's address, only for comparing), or null when there is none: lets the
+   facade keep one wrapper per gradient instead of creating a handle on every read. */
+NC_API nc_status nc_tensor_grad_identity(const nc_tensor* tensor, const void** identity);
 /* *out is null when the tensor has no gradient. */
 NC_API nc_status nc_tensor_grad(const nc_tensor* tensor, nc_tensor** out);
 /* gradient may be null to clear it. */

@@ -11,7 +11,8 @@ namespace NeuralCore.Amp;
 public sealed class Autocast : IDisposable
 {
     private readonly DeviceType deviceType;
-    private readonly int previousEnabled, previousDType;
+    private readonly bool previousEnabled;
+    private readonly int previousDType;
     private bool disposed;
 
     public Autocast(DeviceType deviceType = DeviceType.Cuda, DType? dtype = null, bool enabled = true)
@@ -20,20 +21,16 @@ public sealed class Autocast : IDisposable
         if (precision is not (DType.Float16 or DType.BFloat16))
             throw new ArgumentException($"autocast runs in Float16 or BFloat16, not {precision.Name()}", nameof(dtype));
         this.deviceType = deviceType;
-        NativeMethods.AutocastEnter((int)deviceType, enabled ? 1 : 0, (int)precision, out previousEnabled, out previousDType).ThrowIfFailed();
+        (previousEnabled, previousDType) = LibTorch.AutocastEnter(deviceType, enabled, precision);
     }
 
     /// <summary>Whether autocast is on for <paramref name="deviceType"/> on the calling thread.</summary>
-    public static bool IsEnabled(DeviceType deviceType)
-    {
-        NativeMethods.AutocastIsEnabled((int)deviceType, out var enabled).ThrowIfFailed();
-        return enabled != 0;
-    }
+    public static bool IsEnabled(DeviceType deviceType) => LibTorch.AutocastIsEnabled(deviceType);
 
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
-        NativeMethods.AutocastExit((int)deviceType, previousEnabled, previousDType).ThrowIfFailed();
+        LibTorch.AutocastExit(deviceType, previousEnabled, previousDType);
     }
 }

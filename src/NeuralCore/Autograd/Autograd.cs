@@ -1,5 +1,4 @@
 using NeuralCore.Interop;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore;
 
@@ -7,7 +6,7 @@ namespace NeuralCore;
 public static class Autograd
 {
     /// <summary>True when operations on the calling thread are recorded for autograd.</summary>
-    public static bool IsEnabled => NativeMethods.AutogradIsEnabled() != 0;
+    public static bool IsEnabled => LibTorch.AutogradIsEnabled();
 
     /// <summary>Stops recording on this thread until disposed (torch.no_grad()).</summary>
     /// <example><code>using (Autograd.NoGrad()) { weight.SubInPlace(weight.Grad! * learningRate); }</code></example>
@@ -26,7 +25,7 @@ public static class Autograd
     /// <param name="retainGraph">Keep the graph; defaults to <paramref name="createGraph"/>.</param>
     /// <param name="createGraph">Record the gradient computation so the results can be differentiated again.</param>
     /// <param name="allowUnused">Return null for inputs the outputs do not depend on, instead of throwing.</param>
-    public static unsafe Tensor?[] Grad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? gradOutputs = null,
+    public static Tensor?[] Grad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? gradOutputs = null,
         bool? retainGraph = null, bool createGraph = false, bool allowUnused = false)
     {
         ArgumentNullException.ThrowIfNull(outputs);
@@ -36,19 +35,7 @@ public static class Autograd
         if (gradOutputs is not null && gradOutputs.Count != outputs.Count)
             throw new ArgumentException($"{gradOutputs.Count} output gradients for {outputs.Count} outputs", nameof(gradOutputs));
 
-        using var outputHandles = new BorrowedHandles(outputs.Select(t => (TensorHandle?)t.Handle).ToArray());
-        using var gradHandles = new BorrowedHandles(Enumerable.Range(0, outputs.Count).Select(i => gradOutputs?[i]?.Handle).ToArray());
-        using var inputHandles = new BorrowedHandles(inputs.Select(t => (TensorHandle?)t.Handle).ToArray());
-        var results = new IntPtr[inputs.Count];
-        fixed (IntPtr* outputPointers = outputHandles.Pointers)
-        fixed (IntPtr* gradPointers = gradHandles.Pointers)
-        fixed (IntPtr* inputPointers = inputHandles.Pointers)
-        fixed (IntPtr* resultPointers = results)
-        {
-            NativeMethods.AutogradGrad(outputPointers, gradPointers, outputs.Count, inputPointers, inputs.Count,
-                retainGraph is { } retain ? (retain ? 1 : 0) : -1, createGraph ? 1 : 0, allowUnused ? 1 : 0, resultPointers).ThrowIfFailed();
-        }
-        return results.Select(pointer => pointer == IntPtr.Zero ? null : new Tensor(new TensorHandle(pointer))).ToArray();
+        return LibTorch.AutogradGrad(outputs, inputs, gradOutputs, retainGraph, createGraph, allowUnused);
     }
 
     /// <summary>The gradient of one output with respect to one input.</summary>
@@ -62,12 +49,12 @@ public sealed class GradModeScope : IDisposable
     private readonly bool previous;
     private bool disposed;
 
-    internal GradModeScope(bool enabled) => previous = NativeMethods.AutogradSetEnabled(enabled ? 1 : 0) != 0;
+    internal GradModeScope(bool enabled) => previous = LibTorch.AutogradSetEnabled(enabled);
 
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
-        NativeMethods.AutogradSetEnabled(previous ? 1 : 0);
+        LibTorch.AutogradSetEnabled(previous);
     }
 }

@@ -7,6 +7,7 @@ namespace NeuralCore.Interop;
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_requires_grad")] internal static partial NativeStatus TensorSetRequiresGrad(TensorHandle tensor, int requiresGrad);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad_identity")] internal static partial NativeStatus TensorGradIdentity(TensorHandle tensor, out IntPtr identity);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad")] internal static partial NativeStatus TensorGrad(TensorHandle tensor, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_grad")] internal static partial NativeStatus TensorSetGrad(TensorHandle tensor, TensorHandle gradient);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_retain_grad")] internal static partial NativeStatus TensorRetainGrad(TensorHandle tensor);
@@ -24,4 +25,85 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_is_enabled")] internal static partial NativeStatus AutocastIsEnabled(int deviceType, out int enabled);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autograd_is_enabled")] internal static partial int AutogradIsEnabled();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autograd_set_enabled")] internal static partial int AutogradSetEnabled(int enabled);
+}
+
+// The checked forms of nc_autograd.h for the facade.
+internal static unsafe partial class LibTorch
+{
+    internal static void TensorSetRequiresGrad(Tensor tensor, bool requiresGrad) =>
+        NativeMethods.TensorSetRequiresGrad(tensor.Handle, requiresGrad ? 1 : 0).ThrowIfFailed();
+
+    /// <summary>The address identifying the tensor's gradient, or zero when it has none.</summary>
+    internal static IntPtr TensorGradIdentity(Tensor tensor)
+    {
+        NativeMethods.TensorGradIdentity(tensor.Handle, out var identity).ThrowIfFailed();
+        return identity;
+    }
+
+    /// <summary>The gradient as a tensor that no scope owns (its owner disposes it), or null.</summary>
+    internal static Tensor? TensorGrad(Tensor tensor)
+    {
+        var status = NativeMethods.TensorGrad(tensor.Handle, out var result);
+        Created.ThrowIfFailed(status, result);
+        if (!result.IsInvalid) return Tensor.AdoptUnscoped(result, NativeMethods.TensorNumberOfBytes(result));
+        result.Dispose();
+        return null;
+    }
+
+    internal static void TensorSetGrad(Tensor tensor, Tensor? gradient) =>
+        NativeMethods.TensorSetGrad(tensor.Handle, gradient?.Handle ?? TensorHandle.Null).ThrowIfFailed();
+
+    internal static void TensorRetainGrad(Tensor tensor) => NativeMethods.TensorRetainGrad(tensor.Handle).ThrowIfFailed();
+
+    internal static void TensorBackward(Tensor tensor, Tensor? gradient, bool retainGraph, bool createGraph) =>
+        NativeMethods.TensorBackward(tensor.Handle, gradient?.Handle ?? TensorHandle.Null, retainGraph ? 1 : 0, createGraph ? 1 : 0).ThrowIfFailed();
+
+    internal static Tensor TensorDetach(Tensor tensor) => Created.Tensor(NativeMethods.TensorDetach(tensor.Handle, out var result), result);
+
+    internal static void TensorDetachInPlace(Tensor tensor) => NativeMethods.TensorDetachInPlace(tensor.Handle).ThrowIfFailed();
+
+    internal static string? TensorGradFunctionName(Tensor tensor)
+    {
+        NativeMethods.TensorGradFunctionName(tensor.Handle, out var name).ThrowIfFailed();
+        var text = Marshal.PtrToStringUTF8(name);
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    internal static Tensor?[] AutogradGrad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? gradOutputs,
+        bool? retainGraph, bool createGraph, bool allowUnused)
+    {
+        using var outputHandles = new BorrowedHandles(outputs.Select(t => (SafeHandle?)t.Handle).ToArray());
+        using var gradHandles = new BorrowedHandles(Enumerable.Range(0, outputs.Count).Select(i => (SafeHandle?)gradOutputs?[i]?.Handle).ToArray());
+        using var inputHandles = new BorrowedHandles(inputs.Select(t => (SafeHandle?)t.Handle).ToArray());
+        var results = new IntPtr[inputs.Count];
+        fixed (IntPtr* outputPointers = outputHandles.Pointers)
+        fixed (IntPtr* gradPointers = gradHandles.Pointers)
+        fixed (IntPtr* inputPointers = inputHandles.Pointers)
+        fixed (IntPtr* resultPointers = results)
+        {
+            NativeMethods.AutogradGrad(outputPointers, gradPointers, outputs.Count, inputPointers, inputs.Count,
+                retainGraph is { } retain ? (retain ? 1 : 0) : -1, createGraph ? 1 : 0, allowUnused ? 1 : 0, resultPointers).ThrowIfFailed();
+        }
+        return results.Select(pointer => pointer == IntPtr.Zero ? null : Created.Tensor(new TensorHandle(pointer))).ToArray();
+    }
+
+    internal static bool AutogradIsEnabled() => NativeMethods.AutogradIsEnabled() != 0;
+
+    /// <summary>Sets grad mode on this thread; returns the previous mode.</summary>
+    internal static bool AutogradSetEnabled(bool enabled) => NativeMethods.AutogradSetEnabled(enabled ? 1 : 0) != 0;
+
+    internal static (bool Enabled, int DType) AutocastEnter(DeviceType deviceType, bool enabled, DType dtype)
+    {
+        NativeMethods.AutocastEnter((int)deviceType, enabled ? 1 : 0, (int)dtype, out var previousEnabled, out var previousDType).ThrowIfFailed();
+        return (previousEnabled != 0, previousDType);
+    }
+
+    internal static void AutocastExit(DeviceType deviceType, bool previousEnabled, int previousDType) =>
+        NativeMethods.AutocastExit((int)deviceType, previousEnabled ? 1 : 0, previousDType).ThrowIfFailed();
+
+    internal static bool AutocastIsEnabled(DeviceType deviceType)
+    {
+        NativeMethods.AutocastIsEnabled((int)deviceType, out var enabled).ThrowIfFailed();
+        return enabled != 0;
+    }
 }

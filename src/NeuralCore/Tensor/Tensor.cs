@@ -16,15 +16,15 @@ public unsafe partial class Tensor : IDisposable
 
     private TensorHandle? handle;
 
+    // The wrapper of the current gradient and which native tensor it wraps (Grad hands out the same object while they match).
+    private Tensor? grad;
+    private IntPtr gradIdentity;
+
     internal Tensor(TensorHandle handle) : this(handle, NativeMethods.TensorNumberOfBytes(handle)) { }
 
-    private Tensor(TensorHandle handle, long bytes)
-    {
-        this.handle = handle;
-        // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
-        // (reports from every step's tensors would make the GC run a full collection twice per training step).
-        if (!TensorScope.Register(this)) ReportNativeBytes(bytes);
-    }
+    // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
+    // (reports from every step's tensors would make the GC run a full collection twice per training step).
+    private Tensor(TensorHandle handle, long bytes) : this(handle, bytes, scoped: true) { }
 
     /// <summary>Tells the GC about this tensor's native bytes, once, when it leaves deterministic disposal.</summary>
     internal void ReportNativeBytes(long? bytes = null)
@@ -37,6 +37,16 @@ public unsafe partial class Tensor : IDisposable
     /// <summary>Wraps a handle a native call returned, whose view holds <paramref name="bytes"/> (LibTorch.Created's reading).</summary>
     internal static Tensor Adopt(TensorHandle handle, long bytes) => new(handle, bytes);
 
+    /// <summary>Wraps a handle that its owner (not a scope) disposes, such as a parameter's gradient.</summary>
+    internal static Tensor AdoptUnscoped(TensorHandle handle, long bytes) => new(handle, bytes, scoped: false);
+
+    private Tensor(TensorHandle handle, long bytes, bool scoped)
+    {
+        this.handle = handle;
+        if (!scoped) ReportNativeBytes(bytes);
+        else if (!TensorScope.Register(this)) ReportNativeBytes(bytes);
+    }
+
     /// <summary>Takes over <paramref name="other"/>'s native reference; <paramref name="other"/> is left disposed.</summary>
     protected Tensor(Tensor other)
     {
@@ -45,6 +55,8 @@ public unsafe partial class Tensor : IDisposable
         TensorScope.Unregister(other);  // reports the native bytes on the shared handle if a scope held it
         handle = taken;
         other.handle = null;
+        (grad, gradIdentity) = (other.grad, other.gradIdentity);
+        (other.grad, other.gradIdentity) = (null, IntPtr.Zero);
     }
 
     internal TensorHandle Handle =>
@@ -64,6 +76,8 @@ public unsafe partial class Tensor : IDisposable
 
     protected virtual void Dispose(bool disposing)
     {
+        grad?.Dispose();
+        grad = null;
         handle?.Dispose();
         handle = null;
     }
@@ -175,7 +189,7 @@ public unsafe partial class Tensor : IDisposable
     public bool RequiresGrad
     {
         get => Info.RequiresGrad != 0;
-        set => NativeMethods.TensorSetRequiresGrad(Handle, value ? 1 : 0).ThrowIfFailed();
+        set => LibTorch.TensorSetRequiresGrad(this, value);
     }
 
     /// <summary>True for tensors created by the user rather than by a recorded operation.</summary>
