@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using NeuralCore.Interop;
 
 namespace NeuralCore;
@@ -12,26 +11,24 @@ namespace NeuralCore;
 public static class Cuda
 {
     /// <summary>True when the linked libtorch has CUDA and a device is visible.</summary>
-    public static bool IsAvailable => NativeMethods.RuntimeCudaIsAvailable() != 0;
+    public static bool IsAvailable => LibTorch.RuntimeCudaIsAvailable();
 
     /// <summary>Number of visible CUDA devices; 0 on a CPU-only libtorch.</summary>
-    public static int DeviceCount => NativeMethods.RuntimeCudaDeviceCount();
+    public static int DeviceCount => LibTorch.RuntimeCudaDeviceCount();
 
     /// <summary>True when NeuralCore's native library was built against a libtorch with CUDA.</summary>
-    public static bool IsBuilt => NativeMethods.CudaIsBuilt() != 0;
+    public static bool IsBuilt => LibTorch.CudaIsBuilt();
 
     /// <summary>Why CUDA cannot be used (no CUDA in the libtorch, no driver, no device); null when it can.</summary>
-    public static unsafe string? UnavailableReason =>
-        NativeText.Read(&NativeMethods.CudaUnavailableReason) is { Length: > 0 } reason ? reason : null;
+    public static string? UnavailableReason => LibTorch.CudaUnavailableReason();
 
     /// <summary>Name, memory, compute capability and multiprocessors of a device (torch.cuda.get_device_properties).</summary>
     /// <exception cref="TorchException">CUDA is not available, or no such device.</exception>
-    public static unsafe CudaDeviceProperties GetDeviceProperties(int device = -1)
+    public static CudaDeviceProperties GetDeviceProperties(int device = -1)
     {
-        var name = stackalloc byte[256];
-        NativeMethods.CudaDeviceProperties(device, name, 256, out var memory, out var major, out var minor, out var processors).ThrowIfFailed();
+        var (name, memory, major, minor, processors) = LibTorch.CudaDeviceProperties(device);
         var index = device >= 0 ? device : CurrentDevice;
-        return new CudaDeviceProperties(index, Marshal.PtrToStringUTF8((IntPtr)name) ?? "", memory, major, minor, processors);
+        return new CudaDeviceProperties(index, name, memory, major, minor, processors);
     }
 
     /// <summary>The device's name, e.g. "NVIDIA H100 80GB HBM3" (torch.cuda.get_device_name).</summary>
@@ -45,34 +42,23 @@ public static class Cuda
     }
 
     /// <summary>The device that <c>Device.Cuda()</c> without an index means on this thread.</summary>
-    public static int CurrentDevice
-    {
-        get
-        {
-            NativeMethods.CudaCurrentDevice(out var device).ThrowIfFailed();
-            return device;
-        }
-    }
+    public static int CurrentDevice => LibTorch.CudaCurrentDevice();
 
     /// <summary>Makes <paramref name="device"/> the current device of this thread (torch.cuda.set_device).</summary>
     public static void SetDevice(int device)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(device);
-        NativeMethods.CudaSetDevice(device).ThrowIfFailed();
+        LibTorch.CudaSetDevice(device);
     }
 
     /// <summary>Waits until every kernel queued on the device has finished (torch.cuda.synchronize).</summary>
-    public static void Synchronize(int device = -1) => NativeMethods.CudaSynchronize(device).ThrowIfFailed();
+    public static void Synchronize(int device = -1) => LibTorch.CudaSynchronize(device);
 
     /// <summary>Seeds every CUDA device's generator; nothing without CUDA (torch.cuda.manual_seed_all).</summary>
-    public static void ManualSeedAll(ulong seed) => NativeMethods.CudaManualSeedAll(seed).ThrowIfFailed();
+    public static void ManualSeedAll(ulong seed) => LibTorch.CudaManualSeedAll(seed);
 
     /// <summary>libtorch's caching allocator on the device: bytes in tensors and bytes held from the driver, now and at peak.</summary>
-    public static CudaMemoryStats MemoryStats(int device = -1)
-    {
-        NativeMethods.CudaMemoryStats(device, out var allocated, out var reserved, out var peakAllocated, out var peakReserved).ThrowIfFailed();
-        return new CudaMemoryStats(allocated, reserved, peakAllocated, peakReserved);
-    }
+    public static CudaMemoryStats MemoryStats(int device = -1) => LibTorch.CudaMemoryStats(device);
 
     /// <summary>Bytes held by tensors on the device (torch.cuda.memory_allocated).</summary>
     public static long MemoryAllocated(int device = -1) => MemoryStats(device).Allocated;
@@ -87,10 +73,10 @@ public static class Cuda
     public static long MaxMemoryReserved(int device = -1) => MemoryStats(device).PeakReserved;
 
     /// <summary>Starts the peaks afresh from the current values (torch.cuda.reset_peak_memory_stats).</summary>
-    public static void ResetPeakMemoryStats(int device = -1) => NativeMethods.CudaResetPeakMemoryStats(device).ThrowIfFailed();
+    public static void ResetPeakMemoryStats(int device = -1) => LibTorch.CudaResetPeakMemoryStats(device);
 
     /// <summary>Returns cached blocks no tensor uses to the driver, for other processes (torch.cuda.empty_cache).</summary>
-    public static void EmptyCache() => NativeMethods.CudaEmptyCache().ThrowIfFailed();
+    public static void EmptyCache() => LibTorch.CudaEmptyCache();
 }
 
 /// <summary>What <see cref="Cuda.GetDeviceProperties"/> reports of one device.</summary>

@@ -104,7 +104,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
         {
             try
             {
-                NativeMethods.RuntimeSetThreadNumThreads(1).ThrowIfFailed();
+                LibTorch.RuntimeSetThreadNumThreads(1);
                 for (long b = 0; b < batches; b++)
                 {
                     var batch = Load(order, b);

@@ -52,18 +52,14 @@ public static class SafeTensors
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)padded);
         json.CopyTo(prefix, 8);
         prefix.AsSpan(8 + json.Length).Fill((byte)' ');
-        NativeMethods.IOWriteFile(Path.GetFullPath(path), [prefix, .. blobs]);
+        LibTorch.IOWriteFile(Path.GetFullPath(path), [prefix, .. blobs]);
     }
 
     private static byte[] RawBytes(Tensor tensor)
     {
         using var contiguous = tensor.Detach().Cpu().Contiguous();
         var bytes = new byte[contiguous.NumberOfElements * tensor.DType.ElementSize()];
-        unsafe
-        {
-            fixed (byte* buffer = bytes)
-                NativeMethods.TensorCopyToBuffer(contiguous.Handle, (int)tensor.DType, buffer, bytes.Length).ThrowIfFailed();
-        }
+        LibTorch.TensorCopyToBuffer<byte>(contiguous, tensor.DType, bytes);
         return bytes;
     }
 
@@ -115,27 +111,16 @@ public static class SafeTensors
         return result;
     }
 
-    private static unsafe Tensor ReadOwned(string path, long offset, long[] shape, DType dtype, string name)
+    private static Tensor ReadOwned(string path, long offset, long[] shape, DType dtype, string name)
     {
-        NativeStatus status;
-        TensorHandle handle;
-        fixed (long* sizes = shape)
-            status = NativeMethods.IOReadTensor(path, offset, sizes, shape.Length, (int)dtype, out handle);
-        if (status != NativeStatus.Ok)
+        try
         {
-            handle.Dispose();
-            try
-            {
-                status.ThrowIfFailed();
-            }
-            catch (TorchException e) when (e is not TorchOutOfMemoryException)
-            {
-                throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
-            }
+            return LibTorch.IOReadTensor(path, offset, shape, dtype);
         }
-        var tensor = NeuralCore.Tensor.Wrap(handle);
-        TensorScope.Unregister(tensor);
-        return tensor;
+        catch (TorchException e) when (e is not TorchOutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: tensor '{name}': {e.Message}", e);
+        }
     }
 
     private static void LoadMapped(string path, long dataStart, List<(string Name, DType DType, long[] Shape, long Begin, long End)> entries,
@@ -216,55 +201,5 @@ public static class SafeTensors
                 throw new InvalidDataException($"{path}: tensors '{ordered[i - 1].Name}' [{ordered[i - 1].Begin}, {ordered[i - 1].End}) and " +
                     $"'{ordered[i].Name}' [{ordered[i].Begin}, {ordered[i].End}) overlap; not a valid safetensors file");
         return entries;
-    }
-
-    /// <summary>A copy-on-write mapping shared by the tensors made over it; unmapped when the last reference goes.</summary>
-    private sealed unsafe class MappedFile
-    {
-        private readonly MemoryMappedFile file;
-        private readonly MemoryMappedViewAccessor view;
-        private readonly byte* start;
-        private int references = 1;
-
-        private MappedFile(string path)
-        {
-            file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.CopyOnWrite);
-            view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.CopyOnWrite);
-            byte* pointer = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            start = pointer + view.PointerOffset;
-        }
-
-        public static MappedFile Open(string path) => new(path);
-
-        public Tensor Tensor(long offset, long[] shape, DType dtype)
-        {
-            Interlocked.Increment(ref references);
-            var context = GCHandle.ToIntPtr(GCHandle.Alloc(this));
-            return NeuralCore.Tensor.FromPointer(start + offset, shape, dtype, &ReleaseFromNative, context);
-        }
-
-        public void Release()
-        {
-            if (Interlocked.Decrement(ref references) != 0) return;
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
-            view.Dispose();
-            file.Dispose();
-        }
-
-        // Native code calls this exactly once per tensor; an exception must not escape into native frames.
-        [System.Runtime.InteropServices.UnmanagedCallersOnly]
-        private static void ReleaseFromNative(IntPtr context)
-        {
-            try
-            {
-                var handle = GCHandle.FromIntPtr(context);
-                (handle.Target as MappedFile)?.Release();
-                handle.Free();
-            }
-            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-            {
-            }
-        }
     }
 }

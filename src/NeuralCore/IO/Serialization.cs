@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using NeuralCore.Interop;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.IO;
 
@@ -12,24 +10,11 @@ public static class Serialization
 {
     /// <summary>Writes <paramref name="tensors"/> (name → tensor, in order) to <paramref name="path"/>.</summary>
     /// <exception cref="TorchException">The file cannot be written.</exception>
-    public static unsafe void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path)
+    public static void Save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var entries = tensors.ToList();
-        var names = new IntPtr[entries.Count];
-        try
-        {
-            for (var i = 0; i < entries.Count; i++) names[i] = Marshal.StringToCoTaskMemUTF8(entries[i].Key);
-            using var borrowed = new BorrowedHandles(entries.Select(e => (TensorHandle?)e.Value.Handle).ToArray());
-            fixed (IntPtr* namePointers = names)
-            fixed (IntPtr* tensorPointers = borrowed.Pointers)
-                NativeMethods.IOSave(namePointers, tensorPointers, entries.Count, Path.GetFullPath(path)).ThrowIfFailed();
-        }
-        finally
-        {
-            foreach (var name in names) Marshal.FreeCoTaskMem(name);
-        }
+        LibTorch.IOSave(tensors.ToList(), Path.GetFullPath(path));
     }
 
     /// <summary>

@@ -21,3 +21,49 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pin_memory")] internal static partial NativeStatus TensorPinMemory(TensorHandle tensor, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_is_pinned")] internal static partial NativeStatus TensorIsPinned(TensorHandle tensor, out int pinned);
 }
+
+// The checked forms of nc_cuda.h for the facade.
+internal static unsafe partial class LibTorch
+{
+    internal static bool CudaIsBuilt() => NativeMethods.CudaIsBuilt() != 0;
+
+    internal static string? CudaUnavailableReason() =>
+        NativeText.Read(&NativeMethods.CudaUnavailableReason) is { Length: > 0 } reason ? reason : null;
+
+    internal static (string Name, long TotalMemory, int Major, int Minor, int MultiProcessors) CudaDeviceProperties(int device)
+    {
+        var name = stackalloc byte[256];
+        NativeMethods.CudaDeviceProperties(device, name, 256, out var memory, out var major, out var minor, out var processors).ThrowIfFailed();
+        return (Marshal.PtrToStringUTF8((IntPtr)name) ?? "", memory, major, minor, processors);
+    }
+
+    internal static int CudaCurrentDevice()
+    {
+        NativeMethods.CudaCurrentDevice(out var device).ThrowIfFailed();
+        return device;
+    }
+
+    internal static void CudaSetDevice(int device) => NativeMethods.CudaSetDevice(device).ThrowIfFailed();
+
+    internal static void CudaSynchronize(int device) => NativeMethods.CudaSynchronize(device).ThrowIfFailed();
+
+    internal static void CudaManualSeedAll(ulong seed) => NativeMethods.CudaManualSeedAll(seed).ThrowIfFailed();
+
+    internal static CudaMemoryStats CudaMemoryStats(int device)
+    {
+        NativeMethods.CudaMemoryStats(device, out var allocated, out var reserved, out var peakAllocated, out var peakReserved).ThrowIfFailed();
+        return new CudaMemoryStats(allocated, reserved, peakAllocated, peakReserved);
+    }
+
+    internal static void CudaResetPeakMemoryStats(int device) => NativeMethods.CudaResetPeakMemoryStats(device).ThrowIfFailed();
+
+    internal static void CudaEmptyCache() => NativeMethods.CudaEmptyCache().ThrowIfFailed();
+
+    internal static Tensor TensorPinMemory(Tensor tensor) => Created.Tensor(NativeMethods.TensorPinMemory(tensor.Handle, out var result), result);
+
+    internal static bool TensorIsPinned(Tensor tensor)
+    {
+        NativeMethods.TensorIsPinned(tensor.Handle, out var pinned).ThrowIfFailed();
+        return pinned != 0;
+    }
+}

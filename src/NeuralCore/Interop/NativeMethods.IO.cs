@@ -9,8 +9,15 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus IOSave(IntPtr* names, IntPtr* tensors, int count, string path);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_io_write_file", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial NativeStatus IOWriteFileRaw(string path, void** chunks, long* sizes, int count);
+    internal static partial NativeStatus IOWriteFileRaw(string path, void** chunks, long* sizes, int count);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_io_read_tensor", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus IOReadTensor(string path, long offset, long* shape, int dimensions, int dtype, out Handles.TensorHandle result);
+}
+
+// The checked forms of nc_io.h for the facade.
+internal static unsafe partial class LibTorch
+{
     /// <summary>Writes the chunks to <paramref name="path"/> atomically (a temporary file flushed to disk, then renamed).</summary>
     internal static void IOWriteFile(string path, IReadOnlyList<byte[]> chunks)
     {
@@ -21,7 +28,7 @@ internal static unsafe partial class NativeMethods
             var sizes = chunks.Select(c => (long)c.Length).ToArray();
             fixed (nint* chunkPointers = pointers)
             fixed (long* chunkSizes = sizes)
-                IOWriteFileRaw(path, (void**)chunkPointers, chunkSizes, chunks.Count).ThrowIfFailed();
+                NativeMethods.IOWriteFileRaw(path, (void**)chunkPointers, chunkSizes, chunks.Count).ThrowIfFailed();
         }
         finally
         {
@@ -29,6 +36,32 @@ internal static unsafe partial class NativeMethods
         }
     }
 
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_io_read_tensor", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus IOReadTensor(string path, long offset, long* shape, int dimensions, int dtype, out Handles.TensorHandle result);
+    /// <summary>Reads one tensor's bytes from <paramref name="path"/> at <paramref name="offset"/> into a new tensor no scope owns.</summary>
+    internal static Tensor IOReadTensor(string path, long offset, ReadOnlySpan<long> shape, DType dtype)
+    {
+        NativeStatus status;
+        Handles.TensorHandle handle;
+        fixed (long* sizes = shape)
+            status = NativeMethods.IOReadTensor(path, offset, sizes, shape.Length, (int)dtype, out handle);
+        Created.ThrowIfFailed(status, handle);
+        return Tensor.AdoptUnscoped(handle, NativeMethods.TensorNumberOfBytes(handle));
+    }
+
+    /// <summary>torch.save of name → tensor pairs, in order.</summary>
+    internal static void IOSave(IReadOnlyList<KeyValuePair<string, Tensor>> entries, string path)
+    {
+        var names = new IntPtr[entries.Count];
+        try
+        {
+            for (var i = 0; i < entries.Count; i++) names[i] = Marshal.StringToCoTaskMemUTF8(entries[i].Key);
+            using var borrowed = new BorrowedHandles(entries.Select(e => (SafeHandle?)e.Value.Handle).ToArray());
+            fixed (IntPtr* namePointers = names)
+            fixed (IntPtr* tensorPointers = borrowed.Pointers)
+                NativeMethods.IOSave(namePointers, tensorPointers, entries.Count, path).ThrowIfFailed();
+        }
+        finally
+        {
+            foreach (var name in names) Marshal.FreeCoTaskMem(name);
+        }
+    }
 }

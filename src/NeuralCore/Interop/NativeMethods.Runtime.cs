@@ -16,3 +16,30 @@ internal static partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_is_available")] internal static partial int RuntimeCudaIsAvailable();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_device_count")] internal static partial int RuntimeCudaDeviceCount();
 }
+
+// The checked forms of nc_runtime.h for the facade.
+internal static partial class LibTorch
+{
+    internal static void RuntimeManualSeed(ulong seed) => NativeMethods.RuntimeManualSeed(seed).ThrowIfFailed();
+
+    internal static int RuntimeGetNumThreads()
+    {
+        NativeMethods.RuntimeGetNumThreads(out var count).ThrowIfFailed();
+        return count;
+    }
+
+    internal static void RuntimeSetNumThreads(int count) => NativeMethods.RuntimeSetNumThreads(count).ThrowIfFailed();
+
+    /// <summary>Intra-op threads of the calling thread only (worker and replica threads).</summary>
+    internal static void RuntimeSetThreadNumThreads(int count) => NativeMethods.RuntimeSetThreadNumThreads(count).ThrowIfFailed();
+
+    internal static Version RuntimeTorchVersion()
+    {
+        NativeMethods.RuntimeTorchVersion(out var major, out var minor, out var patch);
+        return new Version(major, minor, patch);
+    }
+
+    internal static bool RuntimeCudaIsAvailable() => NativeMethods.RuntimeCudaIsAvailable() != 0;
+
+    internal static int RuntimeCudaDeviceCount() => NativeMethods.RuntimeCudaDeviceCount();
+}

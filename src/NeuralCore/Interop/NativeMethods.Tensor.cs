@@ -70,3 +70,154 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_put_inplace")] internal static partial NativeStatus TensorIndexPutInPlace(TensorHandle tensor, NativeIndex* indices, int count, TensorHandle value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_tensor")] internal static partial NativeStatus TensorIndexTensor(TensorHandle tensor, TensorHandle index, out TensorHandle result);
 }
+
+// The checked forms of nc_tensor.h for the facade.
+internal static unsafe partial class LibTorch
+{
+    internal static long TensorNumberOfBytes(TensorHandle tensor) => NativeMethods.TensorNumberOfBytes(tensor);
+
+    internal static NativeTensorInfo TensorInfo(Tensor tensor)
+    {
+        NativeMethods.TensorInfo(tensor.Handle, out var info).ThrowIfFailed();
+        return info;
+    }
+
+    internal static long[] TensorSizes(Tensor tensor)
+    {
+        Span<long> buffer = stackalloc long[16];
+        int dimensions;
+        fixed (long* sizes = buffer)
+            NativeMethods.TensorSizes(tensor.Handle, sizes, buffer.Length, out dimensions).ThrowIfFailed();
+        if (dimensions <= buffer.Length) return buffer[..dimensions].ToArray();
+        var shape = new long[dimensions];
+        fixed (long* sizes = shape)
+            NativeMethods.TensorSizes(tensor.Handle, sizes, dimensions, out _).ThrowIfFailed();
+        return shape;
+    }
+
+    internal static long[] TensorStrides(Tensor tensor, int dimensions)
+    {
+        var strides = new long[dimensions];
+        fixed (long* values = strides)
+            NativeMethods.TensorStrides(tensor.Handle, values, strides.Length, out _).ThrowIfFailed();
+        return strides;
+    }
+
+    internal enum Fill { Empty, Zeros, Ones, Rand, Randn }
+
+    internal static Tensor TensorCreate(Fill fill, ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        var options = NativeOptions.Create(dtype, device, requiresGrad);
+        TensorHandle result;
+        fixed (long* sizes = shape)
+        {
+            var status = fill switch
+            {
+                Fill.Empty => NativeMethods.TensorEmpty(sizes, shape.Length, options, out result),
+                Fill.Zeros => NativeMethods.TensorZeros(sizes, shape.Length, options, out result),
+                Fill.Ones => NativeMethods.TensorOnes(sizes, shape.Length, options, out result),
+                Fill.Rand => NativeMethods.TensorRand(sizes, shape.Length, options, out result),
+                _ => NativeMethods.TensorRandn(sizes, shape.Length, options, out result),
+            };
+            return Created.Tensor(status, result);
+        }
+    }
+
+    internal static Tensor TensorFull(ReadOnlySpan<long> shape, Scalar value, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* sizes = shape)
+            return Created.Tensor(NativeMethods.TensorFull(sizes, shape.Length, value.ToNative(), NativeOptions.Create(dtype, device, requiresGrad),
+                out var result), result);
+    }
+
+    internal static Tensor TensorRandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype, Device? device)
+    {
+        fixed (long* sizes = shape)
+            return Created.Tensor(NativeMethods.TensorRandInt(low, high, sizes, shape.Length, NativeOptions.Create(dtype, device, false),
+                out var result), result);
+    }
+
+    internal static Tensor TensorRandPerm(long n, ulong seed) => Created.Tensor(NativeMethods.TensorRandPerm(n, seed, out var result), result);
+
+    internal static Tensor TensorArange(Scalar start, Scalar end, Scalar step, DType? dtype, Device? device) =>
+        Created.Tensor(NativeMethods.TensorArange(start.ToNative(), end.ToNative(), step.ToNative(), NativeOptions.Create(dtype, device, false),
+            out var result), result);
+
+    internal static Tensor TensorLinspace(double start, double end, long steps, DType? dtype, Device? device) =>
+        Created.Tensor(NativeMethods.TensorLinspace(start, end, steps, NativeOptions.Create(dtype, device, false), out var result), result);
+
+    internal static Tensor TensorEye(long rows, long columns, DType? dtype, Device? device) =>
+        Created.Tensor(NativeMethods.TensorEye(rows, columns, NativeOptions.Create(dtype, device, false), out var result), result);
+
+    internal static Tensor TensorLike(Fill fill, Tensor tensor)
+    {
+        TensorHandle result;
+        var status = fill switch
+        {
+            Fill.Zeros => NativeMethods.TensorZerosLike(tensor.Handle, out result),
+            Fill.Ones => NativeMethods.TensorOnesLike(tensor.Handle, out result),
+            Fill.Rand => NativeMethods.TensorRandLike(tensor.Handle, out result),
+            Fill.Randn => NativeMethods.TensorRandnLike(tensor.Handle, out result),
+            _ => throw new ArgumentOutOfRangeException(nameof(fill)),
+        };
+        return Created.Tensor(status, result);
+    }
+
+    internal static Tensor TensorFullLike(Tensor tensor, Scalar value) =>
+        Created.Tensor(NativeMethods.TensorFullLike(tensor.Handle, value.ToNative(), out var result), result);
+
+    internal static Tensor TensorFromData<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, DType dtype) where T : unmanaged
+    {
+        fixed (T* values = data)
+        fixed (long* sizes = shape)
+            return Created.Tensor(NativeMethods.TensorFromData(values, (long)data.Length * sizeof(T), sizes, shape.Length, (int)dtype, out var result), result);
+    }
+
+    /// <summary>A tensor over memory the caller keeps alive; native code calls release(context) exactly once, also when this fails.</summary>
+    internal static Tensor TensorFromBlob(void* data, ReadOnlySpan<long> shape, DType dtype, delegate* unmanaged<IntPtr, void> release, IntPtr context)
+    {
+        fixed (long* sizes = shape)
+            return Created.Tensor(NativeMethods.TensorFromBlob(data, sizes, shape.Length, (int)dtype, release, context, out var result), result);
+    }
+
+    internal static void TensorCopyToBuffer<T>(Tensor tensor, DType dtype, Span<T> buffer) where T : unmanaged
+    {
+        fixed (T* values = buffer)
+            NativeMethods.TensorCopyToBuffer(tensor.Handle, (int)dtype, values, (long)buffer.Length * sizeof(T)).ThrowIfFailed();
+    }
+
+    internal static Scalar TensorItem(Tensor tensor)
+    {
+        NativeMethods.TensorItem(tensor.Handle, out var native).ThrowIfFailed();
+        return Scalar.FromNative(native);
+    }
+
+    /// <summary>dtype and device null keep them; returns the same storage when nothing changes, as torch's Tensor.to.</summary>
+    internal static Tensor TensorTo(Tensor tensor, DType? dtype, Device? device, bool nonBlocking) =>
+        Created.Tensor(NativeMethods.TensorTo(tensor.Handle, dtype is { } type ? (int)type : -1, device is { } d ? (int)d.Type : -1,
+            device is { } di ? di.Index : -1, nonBlocking ? 1 : 0, 0, out var result), result);
+
+    internal static Tensor TensorAlias(Tensor tensor) => Created.Tensor(NativeMethods.TensorAlias(tensor.Handle, out var result), result);
+
+    internal static void TensorCopyInPlace(Tensor destination, Tensor source) =>
+        NativeMethods.TensorCopyInPlace(destination.Handle, source.Handle).ThrowIfFailed();
+
+    internal static void TensorFillInPlace(Tensor tensor, Scalar value) => NativeMethods.TensorFillInPlace(tensor.Handle, value.ToNative()).ThrowIfFailed();
+
+    internal static void TensorZeroInPlace(Tensor tensor) => NativeMethods.TensorZeroInPlace(tensor.Handle).ThrowIfFailed();
+
+    internal static Tensor TensorIndex(Tensor tensor, ReadOnlySpan<NativeIndex> indices)
+    {
+        fixed (NativeIndex* pointer = indices)
+            return Created.Tensor(NativeMethods.TensorIndex(tensor.Handle, pointer, indices.Length, out var result), result);
+    }
+
+    internal static void TensorIndexPut(Tensor tensor, ReadOnlySpan<NativeIndex> indices, Tensor value)
+    {
+        fixed (NativeIndex* pointer = indices)
+            NativeMethods.TensorIndexPutInPlace(tensor.Handle, pointer, indices.Length, value.Handle).ThrowIfFailed();
+    }
+
+    internal static Tensor TensorIndexTensor(Tensor tensor, Tensor index) =>
+        Created.Tensor(NativeMethods.TensorIndexTensor(tensor.Handle, index.Handle, out var result), result);
+}

@@ -8,14 +8,14 @@ public static class Init
     /// <summary>Fills with samples of U(<paramref name="low"/>, <paramref name="high"/>).</summary>
     public static Tensor Uniform(Tensor tensor, double low = 0, double high = 1)
     {
-        NativeMethods.NNUniformInPlace(tensor.Handle, low, high).ThrowIfFailed();
+        LibTorch.NnUniformInPlace(tensor, low, high);
         return tensor;
     }
 
     /// <summary>Fills with samples of N(<paramref name="mean"/>, <paramref name="std"/>²).</summary>
     public static Tensor Normal(Tensor tensor, double mean = 0, double std = 1)
     {
-        NativeMethods.NNNormalInPlace(tensor.Handle, mean, std).ThrowIfFailed();
+        LibTorch.NnNormalInPlace(tensor, mean, std);
         return tensor;
     }
 

@@ -72,7 +72,7 @@ public sealed class DataParallel : Module
             try
             {
                 // Replicas sharing the CPU split its cores rather than each starting a full OpenMP team.
-                if (devices[i].Type == DeviceType.Cpu) NativeMethods.RuntimeSetThreadNumThreads(threadsPerCpuReplica).ThrowIfFailed();
+                if (devices[i].Type == DeviceType.Cpu) LibTorch.RuntimeSetThreadNumThreads(threadsPerCpuReplica);
                 using var mode = gradEnabled ? Autograd.EnableGrad() : Autograd.NoGrad();
                 using var local = TensorScope.Begin();
                 var output = replicas[i].Forward(chunks[i].To(devices[i]));

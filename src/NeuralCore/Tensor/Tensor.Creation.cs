@@ -1,73 +1,56 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralCore.Interop;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore;
 
-public unsafe partial class Tensor
+public partial class Tensor
 {
-    private static unsafe Tensor Create(CreateFunction function, ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
-    {
-        var options = NativeOptions.Create(dtype, device, requiresGrad);
-        fixed (long* sizes = shape)
-            return Result(function(sizes, shape.Length, options, out var result), result);
-    }
-
     /// <summary>A tensor of the given shape, filled with zeros. Default dtype Float32, device CPU.</summary>
     public static Tensor Zeros(params ReadOnlySpan<long> shape) => Zeros(shape, null);
 
     /// <inheritdoc cref="Zeros(ReadOnlySpan{long})"/>
-    public static unsafe Tensor Zeros(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Create(NativeMethods.TensorZeros, shape, dtype, device, requiresGrad);
+    public static Tensor Zeros(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorCreate(LibTorch.Fill.Zeros, shape, dtype, device, requiresGrad);
 
     /// <summary>A tensor of the given shape, filled with ones.</summary>
     public static Tensor Ones(params ReadOnlySpan<long> shape) => Ones(shape, null);
 
     /// <inheritdoc cref="Ones(ReadOnlySpan{long})"/>
-    public static unsafe Tensor Ones(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Create(NativeMethods.TensorOnes, shape, dtype, device, requiresGrad);
+    public static Tensor Ones(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorCreate(LibTorch.Fill.Ones, shape, dtype, device, requiresGrad);
 
     /// <summary>A tensor of the given shape whose values are whatever the memory held.</summary>
     public static Tensor Empty(params ReadOnlySpan<long> shape) => Empty(shape, null);
 
     /// <inheritdoc cref="Empty(ReadOnlySpan{long})"/>
-    public static unsafe Tensor Empty(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Create(NativeMethods.TensorEmpty, shape, dtype, device, requiresGrad);
+    public static Tensor Empty(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorCreate(LibTorch.Fill.Empty, shape, dtype, device, requiresGrad);
 
     /// <summary>Uniform samples from [0, 1).</summary>
     public static Tensor Rand(params ReadOnlySpan<long> shape) => Rand(shape, null);
 
     /// <inheritdoc cref="Rand(ReadOnlySpan{long})"/>
-    public static unsafe Tensor Rand(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Create(NativeMethods.TensorRand, shape, dtype, device, requiresGrad);
+    public static Tensor Rand(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorCreate(LibTorch.Fill.Rand, shape, dtype, device, requiresGrad);
 
     /// <summary>Samples from the standard normal distribution.</summary>
     public static Tensor Randn(params ReadOnlySpan<long> shape) => Randn(shape, null);
 
     /// <inheritdoc cref="Randn(ReadOnlySpan{long})"/>
-    public static unsafe Tensor Randn(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        Create(NativeMethods.TensorRandn, shape, dtype, device, requiresGrad);
+    public static Tensor Randn(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorCreate(LibTorch.Fill.Randn, shape, dtype, device, requiresGrad);
 
     /// <summary>A tensor of the given shape filled with <paramref name="value"/>; the dtype follows the value's kind unless given.</summary>
-    public static unsafe Tensor Full(ReadOnlySpan<long> shape, Scalar value, DType? dtype = null, Device? device = null, bool requiresGrad = false)
-    {
-        var options = NativeOptions.Create(dtype, device, requiresGrad);
-        fixed (long* sizes = shape)
-            return Result(NativeMethods.TensorFull(sizes, shape.Length, value.ToNative(), options, out var result), result);
-    }
+    public static Tensor Full(ReadOnlySpan<long> shape, Scalar value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
+        LibTorch.TensorFull(shape, value, dtype, device, requiresGrad);
 
     /// <summary>Random integers uniform in [<paramref name="low"/>, <paramref name="high"/>); dtype Int64.</summary>
     public static Tensor RandInt(long low, long high, params ReadOnlySpan<long> shape) => RandInt(low, high, shape, null);
 
     /// <inheritdoc cref="RandInt(long, long, ReadOnlySpan{long})"/>
-    public static unsafe Tensor RandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null)
-    {
-        var options = NativeOptions.Create(dtype, device, false);
-        fixed (long* sizes = shape)
-            return Result(NativeMethods.TensorRandInt(low, high, sizes, shape.Length, options, out var result), result);
-    }
+    public static Tensor RandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null) =>
+        LibTorch.TensorRandInt(low, high, shape, dtype, device);
 
     /// <summary>
     /// A random permutation of 0 … <paramref name="n"/> - 1 (Int64) from a generator seeded with <paramref name="seed"/>, the same
@@ -76,7 +59,7 @@ public unsafe partial class Tensor
     public static Tensor RandPerm(long n, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        return Result(NativeMethods.TensorRandPerm(n, seed, out var result), result);
+        return LibTorch.TensorRandPerm(n, seed);
     }
 
     /// <summary>0, 1, …, <paramref name="end"/> - 1. Int64 for integer arguments, Float32 otherwise.</summary>
@@ -85,39 +68,34 @@ public unsafe partial class Tensor
     /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> in steps of <paramref name="step"/>.</summary>
     public static Tensor Arange(Scalar start, Scalar end, Scalar step, DType? dtype = null, Device? device = null)
     {
-        var options = NativeOptions.Create(dtype ?? (start.IsIntegral && end.IsIntegral && step.IsIntegral ? null : DType.Float32), device, false);
-        return Result(NativeMethods.TensorArange(start.ToNative(), end.ToNative(), step.ToNative(), options, out var result), result);
+        return LibTorch.TensorArange(start, end, step, dtype ?? (start.IsIntegral && end.IsIntegral && step.IsIntegral ? null : DType.Float32), device);
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
     public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        var options = NativeOptions.Create(dtype, device, false);
-        return Result(NativeMethods.TensorLinspace(start, end, steps, options, out var result), result);
+        return LibTorch.TensorLinspace(start, end, steps, dtype, device);
     }
 
     /// <summary>A 2-D tensor with ones on the diagonal.</summary>
-    public static Tensor Eye(long rows, long? columns = null, DType? dtype = null, Device? device = null)
-    {
-        var options = NativeOptions.Create(dtype, device, false);
-        return Result(NativeMethods.TensorEye(rows, columns ?? rows, options, out var result), result);
-    }
+    public static Tensor Eye(long rows, long? columns = null, DType? dtype = null, Device? device = null) =>
+        LibTorch.TensorEye(rows, columns ?? rows, dtype, device);
 
     /// <summary>Zeros with this tensor's shape, dtype and device.</summary>
-    public Tensor ZerosLike() => Apply(NativeMethods.TensorZerosLike);
+    public Tensor ZerosLike() => LibTorch.TensorLike(LibTorch.Fill.Zeros, this);
 
     /// <summary>Ones with this tensor's shape, dtype and device.</summary>
-    public Tensor OnesLike() => Apply(NativeMethods.TensorOnesLike);
+    public Tensor OnesLike() => LibTorch.TensorLike(LibTorch.Fill.Ones, this);
 
     /// <summary>Uniform samples with this tensor's shape, dtype and device.</summary>
-    public Tensor RandLike() => Apply(NativeMethods.TensorRandLike);
+    public Tensor RandLike() => LibTorch.TensorLike(LibTorch.Fill.Rand, this);
 
     /// <summary>Normal samples with this tensor's shape, dtype and device.</summary>
-    public Tensor RandnLike() => Apply(NativeMethods.TensorRandnLike);
+    public Tensor RandnLike() => LibTorch.TensorLike(LibTorch.Fill.Randn, this);
 
     /// <summary><paramref name="value"/> everywhere, with this tensor's shape, dtype and device.</summary>
-    public Tensor FullLike(Scalar value) => Result(NativeMethods.TensorFullLike(Handle, value.ToNative(), out var result), result);
+    public Tensor FullLike(Scalar value) => LibTorch.TensorFullLike(this, value);
 
     /// <summary>
     /// Copies <paramref name="data"/> into a new CPU tensor. Without a shape the tensor is 1-D; otherwise the shape's
@@ -131,22 +109,11 @@ public unsafe partial class Tensor
     }
 
     /// <inheritdoc cref="FromArray{T}(T[], ReadOnlySpan{long})"/>
-    public static unsafe Tensor FromSpan<T>(ReadOnlySpan<T> data, params ReadOnlySpan<long> shape) where T : unmanaged
-    {
-        var resolved = ResolveShape(shape, data.Length);
-        fixed (T* values = data)
-        fixed (long* sizes = resolved)
-            return Result(NativeMethods.TensorFromData(values, (long)data.Length * sizeof(T), sizes, resolved.Length,
-                (int)DTypeExtensions.Of<T>(), out var result), result);
-    }
+    public static Tensor FromSpan<T>(ReadOnlySpan<T> data, params ReadOnlySpan<long> shape) where T : unmanaged =>
+        LibTorch.TensorFromData(data, ResolveShape(shape, data.Length), DTypeExtensions.Of<T>());
 
     /// <summary>Copies raw little-endian element bytes of <paramref name="dtype"/> into a new CPU tensor of <paramref name="shape"/>.</summary>
-    internal static Tensor FromBytes(ReadOnlySpan<byte> bytes, DType dtype, ReadOnlySpan<long> shape)
-    {
-        fixed (byte* values = bytes)
-        fixed (long* sizes = shape)
-            return Result(NativeMethods.TensorFromData(values, bytes.Length, sizes, shape.Length, (int)dtype, out var result), result);
-    }
+    internal static Tensor FromBytes(ReadOnlySpan<byte> bytes, DType dtype, ReadOnlySpan<long> shape) => LibTorch.TensorFromData(bytes, shape, dtype);
 
     /// <summary>Copies a multi-dimensional array; the tensor takes the array's shape.</summary>
     public static Tensor FromArray<T>(T[,] data) where T : unmanaged => FromMultiDimensional<T>(data);
@@ -157,12 +124,12 @@ public unsafe partial class Tensor
     /// <inheritdoc cref="FromArray{T}(T[,])"/>
     public static Tensor FromArray<T>(T[,,,] data) where T : unmanaged => FromMultiDimensional<T>(data);
 
-    private static unsafe Tensor FromMultiDimensional<T>(Array data) where T : unmanaged
+    private static Tensor FromMultiDimensional<T>(Array data) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(data);
         var shape = new long[data.Rank];
         for (var i = 0; i < shape.Length; i++) shape[i] = data.GetLength(i);
-        var bytes = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(data), checked(data.Length * sizeof(T)));
+        var bytes = MemoryMarshal.CreateReadOnlySpan(ref MemoryMarshal.GetArrayDataReference(data), checked(data.Length * Unsafe.SizeOf<T>()));
         return FromSpan(MemoryMarshal.Cast<byte, T>(bytes), shape);
     }
 
@@ -170,44 +137,8 @@ public unsafe partial class Tensor
     /// A tensor over <paramref name="memory"/> without copying: writes through either are seen by the other. The memory
     /// stays pinned and alive until the last tensor sharing it is released (views and results that alias it included).
     /// </summary>
-    public static unsafe Tensor FromMemory<T>(Memory<T> memory, params ReadOnlySpan<long> shape) where T : unmanaged
-    {
-        var resolved = ResolveShape(shape, memory.Length);
-        var owner = new PinnedMemory(memory.Pin());
-        var context = GCHandle.ToIntPtr(GCHandle.Alloc(owner));
-        // The native side calls the deleter exactly once, also when creation fails.
-        fixed (long* sizes = resolved)
-            return Result(NativeMethods.TensorFromBlob(owner.Pointer, sizes, resolved.Length, (int)DTypeExtensions.Of<T>(),
-                &ReleasePinnedMemory, context, out var result), result);
-    }
-
-    /// <summary>A tensor over native memory; <paramref name="release"/>(<paramref name="context"/>) runs once when the last tensor sharing it is gone (or creation fails).</summary>
-    internal static Tensor FromPointer(void* data, ReadOnlySpan<long> shape, DType dtype, delegate* unmanaged<IntPtr, void> release, IntPtr context)
-    {
-        fixed (long* sizes = shape)
-            return Result(NativeMethods.TensorFromBlob(data, sizes, shape.Length, (int)dtype, release, context, out var result), result);
-    }
-
-    private sealed unsafe class PinnedMemory(MemoryHandle handle)
-    {
-        public void* Pointer => handle.Pointer;
-        public void Release() => handle.Dispose();
-    }
-
-    // Native code calls this exactly once per FromMemory; an exception must not escape into native frames.
-    [UnmanagedCallersOnly]
-    private static void ReleasePinnedMemory(IntPtr context)
-    {
-        try
-        {
-            var gcHandle = GCHandle.FromIntPtr(context);
-            (gcHandle.Target as PinnedMemory)?.Release();
-            gcHandle.Free();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
+    public static Tensor FromMemory<T>(Memory<T> memory, params ReadOnlySpan<long> shape) where T : unmanaged =>
+        LibTorch.TensorOverMemory(memory, ResolveShape(shape, memory.Length));
 
     private static long[] ResolveShape(ReadOnlySpan<long> shape, long count)
     {
@@ -230,12 +161,10 @@ public unsafe partial class Tensor
     }
 
     /// <summary>Copies the values out, row-major, converted to <typeparamref name="T"/> (moved to the CPU first if needed).</summary>
-    public unsafe T[] ToArray<T>() where T : unmanaged
+    public T[] ToArray<T>() where T : unmanaged
     {
-        var dtype = DTypeExtensions.Of<T>();
         var values = new T[checked((int)NumberOfElements)];
-        fixed (T* buffer = values)
-            NativeMethods.TensorCopyToBuffer(Handle, (int)dtype, buffer, (long)values.Length * sizeof(T)).ThrowIfFailed();
+        LibTorch.TensorCopyToBuffer<T>(this, DTypeExtensions.Of<T>(), values);
         return values;
     }
 
@@ -243,8 +172,7 @@ public unsafe partial class Tensor
     /// <exception cref="TorchException">The tensor has more or fewer than one element.</exception>
     public T Item<T>() where T : unmanaged
     {
-        NativeMethods.TensorItem(Handle, out var native).ThrowIfFailed();
-        var value = Scalar.FromNative(native);
+        var value = LibTorch.TensorItem(this);
         return DTypeExtensions.Of<T>() switch
         {
             DType.Float32 => Unsafe.BitCast<float, T>((float)value.ToDouble()),

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace NeuralCore;
 
-public unsafe partial class Tensor
+public partial class Tensor
 {
     private const int PrintThreshold = 1000, EdgeItems = 3, LineWidth = 80, Precision = 4;
 

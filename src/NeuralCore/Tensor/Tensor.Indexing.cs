@@ -3,7 +3,7 @@ using NeuralCore.Interop;
 
 namespace NeuralCore;
 
-public unsafe partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// PyTorch indexing: integers select (and remove a dimension), ranges slice (a view), <c>^n</c> counts from the end.
@@ -11,22 +11,18 @@ public unsafe partial class Tensor
     /// </summary>
     /// <exception cref="TorchException">An index is out of range (libtorch's message names the dimension and its size).</exception>
     [IndexerName("Index")]  // "Item" would clash with Item<T>()
-    public unsafe Tensor this[params TensorIndex[] indices]
+    public Tensor this[params TensorIndex[] indices]
     {
         get
         {
             ArgumentNullException.ThrowIfNull(indices);
-            var native = Natives(indices);
-            fixed (NativeIndex* pointer = native)
-                return Result(NativeMethods.TensorIndex(Handle, pointer, native.Length, out var result), result);
+            return LibTorch.TensorIndex(this, Natives(indices));
         }
         set
         {
             ArgumentNullException.ThrowIfNull(indices);
             ArgumentNullException.ThrowIfNull(value);
-            var native = Natives(indices);
-            fixed (NativeIndex* pointer = native)
-                NativeMethods.TensorIndexPutInPlace(Handle, pointer, native.Length, value.Handle).ThrowIfFailed();
+            LibTorch.TensorIndexPut(this, Natives(indices), value);
         }
     }
 
@@ -37,7 +33,7 @@ public unsafe partial class Tensor
         get
         {
             ArgumentNullException.ThrowIfNull(index);
-            return Result(NativeMethods.TensorIndexTensor(Handle, index.Handle, out var result), result);
+            return LibTorch.TensorIndexTensor(this, index);
         }
     }
 

@@ -9,7 +9,7 @@ namespace NeuralCore;
 /// <see cref="TensorScope"/>) to release native memory deterministically; a forgotten tensor is released by the GC,
 /// which is told how many native bytes each tensor outside a scope holds.
 /// </summary>
-public unsafe partial class Tensor : IDisposable
+public partial class Tensor : IDisposable
 {
     // Below this, the managed wrapper already weighs as much as the native data in the GC's eyes.
     private const long MemoryPressureThreshold = 1024;
@@ -20,7 +20,7 @@ public unsafe partial class Tensor : IDisposable
     private Tensor? grad;
     private IntPtr gradIdentity;
 
-    internal Tensor(TensorHandle handle) : this(handle, NativeMethods.TensorNumberOfBytes(handle)) { }
+    internal Tensor(TensorHandle handle) : this(handle, LibTorch.TensorNumberOfBytes(handle)) { }
 
     // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
     // (reports from every step's tensors would make the GC run a full collection twice per training step).
@@ -30,7 +30,7 @@ public unsafe partial class Tensor : IDisposable
     internal void ReportNativeBytes(long? bytes = null)
     {
         if (handle is not { IsClosed: false } live || live.ReportedBytes > 0) return;
-        var size = bytes ?? NativeMethods.TensorNumberOfBytes(live);
+        var size = bytes ?? LibTorch.TensorNumberOfBytes(live);
         if (size >= MemoryPressureThreshold) live.ReportNativeBytes(size);
     }
 
@@ -85,14 +85,6 @@ public unsafe partial class Tensor : IDisposable
     /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
     internal static Tensor Result(NativeStatus status, TensorHandle result) => LibTorch.Created.Tensor(status, result);
 
-    private Tensor Apply(UnaryFunction function) => Result(function(Handle, out var result), result);
-
-    private Tensor ApplyInPlace(InPlaceFunction function)
-    {
-        function(Handle).ThrowIfFailed();
-        return this;
-    }
-
     /// <summary>Wraps a handle whose size is not the shim's last record (one of several results of a call).</summary>
     internal static Tensor Wrap(TensorHandle handle) => new(handle);
 
@@ -115,43 +107,13 @@ public unsafe partial class Tensor : IDisposable
         return (new Tensor(first), new Tensor(second));
     }
 
-    private NativeTensorInfo Info
-    {
-        get
-        {
-            NativeMethods.TensorInfo(Handle, out var info).ThrowIfFailed();
-            return info;
-        }
-    }
+    private NativeTensorInfo Info => LibTorch.TensorInfo(this);
 
     /// <summary>The size of each dimension, as torch's <c>tensor.shape</c>.</summary>
-    public unsafe long[] Shape
-    {
-        get
-        {
-            Span<long> buffer = stackalloc long[16];
-            int dimensions;
-            fixed (long* sizes = buffer)
-                NativeMethods.TensorSizes(Handle, sizes, buffer.Length, out dimensions).ThrowIfFailed();
-            if (dimensions <= buffer.Length) return buffer[..dimensions].ToArray();
-            var shape = new long[dimensions];
-            fixed (long* sizes = shape)
-                NativeMethods.TensorSizes(Handle, sizes, dimensions, out _).ThrowIfFailed();
-            return shape;
-        }
-    }
+    public long[] Shape => LibTorch.TensorSizes(this);
 
     /// <summary>The step in elements between consecutive entries of each dimension.</summary>
-    public unsafe long[] Strides
-    {
-        get
-        {
-            var strides = new long[Dimensions];
-            fixed (long* values = strides)
-                NativeMethods.TensorStrides(Handle, values, strides.Length, out _).ThrowIfFailed();
-            return strides;
-        }
-    }
+    public long[] Strides => LibTorch.TensorStrides(this, Dimensions);
 
     /// <summary>The size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
     public long Size(int dim)

@@ -1,5 +1,4 @@
 using NeuralCore.Interop;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.NN;
 
@@ -57,7 +56,7 @@ public abstract class RecurrentModule : Module
     }
 
     /// <summary>Runs the kernel. Returns the output and the final hidden (and, for LSTM, cell) state.</summary>
-    private protected unsafe (Tensor Output, Tensor Hidden, Tensor? Cell) Run(Tensor input, Tensor? hidden, Tensor? cell)
+    private protected (Tensor Output, Tensor Hidden, Tensor? Cell) Run(Tensor input, Tensor? hidden, Tensor? cell)
     {
         ArgumentNullException.ThrowIfNull(input);
         var dimensions = input.Dimensions;
@@ -82,22 +81,8 @@ public abstract class RecurrentModule : Module
                 throw new ArgumentException($"Expected {what} state of size ({string.Join(", ", stateShape)}), got [{string.Join(", ", state.Shape)}]");
         }
 
-        var handles = RegisteredParameters.Select(w => (TensorHandle?)w!.Handle).ToArray();
-        using var borrowed = new BorrowedHandles(handles);
-        NativeStatus status;
-        TensorHandle output, hiddenOut, cellOut;
-        fixed (IntPtr* weights = borrowed.Pointers)
-            status = NativeMethods.NNRnn(mode, x.Handle, h.Handle, c?.Handle ?? TensorHandle.Null, weights, handles.Length, HasBias ? 1 : 0, NumLayers,
-                DropoutProbability, Training ? 1 : 0, Bidirectional ? 1 : 0, BatchFirst ? 1 : 0, out output, out hiddenOut, out cellOut);
-        if (status != NativeStatus.Ok)
-        {
-            output.Dispose();
-            hiddenOut.Dispose();
-            cellOut.Dispose();
-        }
-        status.ThrowIfFailed();
-        // Three results of one call: each asks for its own size (Tensor.Result would read the last one's).
-        var results = (Output: Tensor.Wrap(output), Hidden: Tensor.Wrap(hiddenOut), Cell: Tensor.OptionalResult(status, cellOut));
+        var results = LibTorch.NnRnn(mode, x, h, c, RegisteredParameters.Select(w => (Tensor)w!).ToArray(), HasBias, NumLayers,
+            DropoutProbability, Training, Bidirectional, BatchFirst);
         if (!batched)
         {
             results = (results.Output.Squeeze(BatchFirst ? 0 : 1), results.Hidden.Squeeze(1), results.Cell?.Squeeze(1));
