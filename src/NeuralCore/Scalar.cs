@@ -8,7 +8,7 @@ namespace NeuralCore;
 /// </summary>
 public readonly struct Scalar
 {
-    private const int FloatKind = 0, IntegerKind = 1, BoolKind = 2;
+    private const int FloatKind = NativeConstants.ScalarFloat, IntegerKind = NativeConstants.ScalarInt, BoolKind = NativeConstants.ScalarBool;
     private readonly double real;
     private readonly long integer;
     private readonly int kind;

@@ -24,6 +24,7 @@ var outputs = new Dictionary<string, string>
     ["src/NeuralCore/NN/Functional.g.cs"] = ManagedEmitter.Facade(table, "Functional"),
     ["src/NeuralCore/Linalg.g.cs"] = ManagedEmitter.Facade(table, "Linalg"),
     ["src/NeuralCore/Fourier.g.cs"] = ManagedEmitter.Facade(table, "Fourier"),
+    ["src/NeuralCore/Interop/NativeConstants.g.cs"] = ConstantsEmitter.Constants(root),
     ["tests/NeuralCore.Tests/Fixtures/op_cases.json"] = GoldenEmitter.Json(table, cases),
     ["tests/NeuralCore.Tests/Tensor/OpCases.g.cs"] = GoldenEmitter.Tests(cases),
 };

@@ -45,7 +45,7 @@ public sealed class GradScaler(double initScale = 65536.0, double growthFactor =
         using (Autograd.NoGrad())
             foreach (var parameter in optimizer.ParamGroups.SelectMany(g => g.Parameters))
             {
-                using var gradient = parameter.Grad;
+                var gradient = parameter.Grad;  // owned by the parameter
                 if (gradient is null) continue;
                 using var largest = gradient.Abs().Max();
                 if (!double.IsFinite(largest.Item<double>())) foundInf = true;

@@ -38,7 +38,7 @@ public sealed class DistributedDataParallel : Module
     /// </param>
     /// <param name="broadcastBuffers">True (default): each forward in training mode first copies rank 0's buffers (batch
     /// norm running statistics) to every rank.</param>
-    public unsafe DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25, bool findUnusedParameters = false,
+    public DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25, bool findUnusedParameters = false,
         bool broadcastBuffers = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketCapMegabytes);
@@ -55,10 +55,8 @@ public sealed class DistributedDataParallel : Module
         foreach (var (_, child) in module.NamedModules())
             if (child is NN.SyncBatchNorm norm) norm.ProcessGroup ??= group;
         var trained = module.NamedParameters().Where(p => p.Parameter.RequiresGrad).ToArray();
-        using var borrowed = new BorrowedHandles(trained.Select(p => (TensorHandle?)p.Parameter.Handle).ToArray());
-        fixed (IntPtr* pointers = borrowed.Pointers)
-            NativeMethods.DistReducerCreate(group.Handle, pointers, trained.Length, string.Join('\n', trained.Select(p => p.Name)),
-                (long)(bucketCapMegabytes * 1024 * 1024), findUnusedParameters ? 1 : 0, out reducer).ThrowIfFailed();
+        reducer = LibTorch.DistReducerCreate(group.Handle, trained.Select(p => (Tensor)p.Parameter).ToArray(), trained.Select(p => p.Name),
+            (long)(bucketCapMegabytes * 1024 * 1024), findUnusedParameters);
     }
 
     /// <summary>The wrapped module (state dict keys carry the prefix <c>module.</c>, as in PyTorch).</summary>
@@ -117,7 +115,7 @@ public sealed class DistributedDataParallel : Module
 
     private void SetSynchronizing(bool enabled)
     {
-        NativeMethods.DistReducerSetSync(reducer, enabled ? 1 : 0).ThrowIfFailed();
+        LibTorch.DistReducerSetSync(reducer, enabled);
         synchronizing = enabled;
     }
 

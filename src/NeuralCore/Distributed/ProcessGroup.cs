@@ -7,11 +7,11 @@ namespace NeuralCore.Distributed;
 /// <summary>How a collective combines the ranks' values.</summary>
 public enum ReduceOp
 {
-    Sum = 0,
-    Avg = 1,
-    Min = 2,
-    Max = 3,
-    Product = 4,
+    Sum = NativeConstants.ReduceSum,
+    Avg = NativeConstants.ReduceAvg,
+    Min = NativeConstants.ReduceMin,
+    Max = NativeConstants.ReduceMax,
+    Product = NativeConstants.ReduceProduct,
 }
 
 /// <summary>
@@ -39,7 +39,7 @@ public sealed class ProcessGroup : IDisposable
     public int MasterPort { get; }
 
     /// <summary>The backends this build offers: "gloo", and "nccl" where the linked libtorch has CUDA and NCCL.</summary>
-    public static unsafe IReadOnlyList<string> AvailableBackends => NativeText.Read(&NativeMethods.DistAvailableBackends).Split(',');
+    public static IReadOnlyList<string> AvailableBackends => LibTorch.DistAvailableBackends().Split(',');
 
     private static ProcessGroup? defaultGroup;
 
@@ -74,22 +74,18 @@ public sealed class ProcessGroup : IDisposable
         var glooInterface = networkInterface ?? Environment.GetEnvironmentVariable("GLOO_SOCKET_IFNAME");
         if (string.IsNullOrEmpty(glooInterface)) glooInterface = null;
         var glooAddress = glooInterface is null ? LocalAddressTowards(address, port) : null;
-        var status = NativeMethods.DistInit(backend, address, port, r, size, (long)wait.TotalMilliseconds, glooInterface, glooAddress, out var handle);
-        if (status != NativeStatus.Ok)
+        ProcessGroupHandle handle;
+        try
         {
-            handle.Dispose();
-            try
-            {
-                status.ThrowIfFailed();
-            }
-            catch (TorchException e) when (e.Kind != TorchErrorKind.InvalidArgument)
-            {
-                throw new TorchException($"rank {r} of {size} could not join the group at {address}:{port}: {e.Message}", e.Kind);
-            }
-            catch (TorchException e)
-            {
-                throw new ArgumentException(e.Message, nameof(backend), e);
-            }
+            handle = LibTorch.DistInit(backend, address, port, r, size, (long)wait.TotalMilliseconds, glooInterface, glooAddress);
+        }
+        catch (TorchException e) when (e.Kind != TorchErrorKind.InvalidArgument)
+        {
+            throw new TorchException($"rank {r} of {size} could not join the group at {address}:{port}: {e.Message}", e.Kind);
+        }
+        catch (TorchException e)
+        {
+            throw new ArgumentException(e.Message, nameof(backend), e);
         }
         var group = new ProcessGroup(handle, r, size, address, port);
         Interlocked.CompareExchange(ref defaultGroup, group, null);
@@ -130,11 +126,11 @@ public sealed class ProcessGroup : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tensor);
         CheckSameShapeEverywhere(tensor, "all-reduce");
-        NativeMethods.DistAllReduce(Handle, tensor.Handle, (int)op).ThrowIfFailed();
+        LibTorch.DistAllReduce(Handle, tensor, (int)op);
     }
 
     /// <summary>All-reduce without the shape exchange, for callers that guarantee matching shapes (DDP buckets).</summary>
-    internal void AllReduceUnchecked(Tensor tensor, ReduceOp op) => NativeMethods.DistAllReduce(Handle, tensor.Handle, (int)op).ThrowIfFailed();
+    internal void AllReduceUnchecked(Tensor tensor, ReduceOp op) => LibTorch.DistAllReduce(Handle, tensor, (int)op);
 
     private const int MaxCheckedDimensions = 16;
 
@@ -168,32 +164,27 @@ public sealed class ProcessGroup : IDisposable
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentOutOfRangeException.ThrowIfNegative(root);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(root, WorldSize);
-        NativeMethods.DistBroadcast(Handle, tensor.Handle, root).ThrowIfFailed();
+        LibTorch.DistBroadcast(Handle, tensor, root);
     }
 
     /// <summary>Every rank's <paramref name="input"/>, in rank order (new tensors).</summary>
-    public unsafe Tensor[] AllGather(Tensor input)
+    public Tensor[] AllGather(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var outputs = new IntPtr[WorldSize];
-        fixed (IntPtr* pointers = outputs)
-            NativeMethods.DistAllGather(Handle, input.Handle, pointers).ThrowIfFailed();
-        return outputs.Select(pointer => Tensor.Wrap(new TensorHandle(pointer))).ToArray();
+        return LibTorch.DistAllGather(Handle, input, WorldSize);
     }
 
     /// <summary>Writes into <paramref name="output"/> the reduction over ranks of their <c>inputs[Rank]</c>.</summary>
-    public unsafe void ReduceScatter(IReadOnlyList<Tensor> inputs, Tensor output, ReduceOp op = ReduceOp.Sum)
+    public void ReduceScatter(IReadOnlyList<Tensor> inputs, Tensor output, ReduceOp op = ReduceOp.Sum)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(output);
         if (inputs.Count != WorldSize) throw new ArgumentException($"reduce-scatter needs one input per rank ({WorldSize}), got {inputs.Count}", nameof(inputs));
-        using var borrowed = new BorrowedHandles(inputs.Select(t => (TensorHandle?)t.Handle).ToArray());
-        fixed (IntPtr* pointers = borrowed.Pointers)
-            NativeMethods.DistReduceScatter(Handle, pointers, output.Handle, (int)op).ThrowIfFailed();
+        LibTorch.DistReduceScatter(Handle, inputs, output, (int)op);
     }
 
     /// <summary>Waits until every rank has reached this call.</summary>
-    public void Barrier() => NativeMethods.DistBarrier(Handle).ThrowIfFailed();
+    public void Barrier() => LibTorch.DistBarrier(Handle);
 
     /// <summary>
     /// A new tensor holding <paramref name="input"/> summed (or averaged) over the ranks, recorded by autograd
@@ -205,7 +196,7 @@ public sealed class ProcessGroup : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         if (op is not (ReduceOp.Sum or ReduceOp.Avg)) throw new ArgumentException($"a differentiable all-reduce supports Sum and Avg, not {op}", nameof(op));
-        return Tensor.Result(NativeMethods.DistAllReduceAutograd(Handle, input.Handle, (int)op, out var result), result);
+        return LibTorch.DistAllReduceAutograd(Handle, input, (int)op);
     }
 
     public void Dispose()

@@ -22,3 +22,60 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_reduce_autograd")] internal static partial NativeStatus DistAllReduceAutograd(ProcessGroupHandle group, TensorHandle input, int op, out TensorHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_barrier")] internal static partial NativeStatus DistBarrier(ProcessGroupHandle group);
 }
+
+// The checked forms of nc_distributed.h for the facade.
+internal static unsafe partial class LibTorch
+{
+    internal static string DistAvailableBackends() => NativeText.Read(&NativeMethods.DistAvailableBackends);
+
+    internal static ProcessGroupHandle DistInit(string backend, string masterAddress, int masterPort, int rank, int worldSize, long timeoutMilliseconds,
+        string? glooInterface, string? glooAddress)
+    {
+        var status = NativeMethods.DistInit(backend, masterAddress, masterPort, rank, worldSize, timeoutMilliseconds, glooInterface, glooAddress, out var handle);
+        if (status != NativeStatus.Ok) handle.Dispose();
+        status.ThrowIfFailed();
+        return handle;
+    }
+
+    internal static void DistAllReduce(ProcessGroupHandle group, Tensor tensor, int op) => NativeMethods.DistAllReduce(group, tensor.Handle, op).ThrowIfFailed();
+
+    internal static void DistBroadcast(ProcessGroupHandle group, Tensor tensor, int root) => NativeMethods.DistBroadcast(group, tensor.Handle, root).ThrowIfFailed();
+
+    internal static Tensor[] DistAllGather(ProcessGroupHandle group, Tensor input, int worldSize)
+    {
+        var outputs = new IntPtr[worldSize];
+        fixed (IntPtr* pointers = outputs)
+            NativeMethods.DistAllGather(group, input.Handle, pointers).ThrowIfFailed();
+        return outputs.Select(pointer => Created.Tensor(new TensorHandle(pointer))).ToArray();
+    }
+
+    internal static void DistReduceScatter(ProcessGroupHandle group, IReadOnlyList<Tensor> inputs, Tensor output, int op)
+    {
+        using var borrowed = BorrowedHandles.Of(inputs.ToArray());
+        fixed (IntPtr* pointers = borrowed.Pointers)
+            NativeMethods.DistReduceScatter(group, pointers, output.Handle, op).ThrowIfFailed();
+    }
+
+    internal static void DistBarrier(ProcessGroupHandle group) => NativeMethods.DistBarrier(group).ThrowIfFailed();
+
+    internal static Tensor DistAllReduceAutograd(ProcessGroupHandle group, Tensor input, int op) =>
+        Created.Tensor(NativeMethods.DistAllReduceAutograd(group, input.Handle, op, out var result), result);
+
+    /// <summary>DDP's gradient reducer over <paramref name="parameters"/> (named for its error messages).</summary>
+    internal static DistributedReducerHandle DistReducerCreate(ProcessGroupHandle group, IReadOnlyList<Tensor> parameters, IEnumerable<string> names,
+        long bucketBytes, bool findUnused)
+    {
+        using var borrowed = BorrowedHandles.Of(parameters.ToArray());
+        DistributedReducerHandle reducer;
+        fixed (IntPtr* pointers = borrowed.Pointers)
+        {
+            var status = NativeMethods.DistReducerCreate(group, pointers, parameters.Count, string.Join('\n', names), bucketBytes, findUnused ? 1 : 0, out reducer);
+            if (status != NativeStatus.Ok) reducer.Dispose();
+            status.ThrowIfFailed();
+        }
+        return reducer;
+    }
+
+    internal static void DistReducerSetSync(DistributedReducerHandle reducer, bool enabled) =>
+        NativeMethods.DistReducerSetSync(reducer, enabled ? 1 : 0).ThrowIfFailed();
+}

@@ -1,3 +1,5 @@
+using System.Collections;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NeuralCore.Interop.Handles;
 
@@ -35,4 +37,142 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_value_to_string")] internal static partial NativeStatus ValueToString(ValueHandle value, out IntPtr result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_value_count")] internal static partial NativeStatus ValueCount(ValueHandle value, out int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_value_item")] internal static partial NativeStatus ValueItem(ValueHandle value, int index, out ValueHandle result);
+}
+
+// The checked forms of nc_jit.h for the facade: loading, parameters, calls and the values they pass.
+internal static unsafe partial class LibTorch
+{
+    internal static ScriptModuleHandle JitLoad(string path, Device? device)
+    {
+        var status = NativeMethods.JitLoad(path, device is { } d ? (int)d.Type : -1, device?.Index ?? -1, out var handle);
+        if (status != NativeStatus.Ok) handle.Dispose();
+        status.ThrowIfFailed();
+        return handle;
+    }
+
+    internal static List<(string Name, Tensor Parameter)> JitParameters(ScriptModuleHandle module)
+    {
+        NativeMethods.JitParameterCount(module, out var count).ThrowIfFailed();
+        var parameters = new List<(string, Tensor)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var status = NativeMethods.JitParameter(module, i, out var name, out var parameter);
+            parameters.Add((Marshal.PtrToStringUTF8(name)!, Created.Tensor(status, parameter)));
+        }
+        return parameters;
+    }
+
+    internal static string[] JitMethodNames(ScriptModuleHandle module)
+    {
+        NativeMethods.JitMethodCount(module, out var methods).ThrowIfFailed();
+        return Enumerable.Range(0, methods).Select(i =>
+        {
+            NativeMethods.JitMethodName(module, i, out var name).ThrowIfFailed();
+            return Marshal.PtrToStringUTF8(name)!;
+        }).ToArray();
+    }
+
+    internal static object? JitInvoke(ScriptModuleHandle module, string method, object?[] arguments)
+    {
+        var values = new List<ValueHandle>();
+        try
+        {
+            foreach (var argument in arguments) values.Add(ToValue(argument));
+            using var borrowed = new BorrowedHandles(values.ToArray());
+            fixed (IntPtr* args = borrowed.Pointers)
+            {
+                NativeMethods.JitInvoke(module, method, args, values.Count, out var result).ThrowIfFailed();
+                using (result) return FromValue(result);
+            }
+        }
+        finally
+        {
+            foreach (var value in values) value.Dispose();
+        }
+    }
+
+    internal static void JitTrain(ScriptModuleHandle module, bool mode) => NativeMethods.JitTrain(module, mode ? 1 : 0).ThrowIfFailed();
+
+    internal static void JitTo(ScriptModuleHandle module, Device? device, DType? dtype) =>
+        NativeMethods.JitTo(module, device is { } d ? (int)d.Type : -1, device?.Index ?? -1, dtype is { } t ? (int)t : -1).ThrowIfFailed();
+
+    private static ValueHandle ToValue(object? argument)
+    {
+        NativeStatus status;
+        ValueHandle result;
+        switch (argument)
+        {
+            case null: status = NativeMethods.ValueNone(out result); break;
+            case Tensor tensor: status = NativeMethods.ValueFromTensor(tensor.Handle, out result); break;
+            case double d: status = NativeMethods.ValueFromDouble(d, out result); break;
+            case float f: status = NativeMethods.ValueFromDouble(f, out result); break;
+            case long l: status = NativeMethods.ValueFromInt(l, out result); break;
+            case int i: status = NativeMethods.ValueFromInt(i, out result); break;
+            case bool b: status = NativeMethods.ValueFromBool(b ? 1 : 0, out result); break;
+            case string s: status = NativeMethods.ValueFromString(s, out result); break;
+            case ITuple tuple:
+                return Composite(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]), tuple: true);
+            case IEnumerable items:
+                return Composite(items.Cast<object?>(), tuple: false);
+            default:
+                throw new ArgumentException($"a {argument.GetType().Name} cannot be passed to TorchScript; use tensors, numbers, bools, strings, tuples or lists");
+        }
+        if (status != NativeStatus.Ok) result.Dispose();
+        status.ThrowIfFailed();
+        return result;
+    }
+
+    private static unsafe ValueHandle Composite(IEnumerable<object?> items, bool tuple)
+    {
+        var values = items.Select(ToValue).ToList();
+        try
+        {
+            using var borrowed = new BorrowedHandles(values.ToArray());
+            fixed (IntPtr* pointer = borrowed.Pointers)
+            {
+                var status = tuple ? NativeMethods.ValueTuple(pointer, values.Count, out var result) : NativeMethods.ValueList(pointer, values.Count, out result);
+                if (status != NativeStatus.Ok) result.Dispose();
+                status.ThrowIfFailed();
+                return result;
+            }
+        }
+        finally
+        {
+            foreach (var value in values) value.Dispose();
+        }
+    }
+
+    private static object? FromValue(ValueHandle value)
+    {
+        switch (NativeMethods.ValueKind(value))
+        {
+            case NativeConstants.ValueNone: return null;
+            case NativeConstants.ValueTensor:
+                return Created.Tensor(NativeMethods.ValueToTensor(value, out var tensor), tensor);
+            case NativeConstants.ValueDouble:
+                NativeMethods.ValueToDouble(value, out var d).ThrowIfFailed();
+                return d;
+            case NativeConstants.ValueInt:
+                NativeMethods.ValueToInt(value, out var l).ThrowIfFailed();
+                return l;
+            case NativeConstants.ValueBool:
+                NativeMethods.ValueToBool(value, out var b).ThrowIfFailed();
+                return b != 0;
+            case NativeConstants.ValueString:
+                NativeMethods.ValueToString(value, out var text).ThrowIfFailed();
+                return Marshal.PtrToStringUTF8(text);
+            case NativeConstants.ValueList:
+            case NativeConstants.ValueTuple:
+                NativeMethods.ValueCount(value, out var count).ThrowIfFailed();
+                var items = new List<object?>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    NativeMethods.ValueItem(value, i, out var item).ThrowIfFailed();
+                    using (item) items.Add(FromValue(item));
+                }
+                return NativeMethods.ValueKind(value) == NativeConstants.ValueTuple ? items.ToArray() : items;
+            default:
+                throw new NotSupportedException("the method returned a TorchScript value that has no .NET counterpart here (dicts, objects)");
+        }
+    }
 }

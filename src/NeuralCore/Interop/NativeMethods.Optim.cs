@@ -36,3 +36,41 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_load", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerLoad(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
 }
+
+// The checked forms of nc_optim.h for the facade.
+internal static unsafe partial class LibTorch
+{
+    /// <summary>An optimizer of <paramref name="kind"/> (NativeConstants.Optim*) over parameter groups of the given sizes, in order.</summary>
+    internal static OptimizerHandle OptimizerCreate(int kind, IReadOnlyList<Tensor> parameters, int[] groupSizes, NativeOptimizerOptions[] options)
+    {
+        using var borrowed = BorrowedHandles.Of(parameters.ToArray());
+        OptimizerHandle handle;
+        fixed (IntPtr* pointers = borrowed.Pointers)
+        fixed (int* sizes = groupSizes)
+        fixed (NativeOptimizerOptions* groupOptions = options)
+        {
+            var status = NativeMethods.OptimizerCreate(kind, pointers, sizes, groupSizes.Length, groupOptions, out handle);
+            if (status != NativeStatus.Ok) handle.Dispose();
+            status.ThrowIfFailed();
+        }
+        return handle;
+    }
+
+    internal static void OptimizerStep(OptimizerHandle optimizer) => NativeMethods.OptimizerStep(optimizer).ThrowIfFailed();
+
+    internal static void OptimizerZeroGrad(OptimizerHandle optimizer, bool setToNone) =>
+        NativeMethods.OptimizerZeroGrad(optimizer, setToNone ? 1 : 0).ThrowIfFailed();
+
+    internal static double OptimizerGetLearningRate(OptimizerHandle optimizer, int group)
+    {
+        NativeMethods.OptimizerGetLearningRate(optimizer, group, out var value).ThrowIfFailed();
+        return value;
+    }
+
+    internal static void OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate) =>
+        NativeMethods.OptimizerSetLearningRate(optimizer, group, learningRate).ThrowIfFailed();
+
+    internal static void OptimizerSave(OptimizerHandle optimizer, string path) => NativeMethods.OptimizerSave(optimizer, path).ThrowIfFailed();
+
+    internal static void OptimizerLoad(OptimizerHandle optimizer, string path) => NativeMethods.OptimizerLoad(optimizer, path).ThrowIfFailed();
+}

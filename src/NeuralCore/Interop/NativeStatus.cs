@@ -5,16 +5,16 @@ namespace NeuralCore.Interop;
 /// <summary>Status codes of the C ABI (<c>nc_common.h</c>).</summary>
 internal enum NativeStatus
 {
-    Ok = 0,
-    Error = 1,
-    OutOfMemory = 2,
-    IndexError = 3,
-    ValueError = 4,
-    TypeError = 5,
-    NotImplemented = 6,
-    InvalidArgument = 7,
-    StdError = 8,
-    UnknownError = 9,
+    Ok = NativeConstants.Ok,
+    Error = NativeConstants.Error,
+    OutOfMemory = NativeConstants.OutOfMemory,
+    IndexError = NativeConstants.IndexError,
+    ValueError = NativeConstants.ValueError,
+    TypeError = NativeConstants.TypeError,
+    NotImplemented = NativeConstants.NotImplemented,
+    InvalidArgument = NativeConstants.InvalidArgument,
+    StdError = NativeConstants.StdError,
+    UnknownError = NativeConstants.UnknownError,
 }
 
 internal static class NativeStatusExtensions

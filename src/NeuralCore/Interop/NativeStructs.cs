@@ -46,8 +46,9 @@ internal struct NativeTensorInfo
 [StructLayout(LayoutKind.Sequential)]
 internal struct NativeIndex
 {
-    public const int Integer = 0, Slice = 1, Ellipsis = 2, None = 3, Boolean = 4;
-    public const int HasStart = 1, HasStop = 2;
+    public const int Integer = NativeConstants.IndexInteger, Slice = NativeConstants.IndexSlice, Ellipsis = NativeConstants.IndexEllipsis,
+        None = NativeConstants.IndexNone, Boolean = NativeConstants.IndexBoolean;
+    public const int HasStart = NativeConstants.SliceHasStart, HasStop = NativeConstants.SliceHasStop;
 
     public int Kind;
     public int Flags;

@@ -5,9 +5,9 @@ namespace NeuralCore.NN;
 /// <summary>How a loss combines per-element values (PyTorch's <c>reduction</c>).</summary>
 public enum Reduction
 {
-    None = 0,
-    Mean = 1,
-    Sum = 2,
+    None = NativeConstants.ReductionNone,
+    Mean = NativeConstants.ReductionMean,
+    Sum = NativeConstants.ReductionSum,
 }
 
 /// <summary>The stateless forms of layers, activations and losses (torch.nn.functional); most members are generated (Functional.g.cs).</summary>

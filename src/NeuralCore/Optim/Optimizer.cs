@@ -19,11 +19,12 @@ public sealed class ParameterGroup(IEnumerable<Parameter> parameters)
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
-    private protected const int SgdKind = 0, AdamKind = 1, AdamWKind = 2, RmsPropKind = 3, AdagradKind = 4;
+    private protected const int SgdKind = NativeConstants.OptimSgd, AdamKind = NativeConstants.OptimAdam, AdamWKind = NativeConstants.OptimAdamw,
+        RmsPropKind = NativeConstants.OptimRmsprop, AdagradKind = NativeConstants.OptimAdagrad;
 
     private readonly OptimizerHandle handle;
 
-    private protected unsafe Optimizer(int kind, IEnumerable<ParameterGroup> groups, NativeOptimizerOptions defaults)
+    private protected Optimizer(int kind, IEnumerable<ParameterGroup> groups, NativeOptimizerOptions defaults)
     {
         ArgumentNullException.ThrowIfNull(groups);
         ParamGroups = groups.ToList();
@@ -49,13 +50,7 @@ public abstract class Optimizer : IDisposable
             WeightDecay = g.WeightDecay ?? defaults.WeightDecay,
             Momentum = g.Momentum ?? defaults.Momentum,
         }).ToArray();
-        using var borrowed = new BorrowedHandles(all.Select(p => (TensorHandle?)p.Handle).ToArray());
-        fixed (IntPtr* pointers = borrowed.Pointers)
-        fixed (int* groupSizes = sizes)
-        fixed (NativeOptimizerOptions* groupOptions = options)
-        {
-            NativeMethods.OptimizerCreate(kind, pointers, groupSizes, sizes.Length, groupOptions, out handle).ThrowIfFailed();
-        }
+        handle = LibTorch.OptimizerCreate(kind, all, sizes, options);
     }
 
     private protected static IEnumerable<ParameterGroup> OneGroup(IEnumerable<Parameter> parameters)
@@ -70,10 +65,10 @@ public abstract class Optimizer : IDisposable
     public IReadOnlyList<ParameterGroup> ParamGroups { get; }
 
     /// <summary>Updates every parameter from its gradient; parameters without a gradient are skipped.</summary>
-    public void Step() => NativeMethods.OptimizerStep(Handle).ThrowIfFailed();
+    public void Step() => LibTorch.OptimizerStep(Handle);
 
     /// <summary>Clears the gradients: drops them (<paramref name="setToNone"/>, PyTorch 2's default) or fills them with zeros.</summary>
-    public void ZeroGrad(bool setToNone = true) => NativeMethods.OptimizerZeroGrad(Handle, setToNone ? 1 : 0).ThrowIfFailed();
+    public void ZeroGrad(bool setToNone = true) => LibTorch.OptimizerZeroGrad(Handle, setToNone);
 
     /// <summary>The learning rate of group 0; setting it sets every group's.</summary>
     public double LearningRate
@@ -88,15 +83,14 @@ public abstract class Optimizer : IDisposable
     /// <summary>The learning rate of group <paramref name="group"/>.</summary>
     public double GetLearningRate(int group)
     {
-        NativeMethods.OptimizerGetLearningRate(Handle, group, out var value).ThrowIfFailed();
-        return value;
+        return LibTorch.OptimizerGetLearningRate(Handle, group);
     }
 
     /// <summary>Sets the learning rate of group <paramref name="group"/>.</summary>
     public void SetLearningRate(int group, double learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
-        NativeMethods.OptimizerSetLearningRate(Handle, group, learningRate).ThrowIfFailed();
+        LibTorch.OptimizerSetLearningRate(Handle, group, learningRate);
     }
 
     /// <summary>
@@ -106,7 +100,7 @@ public abstract class Optimizer : IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        NativeMethods.OptimizerSave(Handle, Path.GetFullPath(path)).ThrowIfFailed();
+        LibTorch.OptimizerSave(Handle, Path.GetFullPath(path));
     }
 
     /// <summary>Restores the state written by <see cref="Save"/>.</summary>
@@ -118,7 +112,7 @@ public abstract class Optimizer : IDisposable
         if (!File.Exists(path)) throw new FileNotFoundException($"optimizer state not found: {path}", path);
         try
         {
-            NativeMethods.OptimizerLoad(Handle, Path.GetFullPath(path)).ThrowIfFailed();
+            LibTorch.OptimizerLoad(Handle, Path.GetFullPath(path));
         }
         catch (TorchException e)
         {

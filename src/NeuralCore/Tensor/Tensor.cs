@@ -82,31 +82,6 @@ public partial class Tensor : IDisposable
         handle = null;
     }
 
-    /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
-    internal static Tensor Result(NativeStatus status, TensorHandle result) => LibTorch.Created.Tensor(status, result);
-
-    /// <summary>Wraps a handle whose size is not the shim's last record (one of several results of a call).</summary>
-    internal static Tensor Wrap(TensorHandle handle) => new(handle);
-
-    internal static Tensor? OptionalResult(NativeStatus status, TensorHandle result)
-    {
-        status.ThrowIfFailed();
-        if (!result.IsInvalid) return new Tensor(result);
-        result.Dispose();
-        return null;
-    }
-
-    internal static (Tensor, Tensor) PairResult(NativeStatus status, TensorHandle first, TensorHandle second)
-    {
-        if (status != NativeStatus.Ok)
-        {
-            first.Dispose();
-            second.Dispose();
-        }
-        status.ThrowIfFailed();
-        return (new Tensor(first), new Tensor(second));
-    }
-
     private NativeTensorInfo Info => LibTorch.TensorInfo(this);
 
     /// <summary>The size of each dimension, as torch's <c>tensor.shape</c>.</summary>

@@ -66,7 +66,8 @@ public class DataParallelTests
             }
         }
         foreach (var (expected, actual) in single.Parameters().Zip(wrapped.Parameters()))
-            actual.AllClose(expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-6).Should().BeTrue();
+            actual.AllClose(expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-6).Should().BeTrue(
+                $"the largest difference is {(actual - expected).Abs().Max().Item<float>():E2} at magnitude {expected.Abs().Max().Item<float>():E2}");
     }
 
     [Fact]

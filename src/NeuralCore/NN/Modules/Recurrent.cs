@@ -71,7 +71,7 @@ public abstract class RecurrentModule : Module
         var stateShape = new[] { NumLayers * (Bidirectional ? 2 : 1), batch, HiddenSize };
         var info = x;
         var h = hidden is null ? Tensor.Zeros(stateShape, info.DType, info.Device) : batched ? hidden : hidden.Unsqueeze(1);
-        var c = mode != 0 ? null : cell is null ? Tensor.Zeros(stateShape, info.DType, info.Device) : batched ? cell : cell.Unsqueeze(1);
+        var c = mode != NativeConstants.RnnLstm ? null : cell is null ? Tensor.Zeros(stateShape, info.DType, info.Device) : batched ? cell : cell.Unsqueeze(1);
         CheckState(h, "hidden");
         if (c is not null) CheckState(c, "cell");
 
@@ -105,7 +105,7 @@ public abstract class RecurrentModule : Module
 /// </summary>
 public sealed class Lstm(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false, double dropout = 0,
     bool bidirectional = false, DType? dtype = null, Device? device = null)
-    : RecurrentModule(0, 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
+    : RecurrentModule(NativeConstants.RnnLstm, 4, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
 {
     /// <summary>Runs the LSTM from a zero state.</summary>
     public new (Tensor Output, (Tensor Hidden, Tensor Cell) State) Forward(Tensor input) => Forward(input, null);
@@ -121,7 +121,7 @@ public sealed class Lstm(long inputSize, long hiddenSize, long numLayers = 1, bo
 /// <summary>Gated recurrent unit (torch.nn.GRU) on libtorch's fused kernel. Shapes as <see cref="Lstm"/>, with one state tensor.</summary>
 public sealed class Gru(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false, double dropout = 0,
     bool bidirectional = false, DType? dtype = null, Device? device = null)
-    : RecurrentModule(1, 3, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
+    : RecurrentModule(NativeConstants.RnnGru, 3, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
 {
     /// <summary>Runs the GRU from a zero state.</summary>
     public new (Tensor Output, Tensor Hidden) Forward(Tensor input) => Forward(input, null);
@@ -137,7 +137,7 @@ public sealed class Gru(long inputSize, long hiddenSize, long numLayers = 1, boo
 /// <summary>Elman recurrent layer (torch.nn.RNN) with tanh or ReLU. Shapes as <see cref="Gru"/>.</summary>
 public sealed class Rnn(long inputSize, long hiddenSize, long numLayers = 1, RnnNonlinearity nonlinearity = RnnNonlinearity.Tanh, bool bias = true,
     bool batchFirst = false, double dropout = 0, bool bidirectional = false, DType? dtype = null, Device? device = null)
-    : RecurrentModule(nonlinearity == RnnNonlinearity.Tanh ? 2 : 3, 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
+    : RecurrentModule(nonlinearity == RnnNonlinearity.Tanh ? NativeConstants.RnnTanh : NativeConstants.RnnRelu, 1, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, dtype, device)
 {
     /// <summary>Runs the RNN from a zero state.</summary>
     public new (Tensor Output, Tensor Hidden) Forward(Tensor input) => Forward(input, null);

@@ -3,17 +3,6 @@ using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.Interop;
 
-// Shapes of native functions that many facade members share, so the facade can pass the import itself.
-internal delegate NativeStatus UnaryFunction(TensorHandle tensor, out TensorHandle result);
-internal delegate NativeStatus InPlaceFunction(TensorHandle tensor);
-internal delegate NativeStatus BinaryFunction(TensorHandle left, TensorHandle right, out TensorHandle result);
-internal delegate NativeStatus BinaryInPlaceFunction(TensorHandle left, TensorHandle right);
-internal delegate NativeStatus ScalarFunction(TensorHandle left, NativeScalar right, out TensorHandle result);
-internal delegate NativeStatus ScalarInPlaceFunction(TensorHandle left, NativeScalar right);
-internal unsafe delegate NativeStatus ShapeFunction(TensorHandle tensor, long* shape, int dimensions, out TensorHandle result);
-internal unsafe delegate NativeStatus CreateFunction(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-internal delegate NativeStatus PairFunction(TensorHandle tensor, long dim, int keepDim, out TensorHandle values, out TensorHandle indices);
-
 /// <summary>Borrows the raw pointers of several handles for one native call, keeping each alive until disposed.</summary>
 internal readonly ref struct BorrowedHandles
 {
