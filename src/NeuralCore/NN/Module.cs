@@ -15,7 +15,7 @@ public abstract class Module : IDisposable
 {
     private static readonly ConcurrentDictionary<Type, (FieldInfo Field, string Name)[]> FieldCache = new();
 
-    // Not readonly: a replica (Replicate) gets its own lists.
+    // Not readonly: a copy (ShallowCopy, for DataParallel's replicas) gets its own lists.
     private List<(string Name, Parameter? Value)> parameters = [];
     private List<(string Name, Tensor? Value)> buffers = [];
     private List<(string Name, Module Value)> modules = [];
@@ -35,38 +35,22 @@ public abstract class Module : IDisposable
     /// <summary>The registered parameters in registration order (null for absent ones).</summary>
     private protected IEnumerable<Parameter?> RegisteredParameters => parameters.Select(p => p.Value);
 
-    /// <summary>
-    /// A copy of this module tree for <paramref name="device"/> whose parameters are differentiable copies of these
-    /// (the gradient flows back to the originals) and whose buffers are copies; other fields are shared. Tensors the
-    /// copy creates are added to <paramref name="created"/> so the caller can release them.
-    /// </summary>
-    internal Module Replicate(Device device, Dictionary<object, object> map, List<Tensor> created)
+    /// <summary>A memberwise copy that shares nothing it registered: its registry lists start as copies of these.</summary>
+    internal Module ShallowCopy()
     {
-        if (map.TryGetValue(this, out var done)) return (Module)done;
         var copy = (Module)MemberwiseClone();
-        map[this] = copy;
-        T Copy<T>(T original, Func<T> make) where T : Tensor
-        {
-            if (map.TryGetValue(original, out var existing)) return (T)existing;
-            var replica = make();
-            TensorScope.Unregister(replica);
-            created.Add(replica);
-            map[original] = replica;
-            return replica;
-        }
-        copy.parameters = parameters.Select(p => (p.Name, p.Value is null ? null : Copy(p.Value, () => Parameter.Wrap(p.Value.To(device))))).ToList();
-        copy.buffers = buffers.Select(b => (b.Name, b.Value is null ? null : Copy(b.Value, () => b.Value.To(device)))).ToList();
-        copy.modules = modules.Select(m => (m.Name, m.Value.Replicate(device, map, created))).ToList();
-        // Fields that hold the same objects (auto-properties such as Weight, discovered submodules) point at the copies.
-        for (var type = GetType(); type is not null && type != typeof(Module); type = type.BaseType)
-            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            {
-                var value = field.GetValue(this);
-                if (value is Module child) field.SetValue(copy, child.Replicate(device, map, created));
-                else if (value is Parameter parameter) field.SetValue(copy, Copy(parameter, () => Parameter.Wrap(parameter.To(device))));
-                else if (value is Tensor tensor && map.TryGetValue(tensor, out var replica)) field.SetValue(copy, replica);
-            }
+        copy.parameters = [.. parameters];
+        copy.buffers = [.. buffers];
+        copy.modules = [.. modules];
         return copy;
+    }
+
+    /// <summary>Replaces the registered entries in place (same names, same order), for copies made by <see cref="ShallowCopy"/>.</summary>
+    internal void MapRegistry(Func<Parameter, Parameter> parameter, Func<Tensor, Tensor> buffer, Func<Module, Module> module)
+    {
+        parameters = parameters.Select(p => (p.Name, p.Value is null ? null : parameter(p.Value))).ToList();
+        buffers = buffers.Select(b => (b.Name, b.Value is null ? null : buffer(b.Value))).ToList();
+        modules = modules.Select(m => (m.Name, module(m.Value))).ToList();
     }
 
     /// <summary>Adds a parameter whose name is already dotted (a loaded TorchScript module's).</summary>

@@ -59,9 +59,8 @@ public sealed class DataParallel : Module
         var count = chunks.Length;
         if (count == 1 && devices[0] == OutputDevice) return scope.Keep(Module.Forward(chunks[0].To(devices[0])));
 
-        var created = new List<Tensor>();
-        var replicas = new Module[count];
-        for (var i = 0; i < count; i++) replicas[i] = Module.Replicate(devices[i], new Dictionary<object, object>(ReferenceEqualityComparer.Instance), created);
+        var replications = Enumerable.Range(0, count).Select(i => new Replication(devices[i])).ToArray();
+        var replicas = replications.Select(r => r.Replicate(Module)).ToArray();
         var outputs = new Tensor?[count];
         var failures = new Exception?[count];
         var gradEnabled = Autograd.IsEnabled;
@@ -85,7 +84,7 @@ public sealed class DataParallel : Module
         }) { IsBackground = true, Name = $"DataParallel replica {i}" }).ToArray();
         foreach (var worker in workers) worker.Start();
         foreach (var worker in workers) worker.Join();
-        foreach (var tensor in created) tensor.Dispose();
+        foreach (var tensor in replications.SelectMany(r => r.Created)) tensor.Dispose();
 
         if (failures.FirstOrDefault(f => f is not null) is { } failure)
         {
