@@ -2488,4 +2488,17 @@ nc_status nc_nn_binary_cross_entropy_with_logits(const nc_tensor* self_, const n
       *out = wrap(at::binary_cross_entropy_with_logits(self, target, weight, positive_weight, reduction)));
 }
 
+nc_status nc_tensor_logit(const nc_tensor* self_, int32_t has_eps_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<double> eps = has_eps_ ? c10::optional<double>(eps_) : c10::nullopt;
+      *out = wrap(at::logit(self, eps)));
+}
+nc_status nc_tensor_logit_inplace(const nc_tensor* self_, int32_t has_eps_, double eps_) {
+  NC_GUARD(
+      at::Tensor self = unwrap(self_);
+      c10::optional<double> eps = has_eps_ ? c10::optional<double>(eps_) : c10::nullopt;
+      self.logit_(eps));
+}
+
 }  // extern "C"

@@ -504,6 +504,9 @@ NC_API nc_status nc_tensor_normal(const nc_tensor* mean, const nc_tensor* std, n
 NC_API nc_status nc_tensor_poisson(const nc_tensor* self, nc_tensor** out);
 /* Fills with integers drawn uniformly from [from, to) (to: null draws up to the dtype's limit). */
 NC_API nc_status nc_tensor_random_inplace(const nc_tensor* self, int64_t low, int32_t has_high, int64_t high);
+/* log(p / (1 - p)); with eps, p is first clamped to [eps, 1 - eps]. */
+NC_API nc_status nc_tensor_logit(const nc_tensor* self, int32_t has_eps, double eps, nc_tensor** out);
+NC_API nc_status nc_tensor_logit_inplace(const nc_tensor* self, int32_t has_eps, double eps);
 
 /* ---- nn ---- */
 /* Int64 class indices as one-hot rows of numClasses (-1: one more than the largest index). */

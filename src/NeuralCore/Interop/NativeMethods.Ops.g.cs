@@ -1022,6 +1022,12 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy_with_logits")]
     internal static partial NativeStatus NnBinaryCrossEntropyWithLogitsImport(TensorHandle self, TensorHandle target, TensorHandle weight, TensorHandle positiveWeight, int reduction, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logit")]
+    internal static partial NativeStatus TensorLogitImport(TensorHandle self, int haseps, double eps, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logit_inplace")]
+    internal static partial NativeStatus TensorLogitInPlaceImport(TensorHandle self, int haseps, double eps);
 }
 
 /// <summary>
@@ -3307,5 +3313,17 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
         return Created.Tensor(NativeMethods.NnBinaryCrossEntropyWithLogitsImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, positiveWeight?.Handle ?? TensorHandle.Null, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor TensorLogit(Tensor self, double? eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorLogitImport(self.Handle, eps.HasValue ? 1 : 0, eps ?? 0, out var result), result);
+    }
+
+    internal static void TensorLogitInPlace(Tensor self, double? eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        NativeMethods.TensorLogitInPlaceImport(self.Handle, eps.HasValue ? 1 : 0, eps ?? 0).ThrowIfFailed();
     }
 }

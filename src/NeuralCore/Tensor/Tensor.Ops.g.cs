@@ -1157,4 +1157,14 @@ public partial class Tensor
         LibTorch.TensorRandomInPlace(this, low, high);
         return this;
     }
+
+    /// <summary>log(p / (1 - p)); with <c>eps</c>, p is first clamped to [eps, 1 - eps].</summary>
+    public Tensor Logit(double? eps = null) => LibTorch.TensorLogit(this, eps);
+
+    /// <summary>In place: log(p / (1 - p)); with <c>eps</c>, p is first clamped to [eps, 1 - eps]. Returns this tensor.</summary>
+    public Tensor LogitInPlace(double? eps = null)
+    {
+        LibTorch.TensorLogitInPlace(this, eps);
+        return this;
+    }
 }

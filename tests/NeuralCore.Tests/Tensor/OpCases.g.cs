@@ -269,10 +269,10 @@ internal static class OpCases
         ["nn.interpolate_trilinear"] = new(x => Functional.Interpolate(input: x("vol"), size: new long[] { 3, 4, 5 }, mode: "trilinear"), ["vol"], null, 1E-05),
         ["nn.interpolate_area"] = new(x => Functional.Interpolate(input: x("img"), size: new long[] { 2, 2 }, mode: "area"), ["img"], null, 1E-05),
         ["nn.interpolate_nearest_exact"] = new(x => Functional.Interpolate(input: x("img"), scaleFactor: new double[] { 1.5, 0.6 }, mode: "nearest-exact"), ["img"], null, 1E-05),
-        ["nn.grid_sample_0"] = new(x => Functional.GridSample(input: x("img"), grid: x("grid")), ["img"], null, 1E-05),
+        ["nn.grid_sample_0"] = new(x => Functional.GridSample(input: x("img"), grid: x("grid"), alignCorners: false), ["img"], null, 1E-05),
         ["nn.grid_sample_nearest_border"] = new(x => Functional.GridSample(input: x("img"), grid: x("grid"), mode: "nearest", paddingMode: "border", alignCorners: true), ["img"], null, 1E-05),
-        ["nn.grid_sample_bicubic_reflection"] = new(x => Functional.GridSample(input: x("img"), grid: x("grid"), mode: "bicubic", paddingMode: "reflection"), ["img"], null, 1E-05),
-        ["nn.affine_grid_0"] = new(x => Functional.AffineGrid(theta: x("theta"), size: [2, 1, 3, 4]), ["theta"], null, 1E-05),
+        ["nn.grid_sample_bicubic_reflection"] = new(x => Functional.GridSample(input: x("img"), grid: x("grid"), mode: "bicubic", paddingMode: "reflection", alignCorners: false), ["img"], null, 1E-05),
+        ["nn.affine_grid_0"] = new(x => Functional.AffineGrid(theta: x("theta"), size: [2, 1, 3, 4], alignCorners: false), ["theta"], null, 1E-05),
         ["nn.affine_grid_aligned"] = new(x => Functional.AffineGrid(theta: x("theta"), size: [2, 1, 2, 3], alignCorners: true), ["theta"], null, 1E-05),
         ["nn.pixel_shuffle"] = new(x => Functional.PixelShuffle(input: x("chans"), upscaleFactor: 2), [], null, 1E-05),
         ["nn.pixel_unshuffle"] = new(x => Functional.PixelUnshuffle(input: x("chans"), downscaleFactor: 2), [], null, 1E-05),
@@ -356,5 +356,7 @@ internal static class OpCases
         ["nn.binary_cross_entropy"] = new(x => Functional.BinaryCrossEntropy(input: x("probs"), target: x("bce_target")), ["probs"], null, 1E-05),
         ["nn.binary_cross_entropy_with_logits_0"] = new(x => Functional.BinaryCrossEntropyWithLogits(input: x("probs"), target: x("bce_target")), ["probs"], null, 1E-05),
         ["nn.binary_cross_entropy_with_logits_weighted"] = new(x => Functional.BinaryCrossEntropyWithLogits(input: x("probs"), target: x("bce_target"), positiveWeight: x("g4"), reduction: Reduction.Sum), ["probs"], null, 1E-05),
+        ["tensor.logit_0"] = new(x => x("probs").Logit(), ["probs"], null, 1E-05),
+        ["tensor.logit_eps"] = new(x => x("probs").Logit(eps: 0.15), ["probs"], null, 1E-05),
     };
 }
