@@ -81,18 +81,6 @@ inline c10::Device to_device(int32_t device_type, int32_t device_index) {
   return c10::Device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
 }
 
-inline at::TensorOptions to_options(nc_options options) {
-  auto result = at::TensorOptions().device(to_device(options.device_type, options.device_index));
-  if (options.dtype >= 0) result = result.dtype(to_dtype(options.dtype));
-  return result;
-}
-
-// at:: factories ignore requires_grad in their options (only torch:: ones honour it), so set it afterwards.
-inline nc_tensor* wrap_created(at::Tensor tensor, nc_options options) {
-  if (options.requires_grad != 0) tensor.set_requires_grad(true);
-  return wrap(std::move(tensor));
-}
-
 inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {
   if (count < 0 || (count > 0 && values == nullptr)) throw std::invalid_argument("shape array is null or has a negative length");
   return at::IntArrayRef(values, static_cast<size_t>(count));

@@ -7,6 +7,138 @@ using namespace neuralcore;
 
 extern "C" {
 
+nc_status nc_tensor_empty(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::empty(shape, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_zeros(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::zeros(shape, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_ones(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::ones(shape, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_rand(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::rand(shape, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_randn(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::randn(shape, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_full(const int64_t* shape_, int32_t shape_count, nc_scalar value_, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::Scalar value = to_scalar(value_);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      bool requires_grad = requires_grad_ != 0;
+      *out = wrap(with_grad(at::full(shape, value, tensor_options(dtype, device)), requires_grad)));
+}
+
+nc_status nc_tensor_randint(int64_t low_, int64_t high_, const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      int64_t low = low_;
+      int64_t high = high_;
+      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::randint(low, high, shape, tensor_options(dtype.value_or(at::kLong), device))));
+}
+
+nc_status nc_tensor_randperm(int64_t n_, uint64_t seed_, nc_tensor** out) {
+  NC_GUARD(
+      int64_t n = n_;
+      uint64_t seed = seed_;
+      *out = wrap(at::randperm(n, at::detail::createCPUGenerator(seed), at::TensorOptions().dtype(at::kLong))));
+}
+
+nc_status nc_tensor_arange(nc_scalar start_, nc_scalar end_, nc_scalar step_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      at::Scalar start = to_scalar(start_);
+      at::Scalar end = to_scalar(end_);
+      at::Scalar step = to_scalar(step_);
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::arange(start, end, step, tensor_options(dtype, device))));
+}
+
+nc_status nc_tensor_linspace(double start_, double end_, int64_t steps_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      double start = start_;
+      double end = end_;
+      int64_t steps = steps_;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::linspace(start, end, steps, tensor_options(dtype, device))));
+}
+
+nc_status nc_tensor_eye(int64_t rows_, int32_t has_columns_, int64_t columns_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      int64_t rows = rows_;
+      c10::optional<int64_t> columns = has_columns_ ? c10::optional<int64_t>(columns_) : c10::nullopt;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::eye(rows, columns.value_or(rows), tensor_options(dtype, device))));
+}
+
+nc_status nc_tensor_zeros_like(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::zeros_like(self)));
+}
+
+nc_status nc_tensor_ones_like(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::ones_like(self)));
+}
+
+nc_status nc_tensor_rand_like(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::rand_like(self)));
+}
+
+nc_status nc_tensor_randn_like(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::randn_like(self)));
+}
+
+nc_status nc_tensor_full_like(const nc_tensor* self_, nc_scalar value_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::Scalar value = to_scalar(value_);
+      *out = wrap(at::full_like(self, value)));
+}
+
 nc_status nc_tensor_neg(const nc_tensor* self_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

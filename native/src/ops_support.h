@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "guard.h"
 
 struct nc_tensor_list {
@@ -36,6 +38,24 @@ inline c10::optional<at::ArrayRef<double>> optional_doubles(const double* values
   if (count < 0) return c10::nullopt;
   if (count > 0 && values == nullptr) throw std::invalid_argument("double array is null");
   return at::ArrayRef<double>(values, static_cast<size_t>(count));
+}
+
+inline c10::optional<c10::Device> optional_device(int32_t type, int32_t index) {
+  if (type < 0) return c10::nullopt;
+  return to_device(type, index);
+}
+
+inline at::TensorOptions tensor_options(c10::optional<at::ScalarType> dtype, c10::optional<c10::Device> device) {
+  auto options = at::TensorOptions();
+  if (dtype) options = options.dtype(*dtype);
+  if (device) options = options.device(*device);
+  return options;
+}
+
+// at:: factories ignore requires_grad in their options (only torch:: ones honour it), so it is set afterwards.
+inline at::Tensor with_grad(at::Tensor tensor, bool requires_grad) {
+  if (requires_grad) tensor.set_requires_grad(true);
+  return tensor;
 }
 
 inline c10::optional<at::ScalarType> optional_dtype(int32_t dtype) {

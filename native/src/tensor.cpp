@@ -90,65 +90,6 @@ nc_status nc_tensor_strides(const nc_tensor* tensor, int64_t* strides, int32_t c
   NC_GUARD(*ndim = fill_dims(unwrap(tensor).strides(), strides, capacity));
 }
 
-nc_status nc_tensor_empty(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::empty(to_shape(shape, ndim), to_options(options)), options));
-}
-
-nc_status nc_tensor_zeros(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::zeros(to_shape(shape, ndim), to_options(options)), options));
-}
-
-nc_status nc_tensor_ones(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::ones(to_shape(shape, ndim), to_options(options)), options));
-}
-
-nc_status nc_tensor_full(const int64_t* shape, int32_t ndim, nc_scalar value, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::full(to_shape(shape, ndim), to_scalar(value), to_options(options)), options));
-}
-
-nc_status nc_tensor_rand(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::rand(to_shape(shape, ndim), to_options(options)), options));
-}
-
-nc_status nc_tensor_randn(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::randn(to_shape(shape, ndim), to_options(options)), options));
-}
-
-nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out) {
-  NC_GUARD({
-    auto tensor_options = to_options(options);
-    if (options.dtype < 0) tensor_options = tensor_options.dtype(at::kLong);
-    *out = wrap_created(at::randint(low, high, to_shape(shape, ndim), tensor_options), options);
-  });
-}
-
-nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out) {
-  NC_GUARD({
-    auto generator = at::detail::createCPUGenerator(seed);
-    *out = wrap(at::randperm(n, generator, at::TensorOptions().dtype(at::kLong)));
-  });
-}
-
-nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::arange(to_scalar(start), to_scalar(end), to_scalar(step), to_options(options)), options));
-}
-
-nc_status nc_tensor_linspace(double start, double end, int64_t steps, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::linspace(start, end, steps, to_options(options)), options));
-}
-
-nc_status nc_tensor_eye(int64_t rows, int64_t columns, nc_options options, nc_tensor** out) {
-  NC_GUARD(*out = wrap_created(at::eye(rows, columns, to_options(options)), options));
-}
-
-nc_status nc_tensor_zeros_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::zeros_like(unwrap(tensor)))); }
-nc_status nc_tensor_ones_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::ones_like(unwrap(tensor)))); }
-nc_status nc_tensor_rand_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::rand_like(unwrap(tensor)))); }
-nc_status nc_tensor_randn_like(const nc_tensor* tensor, nc_tensor** out) { NC_GUARD(*out = wrap(at::randn_like(unwrap(tensor)))); }
-nc_status nc_tensor_full_like(const nc_tensor* tensor, nc_scalar value, nc_tensor** out) {
-  NC_GUARD(*out = wrap(at::full_like(unwrap(tensor), to_scalar(value))));
-}
-
 nc_status nc_tensor_from_data(const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim, int32_t dtype, nc_tensor** out) {
   NC_GUARD({
     const auto sizes = to_shape(shape, ndim);

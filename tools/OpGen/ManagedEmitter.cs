@@ -64,6 +64,8 @@ public static class ManagedEmitter
                 case "Scalar": parameters.Add($"NativeScalar {n}"); break;
                 case "Scalar?": parameters.Add($"int has{n}"); parameters.Add($"NativeScalar {n}"); break;
                 case "long": parameters.Add($"long {n}"); break;
+                case "ulong": parameters.Add($"ulong {n}"); break;
+                case "Device?": parameters.Add($"int {n}Type"); parameters.Add($"int {n}Index"); break;
                 case "long?": parameters.Add($"int has{n}"); parameters.Add($"long {n}"); break;
                 case "double": parameters.Add($"double {n}"); break;
                 case "double?": parameters.Add($"int has{n}"); parameters.Add($"double {n}"); break;
@@ -125,7 +127,8 @@ public static class ManagedEmitter
                     break;
                 case "Scalar": arguments.Add($"{n}.ToNative()"); break;
                 case "Scalar?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"({n} ?? 0).ToNative()"); break;
-                case "long" or "double": arguments.Add(n); break;
+                case "long" or "double" or "ulong": arguments.Add(n); break;
+                case "Device?": arguments.Add($"{n} is {{ }} {n}Value ? (int){n}Value.Type : -1"); arguments.Add($"{n}?.Index ?? -1"); break;
                 case "long?" or "double?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"{n} ?? 0"); break;
                 case "bool": arguments.Add($"{n} ? 1 : 0"); break;
                 case "bool?": arguments.Add($"{n} is {{ }} {n}Value ? ({n}Value ? 1 : 0) : -1"); break;

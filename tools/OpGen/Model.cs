@@ -87,7 +87,7 @@ public sealed record Arg(string Type, string Name, string? Default, bool Params)
 
     private static readonly string[] Types =
         ["Tensor", "Tensor?", "Tensor[]", "Scalar", "Scalar?", "long", "long?", "double", "double?", "bool", "long[]", "long[]?",
-         "DType", "DType?", "string", "string?", "double[]?", "bool?", "Reduction"];
+         "DType", "DType?", "string", "string?", "double[]?", "bool?", "Reduction", "Device?", "ulong"];
 
     public static List<Arg> ParseList(string text, string op)
     {

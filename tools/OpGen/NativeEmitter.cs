@@ -133,6 +133,8 @@ public static class NativeEmitter
             "Scalar" => $"at::Scalar {n} = to_scalar({p});",
             "Scalar?" => $"c10::optional<at::Scalar> {n} = has_{p} ? c10::optional<at::Scalar>(to_scalar({p})) : c10::nullopt;",
             "long" => $"int64_t {n} = {p};",
+            "ulong" => $"uint64_t {n} = {p};",
+            "Device?" => $"c10::optional<c10::Device> {n} = optional_device({p}_type, {p}_index);",
             "long?" => $"c10::optional<int64_t> {n} = has_{p} ? c10::optional<int64_t>({p}) : c10::nullopt;",
             "double" => $"double {n} = {p};",
             "double?" => $"c10::optional<double> {n} = has_{p} ? c10::optional<double>({p}) : c10::nullopt;",
@@ -164,6 +166,8 @@ public static class NativeEmitter
                 case "Scalar": yield return $"nc_scalar {n}"; break;
                 case "Scalar?": yield return $"int32_t has_{n}"; yield return $"nc_scalar {n}"; break;
                 case "long": yield return $"int64_t {n}"; break;
+                case "ulong": yield return $"uint64_t {n}"; break;
+                case "Device?": yield return $"int32_t {n}_type"; yield return $"int32_t {n}_index"; break;
                 case "long?": yield return $"int32_t has_{n}"; yield return $"int64_t {n}"; break;
                 case "double": yield return $"double {n}"; break;
                 case "double?": yield return $"int32_t has_{n}"; yield return $"double {n}"; break;

@@ -42,14 +42,8 @@ typedef struct nc_scalar {
   int32_t reserved;
 } nc_scalar;
 
-/* dtype: c10::ScalarType numbering (Byte 0 … Bool 11, BFloat16 15), -1 = libtorch's default or inferred.
+/* dtype codes: c10::ScalarType numbering (Byte 0 … Bool 11, BFloat16 15), -1 = libtorch's default or inferred.
    device_type: c10::DeviceType numbering (CPU 0, CUDA 1), -1 = CPU. device_index: -1 = current. */
-typedef struct nc_options {
-  int32_t dtype;
-  int32_t device_type;
-  int32_t device_index;
-  int32_t requires_grad;
-} nc_options;
 
 /* The message of the last failure on the calling thread. Owned by the library; valid until the
    next failure on this thread. Never null. */

@@ -16,6 +16,38 @@ extern "C" {
 #endif
 
 /* ---- tensor ---- */
+/* A tensor of the given shape with uninitialised values. Default dtype Float32, device CPU. */
+NC_API nc_status nc_tensor_empty(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* A tensor of the given shape, filled with zeros. Default dtype Float32, device CPU. */
+NC_API nc_status nc_tensor_zeros(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* A tensor of the given shape, filled with ones. Default dtype Float32, device CPU. */
+NC_API nc_status nc_tensor_ones(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* Samples of U(0, 1) in the given shape. Default dtype Float32, device CPU. */
+NC_API nc_status nc_tensor_rand(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* Samples of N(0, 1) in the given shape. Default dtype Float32, device CPU. */
+NC_API nc_status nc_tensor_randn(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* A tensor of the given shape filled with value; the dtype follows the value's kind unless given. */
+NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t shapecount, nc_scalar value, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+/* Random integers uniform in [low, high); dtype Int64 unless given. */
+NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+/* A random permutation of 0 … n - 1 (Int64) from a generator seeded with seed, as torch.randperm(n, generator=torch.Generator().manual_seed(seed)); the global generator is untouched. */
+NC_API nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out);
+/* Values from start up to (excluding) end in steps of step; the dtype is inferred from the numbers unless given. */
+NC_API nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+/* steps evenly spaced values from start to end inclusive. */
+NC_API nc_status nc_tensor_linspace(double start, double end, int64_t steps, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+/* A 2-D tensor with ones on the diagonal (columns defaults to rows). */
+NC_API nc_status nc_tensor_eye(int64_t rows, int32_t has_columns, int64_t columns, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+/* Zeros with this tensor's shape, dtype and device. */
+NC_API nc_status nc_tensor_zeros_like(const nc_tensor* self, nc_tensor** out);
+/* Ones with this tensor's shape, dtype and device. */
+NC_API nc_status nc_tensor_ones_like(const nc_tensor* self, nc_tensor** out);
+/* Uniform samples with this tensor's shape, dtype and device. */
+NC_API nc_status nc_tensor_rand_like(const nc_tensor* self, nc_tensor** out);
+/* Normal samples with this tensor's shape, dtype and device. */
+NC_API nc_status nc_tensor_randn_like(const nc_tensor* self, nc_tensor** out);
+/* value everywhere, with this tensor's shape, dtype and device. */
+NC_API nc_status nc_tensor_full_like(const nc_tensor* self, nc_scalar value, nc_tensor** out);
 /* Negation, -x. */
 NC_API nc_status nc_tensor_neg(const nc_tensor* self, nc_tensor** out);
 NC_API nc_status nc_tensor_neg_inplace(const nc_tensor* self);

@@ -36,27 +36,7 @@ NC_API nc_status nc_tensor_info_get(const nc_tensor* tensor, nc_tensor_info* inf
 NC_API nc_status nc_tensor_sizes(const nc_tensor* tensor, int64_t* sizes, int32_t capacity, int32_t* ndim);
 NC_API nc_status nc_tensor_strides(const nc_tensor* tensor, int64_t* strides, int32_t capacity, int32_t* ndim);
 
-/* ---- creation ---- */
-NC_API nc_status nc_tensor_empty(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_zeros(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_ones(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t ndim, nc_scalar value, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_rand(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_randn(const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t ndim, nc_options options, nc_tensor** out);
-/* A random permutation of 0..n-1 (Int64) from a fresh generator seeded with seed: torch.randperm(n,
-   generator=torch.Generator().manual_seed(seed)) gives the same permutation. The global generator is untouched. */
-NC_API nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out);
-/* options.dtype -1 infers the dtype from the scalars, as torch.arange does. */
-NC_API nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_linspace(double start, double end, int64_t steps, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_eye(int64_t rows, int64_t columns, nc_options options, nc_tensor** out);
-NC_API nc_status nc_tensor_zeros_like(const nc_tensor* tensor, nc_tensor** out);
-NC_API nc_status nc_tensor_ones_like(const nc_tensor* tensor, nc_tensor** out);
-NC_API nc_status nc_tensor_rand_like(const nc_tensor* tensor, nc_tensor** out);
-NC_API nc_status nc_tensor_randn_like(const nc_tensor* tensor, nc_tensor** out);
-NC_API nc_status nc_tensor_full_like(const nc_tensor* tensor, nc_scalar value, nc_tensor** out);
-
+/* ---- creation from the caller's data (the factories, zeros … eye, are in nc_ops.h) ---- */
 /* Copies nbytes from data (which must equal numel(shape) * element size) into a new CPU tensor. */
 NC_API nc_status nc_tensor_from_data(const void* data, int64_t nbytes, const int64_t* shape, int32_t ndim,
                                      int32_t dtype, nc_tensor** out);

@@ -9,6 +9,54 @@ namespace NeuralCore.Interop;
 // nc_ops.h, imported as declared.
 internal static unsafe partial class NativeMethods
 {
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_empty")]
+    internal static partial NativeStatus TensorEmptyImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros")]
+    internal static partial NativeStatus TensorZerosImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones")]
+    internal static partial NativeStatus TensorOnesImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand")]
+    internal static partial NativeStatus TensorRandImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn")]
+    internal static partial NativeStatus TensorRandnImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full")]
+    internal static partial NativeStatus TensorFullImport(long* shape, int shapeCount, NativeScalar value, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randint")]
+    internal static partial NativeStatus TensorRandintImport(long low, long high, long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm")]
+    internal static partial NativeStatus TensorRandpermImport(long n, ulong seed, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_arange")]
+    internal static partial NativeStatus TensorArangeImport(NativeScalar start, NativeScalar end, NativeScalar step, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_linspace")]
+    internal static partial NativeStatus TensorLinspaceImport(double start, double end, long steps, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eye")]
+    internal static partial NativeStatus TensorEyeImport(long rows, int hascolumns, long columns, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros_like")]
+    internal static partial NativeStatus TensorZerosLikeImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones_like")]
+    internal static partial NativeStatus TensorOnesLikeImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand_like")]
+    internal static partial NativeStatus TensorRandLikeImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn_like")]
+    internal static partial NativeStatus TensorRandnLikeImport(TensorHandle self, out TensorHandle result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full_like")]
+    internal static partial NativeStatus TensorFullLikeImport(TensorHandle self, NativeScalar value, out TensorHandle result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_neg")]
     internal static partial NativeStatus TensorNegImport(TensorHandle self, out TensorHandle result);
 
@@ -1036,6 +1084,100 @@ internal static unsafe partial class NativeMethods
 /// </summary>
 internal static unsafe partial class LibTorch
 {
+    internal static Tensor TensorEmpty(ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorEmptyImport(shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorZeros(ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorZerosImport(shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorOnes(ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorOnesImport(shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorRand(ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorRandImport(shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorRandn(ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorRandnImport(shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorFull(ReadOnlySpan<long> shape, Scalar value, DType? dtype, Device? device, bool requiresGrad)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorFullImport(shapePointer, shape.Length, value.ToNative(), dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, requiresGrad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorRandint(long low, long high, ReadOnlySpan<long> shape, DType? dtype, Device? device)
+    {
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorRandintImport(low, high, shapePointer, shape.Length, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
+    }
+
+    internal static Tensor TensorRandperm(long n, ulong seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        return Created.Tensor(NativeMethods.TensorRandpermImport(n, seed, out var result), result);
+    }
+
+    internal static Tensor TensorArange(Scalar start, Scalar end, Scalar step, DType? dtype, Device? device)
+    {
+        return Created.Tensor(NativeMethods.TensorArangeImport(start.ToNative(), end.ToNative(), step.ToNative(), dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
+    }
+
+    internal static Tensor TensorLinspace(double start, double end, long steps, DType? dtype, Device? device)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        return Created.Tensor(NativeMethods.TensorLinspaceImport(start, end, steps, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
+    }
+
+    internal static Tensor TensorEye(long rows, long? columns, DType? dtype, Device? device)
+    {
+        return Created.Tensor(NativeMethods.TensorEyeImport(rows, columns.HasValue ? 1 : 0, columns ?? 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
+    }
+
+    internal static Tensor TensorZerosLike(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorZerosLikeImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor TensorOnesLike(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorOnesLikeImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor TensorRandLike(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorRandLikeImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor TensorRandnLike(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorRandnLikeImport(self.Handle, out var result), result);
+    }
+
+    internal static Tensor TensorFullLike(Tensor self, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        return Created.Tensor(NativeMethods.TensorFullLikeImport(self.Handle, value.ToNative(), out var result), result);
+    }
+
     internal static Tensor TensorNeg(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);

@@ -21,24 +21,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_strides")]
     internal static partial NativeStatus TensorStrides(TensorHandle tensor, long* strides, int capacity, out int dimensions);
 
-    // ---- creation ----
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_empty")] internal static partial NativeStatus TensorEmpty(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros")] internal static partial NativeStatus TensorZeros(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones")] internal static partial NativeStatus TensorOnes(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand")] internal static partial NativeStatus TensorRand(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn")] internal static partial NativeStatus TensorRandn(long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full")] internal static partial NativeStatus TensorFull(long* shape, int dimensions, NativeScalar value, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randint")] internal static partial NativeStatus TensorRandInt(long low, long high, long* shape, int dimensions, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm")] internal static partial NativeStatus TensorRandPerm(long n, ulong seed, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_arange")] internal static partial NativeStatus TensorArange(NativeScalar start, NativeScalar end, NativeScalar step, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_linspace")] internal static partial NativeStatus TensorLinspace(double start, double end, long steps, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eye")] internal static partial NativeStatus TensorEye(long rows, long columns, NativeOptions options, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros_like")] internal static partial NativeStatus TensorZerosLike(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones_like")] internal static partial NativeStatus TensorOnesLike(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand_like")] internal static partial NativeStatus TensorRandLike(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn_like")] internal static partial NativeStatus TensorRandnLike(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full_like")] internal static partial NativeStatus TensorFullLike(TensorHandle tensor, NativeScalar value, out TensorHandle result);
-
+    // ---- creation from data ----
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_from_data")]
     internal static partial NativeStatus TensorFromData(void* data, long byteCount, long* shape, int dimensions, int dtype, out TensorHandle result);
 
@@ -102,69 +85,6 @@ internal static unsafe partial class LibTorch
             NativeMethods.TensorStrides(tensor.Handle, values, strides.Length, out _).ThrowIfFailed();
         return strides;
     }
-
-    internal enum Fill { Empty, Zeros, Ones, Rand, Randn }
-
-    internal static Tensor TensorCreate(Fill fill, ReadOnlySpan<long> shape, DType? dtype, Device? device, bool requiresGrad)
-    {
-        var options = NativeOptions.Create(dtype, device, requiresGrad);
-        TensorHandle result;
-        fixed (long* sizes = shape)
-        {
-            var status = fill switch
-            {
-                Fill.Empty => NativeMethods.TensorEmpty(sizes, shape.Length, options, out result),
-                Fill.Zeros => NativeMethods.TensorZeros(sizes, shape.Length, options, out result),
-                Fill.Ones => NativeMethods.TensorOnes(sizes, shape.Length, options, out result),
-                Fill.Rand => NativeMethods.TensorRand(sizes, shape.Length, options, out result),
-                _ => NativeMethods.TensorRandn(sizes, shape.Length, options, out result),
-            };
-            return Created.Tensor(status, result);
-        }
-    }
-
-    internal static Tensor TensorFull(ReadOnlySpan<long> shape, Scalar value, DType? dtype, Device? device, bool requiresGrad)
-    {
-        fixed (long* sizes = shape)
-            return Created.Tensor(NativeMethods.TensorFull(sizes, shape.Length, value.ToNative(), NativeOptions.Create(dtype, device, requiresGrad),
-                out var result), result);
-    }
-
-    internal static Tensor TensorRandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype, Device? device)
-    {
-        fixed (long* sizes = shape)
-            return Created.Tensor(NativeMethods.TensorRandInt(low, high, sizes, shape.Length, NativeOptions.Create(dtype, device, false),
-                out var result), result);
-    }
-
-    internal static Tensor TensorRandPerm(long n, ulong seed) => Created.Tensor(NativeMethods.TensorRandPerm(n, seed, out var result), result);
-
-    internal static Tensor TensorArange(Scalar start, Scalar end, Scalar step, DType? dtype, Device? device) =>
-        Created.Tensor(NativeMethods.TensorArange(start.ToNative(), end.ToNative(), step.ToNative(), NativeOptions.Create(dtype, device, false),
-            out var result), result);
-
-    internal static Tensor TensorLinspace(double start, double end, long steps, DType? dtype, Device? device) =>
-        Created.Tensor(NativeMethods.TensorLinspace(start, end, steps, NativeOptions.Create(dtype, device, false), out var result), result);
-
-    internal static Tensor TensorEye(long rows, long columns, DType? dtype, Device? device) =>
-        Created.Tensor(NativeMethods.TensorEye(rows, columns, NativeOptions.Create(dtype, device, false), out var result), result);
-
-    internal static Tensor TensorLike(Fill fill, Tensor tensor)
-    {
-        TensorHandle result;
-        var status = fill switch
-        {
-            Fill.Zeros => NativeMethods.TensorZerosLike(tensor.Handle, out result),
-            Fill.Ones => NativeMethods.TensorOnesLike(tensor.Handle, out result),
-            Fill.Rand => NativeMethods.TensorRandLike(tensor.Handle, out result),
-            Fill.Randn => NativeMethods.TensorRandnLike(tensor.Handle, out result),
-            _ => throw new ArgumentOutOfRangeException(nameof(fill)),
-        };
-        return Created.Tensor(status, result);
-    }
-
-    internal static Tensor TensorFullLike(Tensor tensor, Scalar value) =>
-        Created.Tensor(NativeMethods.TensorFullLike(tensor.Handle, value.ToNative(), out var result), result);
 
     internal static Tensor TensorFromData<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, DType dtype) where T : unmanaged
     {

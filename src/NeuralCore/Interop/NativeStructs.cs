@@ -12,23 +12,6 @@ internal struct NativeScalar
 }
 
 [StructLayout(LayoutKind.Sequential)]
-internal struct NativeOptions
-{
-    public int DType;
-    public int DeviceType;
-    public int DeviceIndex;
-    public int RequiresGrad;
-
-    public static NativeOptions Create(DType? dtype, Device? device, bool requiresGrad) => new()
-    {
-        DType = dtype is { } type ? (int)type : -1,
-        DeviceType = device is { } d ? (int)d.Type : -1,
-        DeviceIndex = device is { } di ? di.Index : -1,
-        RequiresGrad = requiresGrad ? 1 : 0,
-    };
-}
-
-[StructLayout(LayoutKind.Sequential)]
 internal struct NativeTensorInfo
 {
     public long NumberOfElements;

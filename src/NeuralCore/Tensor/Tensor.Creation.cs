@@ -6,96 +6,32 @@ namespace NeuralCore;
 
 public partial class Tensor
 {
+    // The factories themselves are generated (Tensor.Ops.g.cs); these are PyTorch's shape-only spellings of them.
+
     /// <summary>A tensor of the given shape, filled with zeros. Default dtype Float32, device CPU.</summary>
     public static Tensor Zeros(params ReadOnlySpan<long> shape) => Zeros(shape, null);
-
-    /// <inheritdoc cref="Zeros(ReadOnlySpan{long})"/>
-    public static Tensor Zeros(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorCreate(LibTorch.Fill.Zeros, shape, dtype, device, requiresGrad);
 
     /// <summary>A tensor of the given shape, filled with ones.</summary>
     public static Tensor Ones(params ReadOnlySpan<long> shape) => Ones(shape, null);
 
-    /// <inheritdoc cref="Ones(ReadOnlySpan{long})"/>
-    public static Tensor Ones(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorCreate(LibTorch.Fill.Ones, shape, dtype, device, requiresGrad);
-
-    /// <summary>A tensor of the given shape whose values are whatever the memory held.</summary>
+    /// <summary>A tensor of the given shape with uninitialised values.</summary>
     public static Tensor Empty(params ReadOnlySpan<long> shape) => Empty(shape, null);
 
-    /// <inheritdoc cref="Empty(ReadOnlySpan{long})"/>
-    public static Tensor Empty(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorCreate(LibTorch.Fill.Empty, shape, dtype, device, requiresGrad);
-
-    /// <summary>Uniform samples from [0, 1).</summary>
+    /// <summary>Samples of U(0, 1) in the given shape.</summary>
     public static Tensor Rand(params ReadOnlySpan<long> shape) => Rand(shape, null);
 
-    /// <inheritdoc cref="Rand(ReadOnlySpan{long})"/>
-    public static Tensor Rand(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorCreate(LibTorch.Fill.Rand, shape, dtype, device, requiresGrad);
-
-    /// <summary>Samples from the standard normal distribution.</summary>
+    /// <summary>Samples of N(0, 1) in the given shape.</summary>
     public static Tensor Randn(params ReadOnlySpan<long> shape) => Randn(shape, null);
-
-    /// <inheritdoc cref="Randn(ReadOnlySpan{long})"/>
-    public static Tensor Randn(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorCreate(LibTorch.Fill.Randn, shape, dtype, device, requiresGrad);
-
-    /// <summary>A tensor of the given shape filled with <paramref name="value"/>; the dtype follows the value's kind unless given.</summary>
-    public static Tensor Full(ReadOnlySpan<long> shape, Scalar value, DType? dtype = null, Device? device = null, bool requiresGrad = false) =>
-        LibTorch.TensorFull(shape, value, dtype, device, requiresGrad);
 
     /// <summary>Random integers uniform in [<paramref name="low"/>, <paramref name="high"/>); dtype Int64.</summary>
     public static Tensor RandInt(long low, long high, params ReadOnlySpan<long> shape) => RandInt(low, high, shape, null);
-
-    /// <inheritdoc cref="RandInt(long, long, ReadOnlySpan{long})"/>
-    public static Tensor RandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null) =>
-        LibTorch.TensorRandInt(low, high, shape, dtype, device);
-
-    /// <summary>
-    /// A random permutation of 0 … <paramref name="n"/> - 1 (Int64) from a generator seeded with <paramref name="seed"/>, the same
-    /// permutation as PyTorch's <c>torch.randperm(n, generator=torch.Generator().manual_seed(seed))</c>.
-    /// </summary>
-    public static Tensor RandPerm(long n, ulong seed)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        return LibTorch.TensorRandPerm(n, seed);
-    }
 
     /// <summary>0, 1, …, <paramref name="end"/> - 1. Int64 for integer arguments, Float32 otherwise.</summary>
     public static Tensor Arange(Scalar end, DType? dtype = null, Device? device = null) => Arange(0, end, 1, dtype, device);
 
     /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> in steps of <paramref name="step"/>.</summary>
-    public static Tensor Arange(Scalar start, Scalar end, Scalar step, DType? dtype = null, Device? device = null)
-    {
-        return LibTorch.TensorArange(start, end, step, dtype ?? (start.IsIntegral && end.IsIntegral && step.IsIntegral ? null : DType.Float32), device);
-    }
-
-    /// <summary><paramref name="steps"/> evenly spaced values from <paramref name="start"/> to <paramref name="end"/> inclusive.</summary>
-    public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(steps);
-        return LibTorch.TensorLinspace(start, end, steps, dtype, device);
-    }
-
-    /// <summary>A 2-D tensor with ones on the diagonal.</summary>
-    public static Tensor Eye(long rows, long? columns = null, DType? dtype = null, Device? device = null) =>
-        LibTorch.TensorEye(rows, columns ?? rows, dtype, device);
-
-    /// <summary>Zeros with this tensor's shape, dtype and device.</summary>
-    public Tensor ZerosLike() => LibTorch.TensorLike(LibTorch.Fill.Zeros, this);
-
-    /// <summary>Ones with this tensor's shape, dtype and device.</summary>
-    public Tensor OnesLike() => LibTorch.TensorLike(LibTorch.Fill.Ones, this);
-
-    /// <summary>Uniform samples with this tensor's shape, dtype and device.</summary>
-    public Tensor RandLike() => LibTorch.TensorLike(LibTorch.Fill.Rand, this);
-
-    /// <summary>Normal samples with this tensor's shape, dtype and device.</summary>
-    public Tensor RandnLike() => LibTorch.TensorLike(LibTorch.Fill.Randn, this);
-
-    /// <summary><paramref name="value"/> everywhere, with this tensor's shape, dtype and device.</summary>
-    public Tensor FullLike(Scalar value) => LibTorch.TensorFullLike(this, value);
+    public static Tensor Arange(Scalar start, Scalar end, Scalar step, DType? dtype = null, Device? device = null) =>
+        LibTorch.TensorArange(start, end, step, dtype ?? (start.IsIntegral && end.IsIntegral && step.IsIntegral ? null : DType.Float32), device);
 
     /// <summary>
     /// Copies <paramref name="data"/> into a new CPU tensor. Without a shape the tensor is 1-D; otherwise the shape's

@@ -6,6 +6,51 @@ namespace NeuralCore;
 
 public partial class Tensor
 {
+    /// <summary>A tensor of the given shape with uninitialised values. Default dtype Float32, device CPU.</summary>
+    public static Tensor Empty(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorEmpty(shape, dtype, device, requiresGrad);
+
+    /// <summary>A tensor of the given shape, filled with zeros. Default dtype Float32, device CPU.</summary>
+    public static Tensor Zeros(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorZeros(shape, dtype, device, requiresGrad);
+
+    /// <summary>A tensor of the given shape, filled with ones. Default dtype Float32, device CPU.</summary>
+    public static Tensor Ones(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorOnes(shape, dtype, device, requiresGrad);
+
+    /// <summary>Samples of U(0, 1) in the given shape. Default dtype Float32, device CPU.</summary>
+    public static Tensor Rand(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorRand(shape, dtype, device, requiresGrad);
+
+    /// <summary>Samples of N(0, 1) in the given shape. Default dtype Float32, device CPU.</summary>
+    public static Tensor Randn(ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorRandn(shape, dtype, device, requiresGrad);
+
+    /// <summary>A tensor of the given shape filled with <c>value</c>; the dtype follows the value's kind unless given.</summary>
+    public static Tensor Full(ReadOnlySpan<long> shape, Scalar value, DType? dtype = null, Device? device = null, bool requiresGrad = false) => LibTorch.TensorFull(shape, value, dtype, device, requiresGrad);
+
+    /// <summary>Random integers uniform in [<c>low</c>, <c>high</c>); dtype Int64 unless given.</summary>
+    public static Tensor RandInt(long low, long high, ReadOnlySpan<long> shape, DType? dtype = null, Device? device = null) => LibTorch.TensorRandint(low, high, shape, dtype, device);
+
+    /// <summary>A random permutation of 0 … <c>n</c> - 1 (Int64) from a generator seeded with <c>seed</c>, as torch.randperm(n, generator=torch.Generator().manual_seed(seed)); the global generator is untouched.</summary>
+    public static Tensor RandPerm(long n, ulong seed) => LibTorch.TensorRandperm(n, seed);
+
+    /// <summary><c>steps</c> evenly spaced values from <c>start</c> to <c>end</c> inclusive.</summary>
+    public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null) => LibTorch.TensorLinspace(start, end, steps, dtype, device);
+
+    /// <summary>A 2-D tensor with ones on the diagonal (<c>columns</c> defaults to <c>rows</c>).</summary>
+    public static Tensor Eye(long rows, long? columns = null, DType? dtype = null, Device? device = null) => LibTorch.TensorEye(rows, columns, dtype, device);
+
+    /// <summary>Zeros with this tensor's shape, dtype and device.</summary>
+    public Tensor ZerosLike() => LibTorch.TensorZerosLike(this);
+
+    /// <summary>Ones with this tensor's shape, dtype and device.</summary>
+    public Tensor OnesLike() => LibTorch.TensorOnesLike(this);
+
+    /// <summary>Uniform samples with this tensor's shape, dtype and device.</summary>
+    public Tensor RandLike() => LibTorch.TensorRandLike(this);
+
+    /// <summary>Normal samples with this tensor's shape, dtype and device.</summary>
+    public Tensor RandnLike() => LibTorch.TensorRandnLike(this);
+
+    /// <summary><c>value</c> everywhere, with this tensor's shape, dtype and device.</summary>
+    public Tensor FullLike(Scalar value) => LibTorch.TensorFullLike(this, value);
+
     /// <summary>Negation, -x.</summary>
     public Tensor Neg() => LibTorch.TensorNeg(this);
 
