@@ -32,7 +32,9 @@ for framework in ("neuralcore", "neuralcore-untuned", "pytorch", "cpp"):
 print("| case | NeuralCore µs | PyTorch µs | C++ µs | NeuralCore / PyTorch | NeuralCore / C++ | same, glibc malloc defaults: / PyTorch | / C++ |")
 print("|---|---|---|---|---|---|---|---|")
 for case, r in rows.items():
-    n, u, p, c = r["neuralcore"], r["neuralcore-untuned"], r["pytorch"], r["cpp"]
+    # A "_naive" case (no scope, nothing disposed) is NeuralCore's alone; the peers run the same step as the plain case.
+    peers = rows[case.removesuffix("_naive")]
+    n, u, p, c = r["neuralcore"], r["neuralcore-untuned"], peers["pytorch"], peers["cpp"]
     print(f"| {case} | {n:.1f} | {p:.1f} | {c:.1f} | {n / p:.3f} | {n / c:.3f} | {u / p:.3f} | {u / c:.3f} |")
 for model in ("cnn", "rnn"):
     ours = json.load(open(f"{out}/epoch-{model}/{model}-results.json"))[-1]

@@ -12,19 +12,24 @@ namespace NeuralCore.Benchmarks;
 public static class Cases
 {
     public static readonly string[] Names =
-        ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem"];
+        ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem",
+         "cnn_step_b64_naive", "lstm_i28_h128_s28_step_b64_naive", "lstm_i10_h256_s100_step_b64_naive", "mlp_32_64_10_step_b8_naive"];
+
+    /// <summary>A "_naive" case is its step as a PyTorch user first writes it: no scope, nothing disposed; the GC reclaims.</summary>
+    private const string NaiveSuffix = "_naive";
 
     /// <summary>Builds a case; the returned action runs one iteration, the disposable releases what it built.</summary>
     public static (Action Step, IDisposable Owner) Create(string name)
     {
         Torch.ManualSeed(0);
-        switch (name)
+        var scoped = !name.EndsWith(NaiveSuffix, StringComparison.Ordinal);
+        switch (name.EndsWith(NaiveSuffix, StringComparison.Ordinal) ? name[..^NaiveSuffix.Length] : name)
         {
             case "cnn_step_b64":
             {
                 var model = new Cnn();
                 var optimizer = new Sgd(model.Parameters(), lr: 0.001, momentum: 0.9);
-                return (TrainingStep(model, optimizer, Tensor.Randn(64, 3, 32, 32), Tensor.RandInt(0, 10, 64)), Owners(model, optimizer));
+                return (TrainingStep(model, optimizer, Tensor.Randn(64, 3, 32, 32), Tensor.RandInt(0, 10, 64), scoped), Owners(model, optimizer));
             }
             case "lstm_i28_h128_s28_step_b64":
             case "lstm_i10_h256_s100_step_b64":
@@ -32,13 +37,13 @@ public static class Cases
                 var (input, hidden, steps) = name.StartsWith("lstm_i28", StringComparison.Ordinal) ? (28, 128, 28) : (10, 256, 100);
                 var model = new LstmClassifier(input, hidden);
                 var optimizer = new Adam(model.Parameters(), lr: 0.001);
-                return (TrainingStep(model, optimizer, Tensor.Randn(64, steps, input), Tensor.RandInt(0, 10, 64)), Owners(model, optimizer));
+                return (TrainingStep(model, optimizer, Tensor.Randn(64, steps, input), Tensor.RandInt(0, 10, 64), scoped), Owners(model, optimizer));
             }
             case "mlp_32_64_10_step_b8":
             {
                 var model = new Sequential(new Linear(32, 64), new Relu(), new Linear(64, 10));
                 var optimizer = new Sgd(model.Parameters(), lr: 0.01);
-                return (TrainingStep(model, optimizer, Tensor.Randn(8, 32), Tensor.RandInt(0, 10, 8)), Owners(model, optimizer));
+                return (TrainingStep(model, optimizer, Tensor.Randn(8, 32), Tensor.RandInt(0, 10, 8), scoped), Owners(model, optimizer));
             }
             case "add_10elem":
             {
@@ -51,9 +56,17 @@ public static class Cases
         }
     }
 
-    private static Action TrainingStep(Module model, Optimizer optimizer, Tensor inputs, Tensor labels)
+    private static Action TrainingStep(Module model, Optimizer optimizer, Tensor inputs, Tensor labels, bool scoped)
     {
         var criterion = new CrossEntropyLoss();
+        if (!scoped)
+            return () =>
+            {
+                var loss = criterion.Forward(model.Forward(inputs), labels);
+                optimizer.ZeroGrad();
+                loss.Backward();
+                optimizer.Step();
+            };
         return () =>
         {
             using var scope = TensorScope.Begin();
