@@ -108,6 +108,11 @@ public partial class Tensor
     /// <exception cref="TorchException">The tensor has more or fewer than one element.</exception>
     public T Item<T>() where T : unmanaged
     {
+        if (typeof(T) == typeof(System.Numerics.Complex))
+        {
+            if (NumberOfElements != 1) LibTorch.TensorItem(this);  // throws libtorch's message
+            return Unsafe.BitCast<System.Numerics.Complex, T>(ToArray<System.Numerics.Complex>()[0]);
+        }
         var value = LibTorch.TensorItem(this);
         return DTypeExtensions.Of<T>() switch
         {

@@ -23,7 +23,16 @@ public partial class Tensor
         {
             using var display = summarize ? Summarized(shape) : Detach();
             var displayShape = display.Shape;
-            var formatter = new ElementFormatter(display, dtype);
+            IElementFormatter formatter;
+            if (dtype.IsComplex())
+            {
+                // PyTorch formats the real and the imaginary parts each with its own formatter.
+                using var resolved = display.ResolveConj();
+                using var real = resolved.Real();
+                using var imaginary = resolved.Imag();
+                formatter = new ComplexFormatter(new ElementFormatter(real, real.DType), new ElementFormatter(imaginary, imaginary.DType));
+            }
+            else formatter = new ElementFormatter(display, dtype);
             text.Append(FormatLevel(formatter, displayShape, shape, summarize, 0, 0, "tensor(".Length));
         }
         text.Append(", shape=(").Append(string.Join(", ", shape)).Append(shape.Length == 1 ? ",)" : ")");
@@ -51,7 +60,7 @@ public partial class Tensor
         return current;
     }
 
-    private static string FormatLevel(ElementFormatter formatter, long[] displayShape, long[] shape, bool summarize, int dim, long offset, int indent)
+    private static string FormatLevel(IElementFormatter formatter, long[] displayShape, long[] shape, bool summarize, int dim, long offset, int indent)
     {
         if (displayShape.Length == 0) return formatter.Format(0);
         long stride = 1;
@@ -75,8 +84,28 @@ public partial class Tensor
         return "[" + string.Join(",\n" + new string(' ', indent + 1), lines) + "]";
     }
 
+    private interface IElementFormatter
+    {
+        /// <summary>Characters per element, for the elements that fit on a line.</summary>
+        int Width { get; }
+
+        string Format(long index);
+    }
+
+    // PyTorch's complex elements: "1.0000+0.5000j", the imaginary part's padding dropped and its sign kept.
+    private sealed class ComplexFormatter(ElementFormatter real, ElementFormatter imaginary) : IElementFormatter
+    {
+        public int Width => real.Width + imaginary.Width + 1;
+
+        public string Format(long index)
+        {
+            var imaginaryText = (imaginary.Format(index) + "j").TrimStart();
+            return real.Format(index) + (imaginaryText[0] is '+' or '-' ? "" : "+") + imaginaryText;
+        }
+    }
+
     // PyTorch's _Formatter: integers-as-floats print as "1.", otherwise 4 decimals, or scientific for wide ranges.
-    private sealed class ElementFormatter
+    private sealed class ElementFormatter : IElementFormatter
     {
         private readonly double[]? reals;
         private readonly long[]? integers;

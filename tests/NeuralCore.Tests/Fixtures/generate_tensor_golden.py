@@ -100,6 +100,8 @@ formats = {
     "three_d": str(batch1),
     "summarized": str(torch.arange(2000, dtype=torch.float32).reshape(40, 50)),
     "long_row": str(torch.arange(30, dtype=torch.float32) / 3),
+    "complex": str(torch.tensor([1 + 0.5j, -2 + 1.5j, 0.25 - 1j])),
+    "complex_matrix": str(torch.complex(torch.arange(6.).reshape(2, 3), -torch.arange(6.).reshape(2, 3) / 3)),
 }
 
 result = {

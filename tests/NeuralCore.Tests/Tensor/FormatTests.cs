@@ -26,6 +26,8 @@ public class FormatTests
         { "three_d", () => Golden.Input("batch1") },
         { "summarized", () => Tensor.Arange(2000, dtype: DType.Float32).Reshape(40, 50) },
         { "long_row", () => Tensor.Arange(30, dtype: DType.Float32) / 3 },
+        { "complex", () => Tensor.FromArray(new System.Numerics.Complex[] { new(1, 0.5), new(-2, 1.5), new(0.25, -1) }).To(DType.ComplexFloat32) },
+        { "complex_matrix", () => Tensor.Complex(Tensor.Arange(6.0).Reshape(2, 3), -Tensor.Arange(6.0).Reshape(2, 3) / 3) },
     };
 
     [Theory]
