@@ -59,7 +59,7 @@ public static class ManagedEmitter
             var n = arg.Name;
             switch (arg.Type)
             {
-                case "Tensor" or "Tensor?": parameters.Add($"TensorHandle {n}"); break;
+                case "Tensor" or "Tensor?": parameters.Add($"IntPtr {n}"); break;
                 case "Tensor[]": parameters.Add($"IntPtr* {n}"); parameters.Add($"int {n}Count"); break;
                 case "Scalar": parameters.Add($"NativeScalar {n}"); break;
                 case "Scalar?": parameters.Add($"int has{n}"); parameters.Add($"NativeScalar {n}"); break;
@@ -80,11 +80,11 @@ public static class ManagedEmitter
         {
             switch (op.ReturnKind)
             {
-                case ReturnKind.Tensor: parameters.Add("out TensorHandle result"); break;
+                case ReturnKind.Tensor: parameters.Add("out IntPtr result"); break;
                 case ReturnKind.Bool: parameters.Add("out int result"); break;
                 case ReturnKind.List: parameters.Add("out TensorListHandle result"); break;
                 case ReturnKind.Tuple:
-                    parameters.AddRange(op.TupleNames.Select((_, i) => $"out TensorHandle result{i}"));
+                    parameters.AddRange(op.TupleNames.Select((_, i) => $"out IntPtr result{i}"));
                     break;
             }
         }
@@ -106,9 +106,12 @@ public static class ManagedEmitter
         var parameters = op.Arguments.Select(a => $"{WrapperType(a)} {a.Name}");
         text.AppendLine($"    internal static {returnType} {name}({string.Join(", ", parameters)})");
         text.AppendLine("    {");
-        foreach (var arg in op.Arguments.Where(a => a.Type is "Tensor" or "string"))
+        // The facade passes `this` as self; other arguments come from callers.
+        foreach (var arg in op.Arguments.Where(a => a.Type is "Tensor" or "string" && !(a.IsSelf && op.FormList.Contains("method"))))
             text.AppendLine($"        ArgumentNullException.ThrowIfNull({arg.Name});");
         if (op.Check is { } check) text.AppendLine($"        {check}");
+        foreach (var arg in op.Arguments.Where(a => a.Type is "Tensor" or "Tensor?"))
+            text.AppendLine($"        using var {arg.Name}Borrow = new TensorBorrow({arg.Name});");
         var indent = "        ";
         var arguments = new List<string>();
         foreach (var arg in op.Arguments)
@@ -116,8 +119,7 @@ public static class ManagedEmitter
             var n = arg.Name;
             switch (arg.Type)
             {
-                case "Tensor": arguments.Add($"{n}.Handle"); break;
-                case "Tensor?": arguments.Add($"{n}?.Handle ?? TensorHandle.Null"); break;
+                case "Tensor" or "Tensor?": arguments.Add($"{n}Borrow.Pointer"); break;
                 case "Tensor[]":
                     text.AppendLine($"{indent}using var {n}Borrowed = BorrowedHandles.Of({n});");
                     text.AppendLine($"{indent}fixed (IntPtr* {n}Pointer = {n}Borrowed.Pointers)");
@@ -174,10 +176,9 @@ public static class ManagedEmitter
                 case ReturnKind.Tuple:
                     var count = op.TupleNames.Count;
                     var outs = string.Join(", ", Enumerable.Range(0, count).Select(i => $"out var result{i}"));
-                    var handles = string.Join(", ", Enumerable.Range(0, count).Select(i => $"result{i}"));
                     text.AppendLine($"{indent}{{");
                     text.AppendLine($"{indent}    var status = {import}({call}, {outs});");
-                    text.AppendLine($"{indent}    Created.ThrowIfFailed(status, {handles});");
+                    text.AppendLine($"{indent}    status.ThrowIfFailed();");
                     text.AppendLine($"{indent}    return ({string.Join(", ", Enumerable.Range(0, count).Select(i => $"Created.Tensor(result{i})"))});");
                     text.AppendLine($"{indent}}}");
                     break;

@@ -27,6 +27,17 @@ internal static unsafe partial class LibTorch
             return NeuralCore.Tensor.Adopt(result, *createdBytes);
         }
 
+        /// <summary>The tensor an op returned on this thread (its pointer; failures leave it zero, so nothing leaks).</summary>
+        internal static Tensor Tensor(NativeStatus status, IntPtr result)
+        {
+            status.ThrowIfFailed();
+            if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
+            return NeuralCore.Tensor.Adopt(new TensorHandle(result), *createdBytes);
+        }
+
+        /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>
+        internal static Tensor Tensor(IntPtr result) => Tensor(new TensorHandle(result));
+
         /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>
         internal static Tensor Tensor(TensorHandle result) => NeuralCore.Tensor.Adopt(result, NativeMethods.TensorNumberOfBytes(result));
 

@@ -10,1072 +10,1072 @@ namespace NeuralCore.Interop;
 internal static unsafe partial class NativeMethods
 {
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_empty")]
-    internal static partial NativeStatus TensorEmptyImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorEmptyImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros")]
-    internal static partial NativeStatus TensorZerosImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorZerosImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones")]
-    internal static partial NativeStatus TensorOnesImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorOnesImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand")]
-    internal static partial NativeStatus TensorRandImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorRandImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn")]
-    internal static partial NativeStatus TensorRandnImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorRandnImport(long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full")]
-    internal static partial NativeStatus TensorFullImport(long* shape, int shapeCount, NativeScalar value, int dtype, int deviceType, int deviceIndex, int requiresGrad, out TensorHandle result);
+    internal static partial NativeStatus TensorFullImport(long* shape, int shapeCount, NativeScalar value, int dtype, int deviceType, int deviceIndex, int requiresGrad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randint")]
-    internal static partial NativeStatus TensorRandintImport(long low, long high, long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+    internal static partial NativeStatus TensorRandintImport(long low, long high, long* shape, int shapeCount, int dtype, int deviceType, int deviceIndex, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm")]
-    internal static partial NativeStatus TensorRandpermImport(long n, ulong seed, out TensorHandle result);
+    internal static partial NativeStatus TensorRandpermImport(long n, ulong seed, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_arange")]
-    internal static partial NativeStatus TensorArangeImport(NativeScalar start, NativeScalar end, NativeScalar step, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+    internal static partial NativeStatus TensorArangeImport(NativeScalar start, NativeScalar end, NativeScalar step, int dtype, int deviceType, int deviceIndex, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_linspace")]
-    internal static partial NativeStatus TensorLinspaceImport(double start, double end, long steps, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+    internal static partial NativeStatus TensorLinspaceImport(double start, double end, long steps, int dtype, int deviceType, int deviceIndex, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eye")]
-    internal static partial NativeStatus TensorEyeImport(long rows, int hascolumns, long columns, int dtype, int deviceType, int deviceIndex, out TensorHandle result);
+    internal static partial NativeStatus TensorEyeImport(long rows, int hascolumns, long columns, int dtype, int deviceType, int deviceIndex, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_zeros_like")]
-    internal static partial NativeStatus TensorZerosLikeImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorZerosLikeImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ones_like")]
-    internal static partial NativeStatus TensorOnesLikeImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorOnesLikeImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rand_like")]
-    internal static partial NativeStatus TensorRandLikeImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorRandLikeImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randn_like")]
-    internal static partial NativeStatus TensorRandnLikeImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorRandnLikeImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_full_like")]
-    internal static partial NativeStatus TensorFullLikeImport(TensorHandle self, NativeScalar value, out TensorHandle result);
+    internal static partial NativeStatus TensorFullLikeImport(IntPtr self, NativeScalar value, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_neg")]
-    internal static partial NativeStatus TensorNegImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorNegImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_neg_inplace")]
-    internal static partial NativeStatus TensorNegInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorNegInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_abs")]
-    internal static partial NativeStatus TensorAbsImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAbsImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_abs_inplace")]
-    internal static partial NativeStatus TensorAbsInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorAbsInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_exp")]
-    internal static partial NativeStatus TensorExpImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorExpImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_exp_inplace")]
-    internal static partial NativeStatus TensorExpInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorExpInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log")]
-    internal static partial NativeStatus TensorLogImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLogImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log_inplace")]
-    internal static partial NativeStatus TensorLogInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLogInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log2")]
-    internal static partial NativeStatus TensorLog2Import(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLog2Import(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log2_inplace")]
-    internal static partial NativeStatus TensorLog2InPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLog2InPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log10")]
-    internal static partial NativeStatus TensorLog10Import(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLog10Import(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log10_inplace")]
-    internal static partial NativeStatus TensorLog10InPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLog10InPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log1p")]
-    internal static partial NativeStatus TensorLog1pImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLog1pImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log1p_inplace")]
-    internal static partial NativeStatus TensorLog1pInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLog1pInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_expm1")]
-    internal static partial NativeStatus TensorExpm1Import(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorExpm1Import(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_expm1_inplace")]
-    internal static partial NativeStatus TensorExpm1InPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorExpm1InPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sqrt")]
-    internal static partial NativeStatus TensorSqrtImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSqrtImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sqrt_inplace")]
-    internal static partial NativeStatus TensorSqrtInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSqrtInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rsqrt")]
-    internal static partial NativeStatus TensorRsqrtImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorRsqrtImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rsqrt_inplace")]
-    internal static partial NativeStatus TensorRsqrtInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorRsqrtInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sin")]
-    internal static partial NativeStatus TensorSinImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSinImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sin_inplace")]
-    internal static partial NativeStatus TensorSinInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSinInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cos")]
-    internal static partial NativeStatus TensorCosImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorCosImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cos_inplace")]
-    internal static partial NativeStatus TensorCosInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorCosInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tan")]
-    internal static partial NativeStatus TensorTanImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorTanImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tan_inplace")]
-    internal static partial NativeStatus TensorTanInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorTanInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_asin")]
-    internal static partial NativeStatus TensorAsinImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAsinImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_asin_inplace")]
-    internal static partial NativeStatus TensorAsinInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorAsinInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_acos")]
-    internal static partial NativeStatus TensorAcosImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAcosImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_acos_inplace")]
-    internal static partial NativeStatus TensorAcosInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorAcosInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_atan")]
-    internal static partial NativeStatus TensorAtanImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAtanImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_atan_inplace")]
-    internal static partial NativeStatus TensorAtanInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorAtanInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sinh")]
-    internal static partial NativeStatus TensorSinhImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSinhImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sinh_inplace")]
-    internal static partial NativeStatus TensorSinhInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSinhInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cosh")]
-    internal static partial NativeStatus TensorCoshImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorCoshImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cosh_inplace")]
-    internal static partial NativeStatus TensorCoshInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorCoshInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tanh")]
-    internal static partial NativeStatus TensorTanhImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorTanhImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tanh_inplace")]
-    internal static partial NativeStatus TensorTanhInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorTanhInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sigmoid")]
-    internal static partial NativeStatus TensorSigmoidImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSigmoidImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sigmoid_inplace")]
-    internal static partial NativeStatus TensorSigmoidInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSigmoidInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_relu")]
-    internal static partial NativeStatus TensorReluImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorReluImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_relu_inplace")]
-    internal static partial NativeStatus TensorReluInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorReluInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_floor")]
-    internal static partial NativeStatus TensorFloorImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorFloorImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_floor_inplace")]
-    internal static partial NativeStatus TensorFloorInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorFloorInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ceil")]
-    internal static partial NativeStatus TensorCeilImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorCeilImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ceil_inplace")]
-    internal static partial NativeStatus TensorCeilInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorCeilInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_round")]
-    internal static partial NativeStatus TensorRoundImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorRoundImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_round_inplace")]
-    internal static partial NativeStatus TensorRoundInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorRoundInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_trunc")]
-    internal static partial NativeStatus TensorTruncImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorTruncImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_trunc_inplace")]
-    internal static partial NativeStatus TensorTruncInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorTruncInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_frac")]
-    internal static partial NativeStatus TensorFracImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorFracImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_frac_inplace")]
-    internal static partial NativeStatus TensorFracInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorFracInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sign")]
-    internal static partial NativeStatus TensorSignImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSignImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sign_inplace")]
-    internal static partial NativeStatus TensorSignInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSignInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_reciprocal")]
-    internal static partial NativeStatus TensorReciprocalImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorReciprocalImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_reciprocal_inplace")]
-    internal static partial NativeStatus TensorReciprocalInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorReciprocalInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_square")]
-    internal static partial NativeStatus TensorSquareImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSquareImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_square_inplace")]
-    internal static partial NativeStatus TensorSquareInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorSquareInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erf")]
-    internal static partial NativeStatus TensorErfImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorErfImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erf_inplace")]
-    internal static partial NativeStatus TensorErfInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorErfInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logical_not")]
-    internal static partial NativeStatus TensorLogicalNotImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLogicalNotImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logical_not_inplace")]
-    internal static partial NativeStatus TensorLogicalNotInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLogicalNotInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_not")]
-    internal static partial NativeStatus TensorBitwiseNotImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseNotImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_not_inplace")]
-    internal static partial NativeStatus TensorBitwiseNotInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorBitwiseNotInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add")]
-    internal static partial NativeStatus TensorAddImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorAddImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_inplace")]
-    internal static partial NativeStatus TensorAddInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorAddInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scalar")]
-    internal static partial NativeStatus TensorAddScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorAddScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scalar_inplace")]
-    internal static partial NativeStatus TensorAddScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorAddScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub")]
-    internal static partial NativeStatus TensorSubImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorSubImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub_inplace")]
-    internal static partial NativeStatus TensorSubInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorSubInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub_scalar")]
-    internal static partial NativeStatus TensorSubScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorSubScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub_scalar_inplace")]
-    internal static partial NativeStatus TensorSubScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorSubScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rsub_scalar")]
-    internal static partial NativeStatus TensorRsubScalarImport(NativeScalar left, TensorHandle right, out TensorHandle result);
+    internal static partial NativeStatus TensorRsubScalarImport(NativeScalar left, IntPtr right, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mul")]
-    internal static partial NativeStatus TensorMulImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMulImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mul_inplace")]
-    internal static partial NativeStatus TensorMulInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorMulInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mul_scalar")]
-    internal static partial NativeStatus TensorMulScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorMulScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mul_scalar_inplace")]
-    internal static partial NativeStatus TensorMulScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorMulScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_div")]
-    internal static partial NativeStatus TensorDivImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorDivImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_div_inplace")]
-    internal static partial NativeStatus TensorDivInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorDivInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_div_scalar")]
-    internal static partial NativeStatus TensorDivScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorDivScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_div_scalar_inplace")]
-    internal static partial NativeStatus TensorDivScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorDivScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rdiv_scalar")]
-    internal static partial NativeStatus TensorRdivScalarImport(NativeScalar left, TensorHandle right, out TensorHandle result);
+    internal static partial NativeStatus TensorRdivScalarImport(NativeScalar left, IntPtr right, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_remainder")]
-    internal static partial NativeStatus TensorRemainderImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorRemainderImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_remainder_inplace")]
-    internal static partial NativeStatus TensorRemainderInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorRemainderInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_remainder_scalar")]
-    internal static partial NativeStatus TensorRemainderScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorRemainderScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_remainder_scalar_inplace")]
-    internal static partial NativeStatus TensorRemainderScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorRemainderScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pow")]
-    internal static partial NativeStatus TensorPowImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorPowImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pow_inplace")]
-    internal static partial NativeStatus TensorPowInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorPowInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pow_scalar")]
-    internal static partial NativeStatus TensorPowScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorPowScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pow_scalar_inplace")]
-    internal static partial NativeStatus TensorPowScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorPowScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rpow_scalar")]
-    internal static partial NativeStatus TensorRpowScalarImport(NativeScalar value, TensorHandle exponent, out TensorHandle result);
+    internal static partial NativeStatus TensorRpowScalarImport(NativeScalar value, IntPtr exponent, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eq")]
-    internal static partial NativeStatus TensorEqImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorEqImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_eq_scalar")]
-    internal static partial NativeStatus TensorEqScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorEqScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ne")]
-    internal static partial NativeStatus TensorNeImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorNeImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ne_scalar")]
-    internal static partial NativeStatus TensorNeScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorNeScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lt")]
-    internal static partial NativeStatus TensorLtImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorLtImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lt_scalar")]
-    internal static partial NativeStatus TensorLtScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorLtScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_le")]
-    internal static partial NativeStatus TensorLeImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorLeImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_le_scalar")]
-    internal static partial NativeStatus TensorLeScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorLeScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_gt")]
-    internal static partial NativeStatus TensorGtImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorGtImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_gt_scalar")]
-    internal static partial NativeStatus TensorGtScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorGtScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ge")]
-    internal static partial NativeStatus TensorGeImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorGeImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_ge_scalar")]
-    internal static partial NativeStatus TensorGeScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorGeScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_and")]
-    internal static partial NativeStatus TensorBitwiseAndImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseAndImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_and_scalar")]
-    internal static partial NativeStatus TensorBitwiseAndScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseAndScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_or")]
-    internal static partial NativeStatus TensorBitwiseOrImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseOrImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_or_scalar")]
-    internal static partial NativeStatus TensorBitwiseOrScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseOrScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_xor")]
-    internal static partial NativeStatus TensorBitwiseXorImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseXorImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bitwise_xor_scalar")]
-    internal static partial NativeStatus TensorBitwiseXorScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorBitwiseXorScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_maximum")]
-    internal static partial NativeStatus TensorMaximumImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMaximumImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_max_other")]
-    internal static partial NativeStatus TensorMaxOtherImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMaxOtherImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_minimum")]
-    internal static partial NativeStatus TensorMinimumImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMinimumImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_min_other")]
-    internal static partial NativeStatus TensorMinOtherImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMinOtherImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_atan2")]
-    internal static partial NativeStatus TensorAtan2Import(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorAtan2Import(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logical_and")]
-    internal static partial NativeStatus TensorLogicalAndImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorLogicalAndImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logical_or")]
-    internal static partial NativeStatus TensorLogicalOrImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorLogicalOrImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logical_xor")]
-    internal static partial NativeStatus TensorLogicalXorImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorLogicalXorImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp")]
-    internal static partial NativeStatus TensorClampImport(TensorHandle self, int hasmin, NativeScalar min, int hasmax, NativeScalar max, out TensorHandle result);
+    internal static partial NativeStatus TensorClampImport(IntPtr self, int hasmin, NativeScalar min, int hasmax, NativeScalar max, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp_inplace")]
-    internal static partial NativeStatus TensorClampInPlaceImport(TensorHandle self, int hasmin, NativeScalar min, int hasmax, NativeScalar max);
+    internal static partial NativeStatus TensorClampInPlaceImport(IntPtr self, int hasmin, NativeScalar min, int hasmax, NativeScalar max);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_where")]
-    internal static partial NativeStatus TensorWhereImport(TensorHandle condition, TensorHandle whenTrue, TensorHandle whenFalse, out TensorHandle result);
+    internal static partial NativeStatus TensorWhereImport(IntPtr condition, IntPtr whenTrue, IntPtr whenFalse, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_fill")]
-    internal static partial NativeStatus TensorMaskedFillImport(TensorHandle self, TensorHandle mask, NativeScalar value, out TensorHandle result);
+    internal static partial NativeStatus TensorMaskedFillImport(IntPtr self, IntPtr mask, NativeScalar value, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_fill_inplace")]
-    internal static partial NativeStatus TensorMaskedFillInPlaceImport(TensorHandle self, TensorHandle mask, NativeScalar value);
+    internal static partial NativeStatus TensorMaskedFillInPlaceImport(IntPtr self, IntPtr mask, NativeScalar value);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_select")]
-    internal static partial NativeStatus TensorMaskedSelectImport(TensorHandle self, TensorHandle mask, out TensorHandle result);
+    internal static partial NativeStatus TensorMaskedSelectImport(IntPtr self, IntPtr mask, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_gather")]
-    internal static partial NativeStatus TensorGatherImport(TensorHandle self, long dim, TensorHandle index, out TensorHandle result);
+    internal static partial NativeStatus TensorGatherImport(IntPtr self, long dim, IntPtr index, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_scatter")]
-    internal static partial NativeStatus TensorScatterImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
+    internal static partial NativeStatus TensorScatterImport(IntPtr self, long dim, IntPtr index, IntPtr source, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_select")]
-    internal static partial NativeStatus TensorIndexSelectImport(TensorHandle self, long dim, TensorHandle index, out TensorHandle result);
+    internal static partial NativeStatus TensorIndexSelectImport(IntPtr self, long dim, IntPtr index, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_allclose")]
-    internal static partial NativeStatus TensorAllcloseImport(TensorHandle self, TensorHandle other, double relativeTolerance, double absoluteTolerance, int equalNan, out int result);
+    internal static partial NativeStatus TensorAllcloseImport(IntPtr self, IntPtr other, double relativeTolerance, double absoluteTolerance, int equalNan, out int result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_equal")]
-    internal static partial NativeStatus TensorEqualImport(TensorHandle self, TensorHandle other, out int result);
+    internal static partial NativeStatus TensorEqualImport(IntPtr self, IntPtr other, out int result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sum")]
-    internal static partial NativeStatus TensorSumImport(TensorHandle self, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorSumImport(IntPtr self, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sum_dim")]
-    internal static partial NativeStatus TensorSumDimImport(TensorHandle self, long dim, int keepDim, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorSumDimImport(IntPtr self, long dim, int keepDim, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sum_dims")]
-    internal static partial NativeStatus TensorSumDimsImport(TensorHandle self, long* dims, int dimsCount, int keepDim, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorSumDimsImport(IntPtr self, long* dims, int dimsCount, int keepDim, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mean")]
-    internal static partial NativeStatus TensorMeanImport(TensorHandle self, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorMeanImport(IntPtr self, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mean_dim")]
-    internal static partial NativeStatus TensorMeanDimImport(TensorHandle self, long dim, int keepDim, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorMeanDimImport(IntPtr self, long dim, int keepDim, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mean_dims")]
-    internal static partial NativeStatus TensorMeanDimsImport(TensorHandle self, long* dims, int dimsCount, int keepDim, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorMeanDimsImport(IntPtr self, long* dims, int dimsCount, int keepDim, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_prod")]
-    internal static partial NativeStatus TensorProdImport(TensorHandle self, int hasdim, long dim, int keepDim, int dtype, out TensorHandle result);
+    internal static partial NativeStatus TensorProdImport(IntPtr self, int hasdim, long dim, int keepDim, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_std")]
-    internal static partial NativeStatus TensorStdImport(TensorHandle self, int unbiased, out TensorHandle result);
+    internal static partial NativeStatus TensorStdImport(IntPtr self, int unbiased, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_std_dim")]
-    internal static partial NativeStatus TensorStdDimImport(TensorHandle self, long dim, int unbiased, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorStdDimImport(IntPtr self, long dim, int unbiased, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_std_dims")]
-    internal static partial NativeStatus TensorStdDimsImport(TensorHandle self, long* dims, int dimsCount, int unbiased, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorStdDimsImport(IntPtr self, long* dims, int dimsCount, int unbiased, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_var")]
-    internal static partial NativeStatus TensorVarImport(TensorHandle self, int unbiased, out TensorHandle result);
+    internal static partial NativeStatus TensorVarImport(IntPtr self, int unbiased, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_var_dim")]
-    internal static partial NativeStatus TensorVarDimImport(TensorHandle self, long dim, int unbiased, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorVarDimImport(IntPtr self, long dim, int unbiased, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_var_dims")]
-    internal static partial NativeStatus TensorVarDimsImport(TensorHandle self, long* dims, int dimsCount, int unbiased, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorVarDimsImport(IntPtr self, long* dims, int dimsCount, int unbiased, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_max_all")]
-    internal static partial NativeStatus TensorMaxAllImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorMaxAllImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_max_dim")]
-    internal static partial NativeStatus TensorMaxDimImport(TensorHandle self, long dim, int keepDim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorMaxDimImport(IntPtr self, long dim, int keepDim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_min_all")]
-    internal static partial NativeStatus TensorMinAllImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorMinAllImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_min_dim")]
-    internal static partial NativeStatus TensorMinDimImport(TensorHandle self, long dim, int keepDim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorMinDimImport(IntPtr self, long dim, int keepDim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_argmax")]
-    internal static partial NativeStatus TensorArgmaxImport(TensorHandle self, int hasdim, long dim, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorArgmaxImport(IntPtr self, int hasdim, long dim, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_argmin")]
-    internal static partial NativeStatus TensorArgminImport(TensorHandle self, int hasdim, long dim, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorArgminImport(IntPtr self, int hasdim, long dim, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_all")]
-    internal static partial NativeStatus TensorAllImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAllImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_any")]
-    internal static partial NativeStatus TensorAnyImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAnyImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_norm")]
-    internal static partial NativeStatus TensorNormImport(TensorHandle self, double p, out TensorHandle result);
+    internal static partial NativeStatus TensorNormImport(IntPtr self, double p, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logsumexp")]
-    internal static partial NativeStatus TensorLogsumexpImport(TensorHandle self, long dim, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorLogsumexpImport(IntPtr self, long dim, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cumsum")]
-    internal static partial NativeStatus TensorCumsumImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorCumsumImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_softmax")]
-    internal static partial NativeStatus TensorSoftmaxImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorSoftmaxImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_log_softmax")]
-    internal static partial NativeStatus TensorLogSoftmaxImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorLogSoftmaxImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_topk")]
-    internal static partial NativeStatus TensorTopkImport(TensorHandle self, long k, long dim, int largest, int sorted, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorTopkImport(IntPtr self, long k, long dim, int largest, int sorted, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sort")]
-    internal static partial NativeStatus TensorSortImport(TensorHandle self, long dim, int descending, int stable, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorSortImport(IntPtr self, long dim, int descending, int stable, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_matmul")]
-    internal static partial NativeStatus TensorMatmulImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMatmulImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mm")]
-    internal static partial NativeStatus TensorMmImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorMmImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bmm")]
-    internal static partial NativeStatus TensorBmmImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorBmmImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_dot")]
-    internal static partial NativeStatus TensorDotImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorDotImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_outer")]
-    internal static partial NativeStatus TensorOuterImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorOuterImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_view")]
-    internal static partial NativeStatus TensorViewImport(TensorHandle self, long* shape, int shapeCount, out TensorHandle result);
+    internal static partial NativeStatus TensorViewImport(IntPtr self, long* shape, int shapeCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_reshape")]
-    internal static partial NativeStatus TensorReshapeImport(TensorHandle self, long* shape, int shapeCount, out TensorHandle result);
+    internal static partial NativeStatus TensorReshapeImport(IntPtr self, long* shape, int shapeCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_expand")]
-    internal static partial NativeStatus TensorExpandImport(TensorHandle self, long* shape, int shapeCount, out TensorHandle result);
+    internal static partial NativeStatus TensorExpandImport(IntPtr self, long* shape, int shapeCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_repeat")]
-    internal static partial NativeStatus TensorRepeatImport(TensorHandle self, long* repeats, int repeatsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorRepeatImport(IntPtr self, long* repeats, int repeatsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_permute")]
-    internal static partial NativeStatus TensorPermuteImport(TensorHandle self, long* dims, int dimsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorPermuteImport(IntPtr self, long* dims, int dimsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_flip")]
-    internal static partial NativeStatus TensorFlipImport(TensorHandle self, long* dims, int dimsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorFlipImport(IntPtr self, long* dims, int dimsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_transpose")]
-    internal static partial NativeStatus TensorTransposeImport(TensorHandle self, long dim0, long dim1, out TensorHandle result);
+    internal static partial NativeStatus TensorTransposeImport(IntPtr self, long dim0, long dim1, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_squeeze")]
-    internal static partial NativeStatus TensorSqueezeImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorSqueezeImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_squeeze_dim")]
-    internal static partial NativeStatus TensorSqueezeDimImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorSqueezeDimImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unsqueeze")]
-    internal static partial NativeStatus TensorUnsqueezeImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorUnsqueezeImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_flatten")]
-    internal static partial NativeStatus TensorFlattenImport(TensorHandle self, long startDim, long endDim, out TensorHandle result);
+    internal static partial NativeStatus TensorFlattenImport(IntPtr self, long startDim, long endDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_narrow")]
-    internal static partial NativeStatus TensorNarrowImport(TensorHandle self, long dim, long start, long length, out TensorHandle result);
+    internal static partial NativeStatus TensorNarrowImport(IntPtr self, long dim, long start, long length, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_as_strided")]
-    internal static partial NativeStatus TensorAsStridedImport(TensorHandle self, long* sizes, int sizesCount, long* strides, int stridesCount, long storageOffset, out TensorHandle result);
+    internal static partial NativeStatus TensorAsStridedImport(IntPtr self, long* sizes, int sizesCount, long* strides, int stridesCount, long storageOffset, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_select")]
-    internal static partial NativeStatus TensorSelectImport(TensorHandle self, long dim, long index, out TensorHandle result);
+    internal static partial NativeStatus TensorSelectImport(IntPtr self, long dim, long index, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cat")]
-    internal static partial NativeStatus TensorCatImport(IntPtr* tensors, int tensorsCount, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorCatImport(IntPtr* tensors, int tensorsCount, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_stack")]
-    internal static partial NativeStatus TensorStackImport(IntPtr* tensors, int tensorsCount, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorStackImport(IntPtr* tensors, int tensorsCount, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_contiguous")]
-    internal static partial NativeStatus TensorContiguousImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorContiguousImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clone")]
-    internal static partial NativeStatus TensorCloneImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorCloneImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_view_as_real")]
-    internal static partial NativeStatus TensorViewAsRealImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorViewAsRealImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_view_as_complex")]
-    internal static partial NativeStatus TensorViewAsComplexImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorViewAsComplexImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_complex")]
-    internal static partial NativeStatus TensorComplexImport(TensorHandle real, TensorHandle imag, out TensorHandle result);
+    internal static partial NativeStatus TensorComplexImport(IntPtr real, IntPtr imag, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_polar")]
-    internal static partial NativeStatus TensorPolarImport(TensorHandle abs, TensorHandle angle, out TensorHandle result);
+    internal static partial NativeStatus TensorPolarImport(IntPtr abs, IntPtr angle, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_real")]
-    internal static partial NativeStatus TensorRealImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorRealImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_imag")]
-    internal static partial NativeStatus TensorImagImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorImagImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_angle")]
-    internal static partial NativeStatus TensorAngleImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorAngleImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_resolve_conj")]
-    internal static partial NativeStatus TensorResolveConjImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorResolveConjImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_conj")]
-    internal static partial NativeStatus TensorConjImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorConjImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_triu")]
-    internal static partial NativeStatus TensorTriuImport(TensorHandle self, long diagonal, out TensorHandle result);
+    internal static partial NativeStatus TensorTriuImport(IntPtr self, long diagonal, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_triu_inplace")]
-    internal static partial NativeStatus TensorTriuInPlaceImport(TensorHandle self, long diagonal);
+    internal static partial NativeStatus TensorTriuInPlaceImport(IntPtr self, long diagonal);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tril")]
-    internal static partial NativeStatus TensorTrilImport(TensorHandle self, long diagonal, out TensorHandle result);
+    internal static partial NativeStatus TensorTrilImport(IntPtr self, long diagonal, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tril_inplace")]
-    internal static partial NativeStatus TensorTrilInPlaceImport(TensorHandle self, long diagonal);
+    internal static partial NativeStatus TensorTrilInPlaceImport(IntPtr self, long diagonal);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unbind")]
-    internal static partial NativeStatus TensorUnbindImport(TensorHandle self, long dim, out TensorListHandle result);
+    internal static partial NativeStatus TensorUnbindImport(IntPtr self, long dim, out TensorListHandle result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_repeat_interleave")]
-    internal static partial NativeStatus TensorRepeatInterleaveImport(TensorHandle self, long repeats, int hasdim, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorRepeatInterleaveImport(IntPtr self, long repeats, int hasdim, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_repeat_interleave_tensor")]
-    internal static partial NativeStatus TensorRepeatInterleaveTensorImport(TensorHandle self, TensorHandle repeats, int hasdim, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorRepeatInterleaveTensorImport(IntPtr self, IntPtr repeats, int hasdim, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_expand_as")]
-    internal static partial NativeStatus TensorExpandAsImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorExpandAsImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_view_as")]
-    internal static partial NativeStatus TensorViewAsImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorViewAsImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_roll")]
-    internal static partial NativeStatus TensorRollImport(TensorHandle self, long* shifts, int shiftsCount, long* dims, int dimsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorRollImport(IntPtr self, long* shifts, int shiftsCount, long* dims, int dimsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_rot90")]
-    internal static partial NativeStatus TensorRot90Import(TensorHandle self, long k, long* dims, int dimsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorRot90Import(IntPtr self, long k, long* dims, int dimsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tile")]
-    internal static partial NativeStatus TensorTileImport(TensorHandle self, long* dims, int dimsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorTileImport(IntPtr self, long* dims, int dimsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_movedim")]
-    internal static partial NativeStatus TensorMovedimImport(TensorHandle self, long source, long destination, out TensorHandle result);
+    internal static partial NativeStatus TensorMovedimImport(IntPtr self, long source, long destination, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unflatten")]
-    internal static partial NativeStatus TensorUnflattenImport(TensorHandle self, long dim, long* sizes, int sizesCount, out TensorHandle result);
+    internal static partial NativeStatus TensorUnflattenImport(IntPtr self, long dim, long* sizes, int sizesCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_diag")]
-    internal static partial NativeStatus TensorDiagImport(TensorHandle self, long diagonal, out TensorHandle result);
+    internal static partial NativeStatus TensorDiagImport(IntPtr self, long diagonal, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_diagonal")]
-    internal static partial NativeStatus TensorDiagonalImport(TensorHandle self, long offset, long dim1, long dim2, out TensorHandle result);
+    internal static partial NativeStatus TensorDiagonalImport(IntPtr self, long offset, long dim1, long dim2, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_nonzero")]
-    internal static partial NativeStatus TensorNonzeroImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorNonzeroImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_argwhere")]
-    internal static partial NativeStatus TensorArgwhereImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorArgwhereImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_where_scalars")]
-    internal static partial NativeStatus TensorWhereScalarsImport(TensorHandle condition, NativeScalar whenTrue, NativeScalar whenFalse, out TensorHandle result);
+    internal static partial NativeStatus TensorWhereScalarsImport(IntPtr condition, NativeScalar whenTrue, NativeScalar whenFalse, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_where_scalar_other")]
-    internal static partial NativeStatus TensorWhereScalarOtherImport(TensorHandle condition, TensorHandle whenTrue, NativeScalar whenFalse, out TensorHandle result);
+    internal static partial NativeStatus TensorWhereScalarOtherImport(IntPtr condition, IntPtr whenTrue, NativeScalar whenFalse, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_take_along_dim")]
-    internal static partial NativeStatus TensorTakeAlongDimImport(TensorHandle self, TensorHandle indices, int hasdim, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorTakeAlongDimImport(IntPtr self, IntPtr indices, int hasdim, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_scatter_add")]
-    internal static partial NativeStatus TensorScatterAddImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
+    internal static partial NativeStatus TensorScatterAddImport(IntPtr self, long dim, IntPtr index, IntPtr source, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_scatter_add_inplace")]
-    internal static partial NativeStatus TensorScatterAddInPlaceImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source);
+    internal static partial NativeStatus TensorScatterAddInPlaceImport(IntPtr self, long dim, IntPtr index, IntPtr source);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_add")]
-    internal static partial NativeStatus TensorIndexAddImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
+    internal static partial NativeStatus TensorIndexAddImport(IntPtr self, long dim, IntPtr index, IntPtr source, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_add_inplace")]
-    internal static partial NativeStatus TensorIndexAddInPlaceImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source);
+    internal static partial NativeStatus TensorIndexAddInPlaceImport(IntPtr self, long dim, IntPtr index, IntPtr source);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_copy")]
-    internal static partial NativeStatus TensorIndexCopyImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source, out TensorHandle result);
+    internal static partial NativeStatus TensorIndexCopyImport(IntPtr self, long dim, IntPtr index, IntPtr source, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_index_copy_inplace")]
-    internal static partial NativeStatus TensorIndexCopyInPlaceImport(TensorHandle self, long dim, TensorHandle index, TensorHandle source);
+    internal static partial NativeStatus TensorIndexCopyInPlaceImport(IntPtr self, long dim, IntPtr index, IntPtr source);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_scatter")]
-    internal static partial NativeStatus TensorMaskedScatterImport(TensorHandle self, TensorHandle mask, TensorHandle source, out TensorHandle result);
+    internal static partial NativeStatus TensorMaskedScatterImport(IntPtr self, IntPtr mask, IntPtr source, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_masked_scatter_inplace")]
-    internal static partial NativeStatus TensorMaskedScatterInPlaceImport(TensorHandle self, TensorHandle mask, TensorHandle source);
+    internal static partial NativeStatus TensorMaskedScatterInPlaceImport(IntPtr self, IntPtr mask, IntPtr source);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_einsum", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus TensorEinsumImport(string equation, IntPtr* operands, int operandsCount, out TensorHandle result);
+    internal static partial NativeStatus TensorEinsumImport(string equation, IntPtr* operands, int operandsCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_tensordot")]
-    internal static partial NativeStatus TensorTensordotImport(TensorHandle self, TensorHandle other, long* dimsSelf, int dimsSelfCount, long* dimsOther, int dimsOtherCount, out TensorHandle result);
+    internal static partial NativeStatus TensorTensordotImport(IntPtr self, IntPtr other, long* dimsSelf, int dimsSelfCount, long* dimsOther, int dimsOtherCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_kron")]
-    internal static partial NativeStatus TensorKronImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorKronImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cross")]
-    internal static partial NativeStatus TensorCrossImport(TensorHandle self, TensorHandle other, int hasdim, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorCrossImport(IntPtr self, IntPtr other, int hasdim, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_addmm")]
-    internal static partial NativeStatus TensorAddmmImport(TensorHandle self, TensorHandle mat1, TensorHandle mat2, double beta, double alpha, out TensorHandle result);
+    internal static partial NativeStatus TensorAddmmImport(IntPtr self, IntPtr mat1, IntPtr mat2, double beta, double alpha, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_baddbmm")]
-    internal static partial NativeStatus TensorBaddbmmImport(TensorHandle self, TensorHandle batch1, TensorHandle batch2, double beta, double alpha, out TensorHandle result);
+    internal static partial NativeStatus TensorBaddbmmImport(IntPtr self, IntPtr batch1, IntPtr batch2, double beta, double alpha, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cumprod")]
-    internal static partial NativeStatus TensorCumprodImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorCumprodImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cummax")]
-    internal static partial NativeStatus TensorCummaxImport(TensorHandle self, long dim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorCummaxImport(IntPtr self, long dim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cummin")]
-    internal static partial NativeStatus TensorCumminImport(TensorHandle self, long dim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorCumminImport(IntPtr self, long dim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logcumsumexp")]
-    internal static partial NativeStatus TensorLogcumsumexpImport(TensorHandle self, long dim, out TensorHandle result);
+    internal static partial NativeStatus TensorLogcumsumexpImport(IntPtr self, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logsumexp_dims")]
-    internal static partial NativeStatus TensorLogsumexpDimsImport(TensorHandle self, long* dims, int dimsCount, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorLogsumexpDimsImport(IntPtr self, long* dims, int dimsCount, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_diff")]
-    internal static partial NativeStatus TensorDiffImport(TensorHandle self, long n, long dim, TensorHandle prepend, TensorHandle append, out TensorHandle result);
+    internal static partial NativeStatus TensorDiffImport(IntPtr self, long n, long dim, IntPtr prepend, IntPtr append, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_trace")]
-    internal static partial NativeStatus TensorTraceImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorTraceImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_norm_dims")]
-    internal static partial NativeStatus TensorNormDimsImport(TensorHandle self, double p, long* dims, int dimsCount, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorNormDimsImport(IntPtr self, double p, long* dims, int dimsCount, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_dist")]
-    internal static partial NativeStatus TensorDistImport(TensorHandle self, TensorHandle other, double p, out TensorHandle result);
+    internal static partial NativeStatus TensorDistImport(IntPtr self, IntPtr other, double p, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_cdist")]
-    internal static partial NativeStatus TensorCdistImport(TensorHandle x1, TensorHandle x2, double p, out TensorHandle result);
+    internal static partial NativeStatus TensorCdistImport(IntPtr x1, IntPtr x2, double p, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp_tensor")]
-    internal static partial NativeStatus TensorClampTensorImport(TensorHandle self, TensorHandle min, TensorHandle max, out TensorHandle result);
+    internal static partial NativeStatus TensorClampTensorImport(IntPtr self, IntPtr min, IntPtr max, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_clamp_tensor_inplace")]
-    internal static partial NativeStatus TensorClampTensorInPlaceImport(TensorHandle self, TensorHandle min, TensorHandle max);
+    internal static partial NativeStatus TensorClampTensorInPlaceImport(IntPtr self, IntPtr min, IntPtr max);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lerp")]
-    internal static partial NativeStatus TensorLerpImport(TensorHandle self, TensorHandle end, NativeScalar weight, out TensorHandle result);
+    internal static partial NativeStatus TensorLerpImport(IntPtr self, IntPtr end, NativeScalar weight, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lerp_inplace")]
-    internal static partial NativeStatus TensorLerpInPlaceImport(TensorHandle self, TensorHandle end, NativeScalar weight);
+    internal static partial NativeStatus TensorLerpInPlaceImport(IntPtr self, IntPtr end, NativeScalar weight);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lerp_tensor")]
-    internal static partial NativeStatus TensorLerpTensorImport(TensorHandle self, TensorHandle end, TensorHandle weight, out TensorHandle result);
+    internal static partial NativeStatus TensorLerpTensorImport(IntPtr self, IntPtr end, IntPtr weight, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lerp_tensor_inplace")]
-    internal static partial NativeStatus TensorLerpTensorInPlaceImport(TensorHandle self, TensorHandle end, TensorHandle weight);
+    internal static partial NativeStatus TensorLerpTensorInPlaceImport(IntPtr self, IntPtr end, IntPtr weight);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erfc")]
-    internal static partial NativeStatus TensorErfcImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorErfcImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erfc_inplace")]
-    internal static partial NativeStatus TensorErfcInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorErfcInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erfinv")]
-    internal static partial NativeStatus TensorErfinvImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorErfinvImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_erfinv_inplace")]
-    internal static partial NativeStatus TensorErfinvInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorErfinvInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lgamma")]
-    internal static partial NativeStatus TensorLgammaImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorLgammaImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lgamma_inplace")]
-    internal static partial NativeStatus TensorLgammaInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorLgammaInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_digamma")]
-    internal static partial NativeStatus TensorDigammaImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorDigammaImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_digamma_inplace")]
-    internal static partial NativeStatus TensorDigammaInPlaceImport(TensorHandle self);
+    internal static partial NativeStatus TensorDigammaInPlaceImport(IntPtr self);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_fmod")]
-    internal static partial NativeStatus TensorFmodImport(TensorHandle self, TensorHandle other, out TensorHandle result);
+    internal static partial NativeStatus TensorFmodImport(IntPtr self, IntPtr other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_fmod_inplace")]
-    internal static partial NativeStatus TensorFmodInPlaceImport(TensorHandle self, TensorHandle other);
+    internal static partial NativeStatus TensorFmodInPlaceImport(IntPtr self, IntPtr other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_fmod_scalar")]
-    internal static partial NativeStatus TensorFmodScalarImport(TensorHandle self, NativeScalar other, out TensorHandle result);
+    internal static partial NativeStatus TensorFmodScalarImport(IntPtr self, NativeScalar other, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_fmod_scalar_inplace")]
-    internal static partial NativeStatus TensorFmodScalarInPlaceImport(TensorHandle self, NativeScalar other);
+    internal static partial NativeStatus TensorFmodScalarInPlaceImport(IntPtr self, NativeScalar other);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_isnan")]
-    internal static partial NativeStatus TensorIsnanImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorIsnanImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_isinf")]
-    internal static partial NativeStatus TensorIsinfImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorIsinfImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_isfinite")]
-    internal static partial NativeStatus TensorIsfiniteImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorIsfiniteImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_nan_to_num")]
-    internal static partial NativeStatus TensorNanToNumImport(TensorHandle self, int hasnan, double nan, int hasposinf, double posinf, int hasneginf, double neginf, out TensorHandle result);
+    internal static partial NativeStatus TensorNanToNumImport(IntPtr self, int hasnan, double nan, int hasposinf, double posinf, int hasneginf, double neginf, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_nan_to_num_inplace")]
-    internal static partial NativeStatus TensorNanToNumInPlaceImport(TensorHandle self, int hasnan, double nan, int hasposinf, double posinf, int hasneginf, double neginf);
+    internal static partial NativeStatus TensorNanToNumInPlaceImport(IntPtr self, int hasnan, double nan, int hasposinf, double posinf, int hasneginf, double neginf);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_all_dim")]
-    internal static partial NativeStatus TensorAllDimImport(TensorHandle self, long dim, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorAllDimImport(IntPtr self, long dim, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_any_dim")]
-    internal static partial NativeStatus TensorAnyDimImport(TensorHandle self, long dim, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus TensorAnyDimImport(IntPtr self, long dim, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_kthvalue")]
-    internal static partial NativeStatus TensorKthvalueImport(TensorHandle self, long k, long dim, int keepDim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorKthvalueImport(IntPtr self, long k, long dim, int keepDim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_mode")]
-    internal static partial NativeStatus TensorModeImport(TensorHandle self, long dim, int keepDim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorModeImport(IntPtr self, long dim, int keepDim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_median")]
-    internal static partial NativeStatus TensorMedianImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorMedianImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_median_dim")]
-    internal static partial NativeStatus TensorMedianDimImport(TensorHandle self, long dim, int keepDim, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus TensorMedianDimImport(IntPtr self, long dim, int keepDim, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_quantile", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus TensorQuantileImport(TensorHandle self, double q, int hasdim, long dim, int keepDim, string interpolation, out TensorHandle result);
+    internal static partial NativeStatus TensorQuantileImport(IntPtr self, double q, int hasdim, long dim, int keepDim, string interpolation, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_quantile_tensor", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus TensorQuantileTensorImport(TensorHandle self, TensorHandle q, int hasdim, long dim, int keepDim, string interpolation, out TensorHandle result);
+    internal static partial NativeStatus TensorQuantileTensorImport(IntPtr self, IntPtr q, int hasdim, long dim, int keepDim, string interpolation, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_unique")]
-    internal static partial NativeStatus TensorUniqueImport(TensorHandle self, int sorted, out TensorHandle result0, out TensorHandle result1, out TensorHandle result2);
+    internal static partial NativeStatus TensorUniqueImport(IntPtr self, int sorted, out IntPtr result0, out IntPtr result1, out IntPtr result2);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bincount")]
-    internal static partial NativeStatus TensorBincountImport(TensorHandle self, TensorHandle weights, long minlength, out TensorHandle result);
+    internal static partial NativeStatus TensorBincountImport(IntPtr self, IntPtr weights, long minlength, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_histc")]
-    internal static partial NativeStatus TensorHistcImport(TensorHandle self, long bins, double min, double max, out TensorHandle result);
+    internal static partial NativeStatus TensorHistcImport(IntPtr self, long bins, double min, double max, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_searchsorted")]
-    internal static partial NativeStatus TensorSearchsortedImport(TensorHandle sortedSequence, TensorHandle values, int right, out TensorHandle result);
+    internal static partial NativeStatus TensorSearchsortedImport(IntPtr sortedSequence, IntPtr values, int right, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bucketize")]
-    internal static partial NativeStatus TensorBucketizeImport(TensorHandle self, TensorHandle boundaries, int right, out TensorHandle result);
+    internal static partial NativeStatus TensorBucketizeImport(IntPtr self, IntPtr boundaries, int right, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_multinomial")]
-    internal static partial NativeStatus TensorMultinomialImport(TensorHandle self, long numSamples, int replacement, out TensorHandle result);
+    internal static partial NativeStatus TensorMultinomialImport(IntPtr self, long numSamples, int replacement, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bernoulli")]
-    internal static partial NativeStatus TensorBernoulliImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorBernoulliImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bernoulli_p")]
-    internal static partial NativeStatus TensorBernoulliPImport(TensorHandle self, double p, out TensorHandle result);
+    internal static partial NativeStatus TensorBernoulliPImport(IntPtr self, double p, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_normal")]
-    internal static partial NativeStatus TensorNormalImport(TensorHandle mean, TensorHandle std, out TensorHandle result);
+    internal static partial NativeStatus TensorNormalImport(IntPtr mean, IntPtr std, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_poisson")]
-    internal static partial NativeStatus TensorPoissonImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus TensorPoissonImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_random_inplace")]
-    internal static partial NativeStatus TensorRandomInPlaceImport(TensorHandle self, long low, int hashigh, long high);
+    internal static partial NativeStatus TensorRandomInPlaceImport(IntPtr self, long low, int hashigh, long high);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_one_hot")]
-    internal static partial NativeStatus NnOneHotImport(TensorHandle self, long numClasses, out TensorHandle result);
+    internal static partial NativeStatus NnOneHotImport(IntPtr self, long numClasses, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_normalize")]
-    internal static partial NativeStatus NnNormalizeImport(TensorHandle self, double p, long dim, double eps, out TensorHandle result);
+    internal static partial NativeStatus NnNormalizeImport(IntPtr self, double p, long dim, double eps, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pad", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus NnPadImport(TensorHandle self, long* pad, int padCount, string mode, int hasvalue, double value, out TensorHandle result);
+    internal static partial NativeStatus NnPadImport(IntPtr self, long* pad, int padCount, string mode, int hasvalue, double value, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_interpolate", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus NnInterpolateImport(TensorHandle self, long* size, int sizeCount, double* scaleFactor, int scaleFactorCount, string mode, int alignCorners, int antialias, out TensorHandle result);
+    internal static partial NativeStatus NnInterpolateImport(IntPtr self, long* size, int sizeCount, double* scaleFactor, int scaleFactorCount, string mode, int alignCorners, int antialias, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_grid_sample", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus NnGridSampleImport(TensorHandle self, TensorHandle grid, string mode, string paddingMode, int alignCorners, out TensorHandle result);
+    internal static partial NativeStatus NnGridSampleImport(IntPtr self, IntPtr grid, string mode, string paddingMode, int alignCorners, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_affine_grid")]
-    internal static partial NativeStatus NnAffineGridImport(TensorHandle theta, long* size, int sizeCount, int alignCorners, out TensorHandle result);
+    internal static partial NativeStatus NnAffineGridImport(IntPtr theta, long* size, int sizeCount, int alignCorners, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pixel_shuffle")]
-    internal static partial NativeStatus NnPixelShuffleImport(TensorHandle self, long upscaleFactor, out TensorHandle result);
+    internal static partial NativeStatus NnPixelShuffleImport(IntPtr self, long upscaleFactor, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pixel_unshuffle")]
-    internal static partial NativeStatus NnPixelUnshuffleImport(TensorHandle self, long downscaleFactor, out TensorHandle result);
+    internal static partial NativeStatus NnPixelUnshuffleImport(IntPtr self, long downscaleFactor, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cosine_similarity")]
-    internal static partial NativeStatus NnCosineSimilarityImport(TensorHandle x1, TensorHandle x2, long dim, double eps, out TensorHandle result);
+    internal static partial NativeStatus NnCosineSimilarityImport(IntPtr x1, IntPtr x2, long dim, double eps, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pairwise_distance")]
-    internal static partial NativeStatus NnPairwiseDistanceImport(TensorHandle x1, TensorHandle x2, double p, double eps, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus NnPairwiseDistanceImport(IntPtr x1, IntPtr x2, double p, double eps, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_inv")]
-    internal static partial NativeStatus LinalgInvImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus LinalgInvImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_det")]
-    internal static partial NativeStatus LinalgDetImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus LinalgDetImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_slogdet")]
-    internal static partial NativeStatus LinalgSlogdetImport(TensorHandle self, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus LinalgSlogdetImport(IntPtr self, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_solve")]
-    internal static partial NativeStatus LinalgSolveImport(TensorHandle self, TensorHandle b, out TensorHandle result);
+    internal static partial NativeStatus LinalgSolveImport(IntPtr self, IntPtr b, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_cholesky")]
-    internal static partial NativeStatus LinalgCholeskyImport(TensorHandle self, int upper, out TensorHandle result);
+    internal static partial NativeStatus LinalgCholeskyImport(IntPtr self, int upper, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_qr", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus LinalgQrImport(TensorHandle self, string mode, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus LinalgQrImport(IntPtr self, string mode, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_svd")]
-    internal static partial NativeStatus LinalgSvdImport(TensorHandle self, int fullMatrices, out TensorHandle result0, out TensorHandle result1, out TensorHandle result2);
+    internal static partial NativeStatus LinalgSvdImport(IntPtr self, int fullMatrices, out IntPtr result0, out IntPtr result1, out IntPtr result2);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_svdvals")]
-    internal static partial NativeStatus LinalgSvdvalsImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus LinalgSvdvalsImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_eigh", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus LinalgEighImport(TensorHandle self, string uplo, out TensorHandle result0, out TensorHandle result1);
+    internal static partial NativeStatus LinalgEighImport(IntPtr self, string uplo, out IntPtr result0, out IntPtr result1);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_eigvalsh", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus LinalgEigvalshImport(TensorHandle self, string uplo, out TensorHandle result);
+    internal static partial NativeStatus LinalgEigvalshImport(IntPtr self, string uplo, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_norm", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus LinalgMatrixNormImport(TensorHandle self, string ord, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus LinalgMatrixNormImport(IntPtr self, string ord, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_norm_p")]
-    internal static partial NativeStatus LinalgMatrixNormPImport(TensorHandle self, double ord, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus LinalgMatrixNormPImport(IntPtr self, double ord, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_vector_norm")]
-    internal static partial NativeStatus LinalgVectorNormImport(TensorHandle self, double ord, long* dim, int dimCount, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus LinalgVectorNormImport(IntPtr self, double ord, long* dim, int dimCount, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_norm")]
-    internal static partial NativeStatus LinalgNormImport(TensorHandle self, int hasord, double ord, long* dim, int dimCount, int keepDim, out TensorHandle result);
+    internal static partial NativeStatus LinalgNormImport(IntPtr self, int hasord, double ord, long* dim, int dimCount, int keepDim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_pinv")]
-    internal static partial NativeStatus LinalgPinvImport(TensorHandle self, int hermitian, out TensorHandle result);
+    internal static partial NativeStatus LinalgPinvImport(IntPtr self, int hermitian, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_lstsq")]
-    internal static partial NativeStatus LinalgLstsqImport(TensorHandle self, TensorHandle b, out TensorHandle result0, out TensorHandle result1, out TensorHandle result2, out TensorHandle result3);
+    internal static partial NativeStatus LinalgLstsqImport(IntPtr self, IntPtr b, out IntPtr result0, out IntPtr result1, out IntPtr result2, out IntPtr result3);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_rank")]
-    internal static partial NativeStatus LinalgMatrixRankImport(TensorHandle self, int hermitian, out TensorHandle result);
+    internal static partial NativeStatus LinalgMatrixRankImport(IntPtr self, int hermitian, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_matrix_power")]
-    internal static partial NativeStatus LinalgMatrixPowerImport(TensorHandle self, long n, out TensorHandle result);
+    internal static partial NativeStatus LinalgMatrixPowerImport(IntPtr self, long n, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_linalg_cross")]
-    internal static partial NativeStatus LinalgCrossImport(TensorHandle self, TensorHandle other, long dim, out TensorHandle result);
+    internal static partial NativeStatus LinalgCrossImport(IntPtr self, IntPtr other, long dim, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fft", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftFftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftFftImport(IntPtr self, int hasn, long n, long dim, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifft", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftIfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftIfftImport(IntPtr self, int hasn, long n, long dim, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfft", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftRfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftRfftImport(IntPtr self, int hasn, long n, long dim, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_irfft", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftIrfftImport(TensorHandle self, int hasn, long n, long dim, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftIrfftImport(IntPtr self, int hasn, long n, long dim, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fft2", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftFft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftFft2Import(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifft2", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftIfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftIfft2Import(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfft2", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftRfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftRfft2Import(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_irfft2", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftIrfft2Import(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftIrfft2Import(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftn", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftFftnImport(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftFftnImport(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifftn", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus FftIfftnImport(TensorHandle self, long* s, int sCount, long* dim, int dimCount, string? norm, out TensorHandle result);
+    internal static partial NativeStatus FftIfftnImport(IntPtr self, long* s, int sCount, long* dim, int dimCount, string? norm, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftfreq")]
-    internal static partial NativeStatus FftFftfreqImport(long n, double d, int dtype, out TensorHandle result);
+    internal static partial NativeStatus FftFftfreqImport(long n, double d, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_rfftfreq")]
-    internal static partial NativeStatus FftRfftfreqImport(long n, double d, int dtype, out TensorHandle result);
+    internal static partial NativeStatus FftRfftfreqImport(long n, double d, int dtype, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_fftshift")]
-    internal static partial NativeStatus FftFftshiftImport(TensorHandle self, long* dim, int dimCount, out TensorHandle result);
+    internal static partial NativeStatus FftFftshiftImport(IntPtr self, long* dim, int dimCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_fft_ifftshift")]
-    internal static partial NativeStatus FftIfftshiftImport(TensorHandle self, long* dim, int dimCount, out TensorHandle result);
+    internal static partial NativeStatus FftIfftshiftImport(IntPtr self, long* dim, int dimCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_leaky_relu")]
-    internal static partial NativeStatus NnLeakyReluImport(TensorHandle self, double negativeSlope, out TensorHandle result);
+    internal static partial NativeStatus NnLeakyReluImport(IntPtr self, double negativeSlope, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_gelu")]
-    internal static partial NativeStatus NnGeluImport(TensorHandle self, int tanhApproximation, out TensorHandle result);
+    internal static partial NativeStatus NnGeluImport(IntPtr self, int tanhApproximation, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_silu")]
-    internal static partial NativeStatus NnSiluImport(TensorHandle self, out TensorHandle result);
+    internal static partial NativeStatus NnSiluImport(IntPtr self, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_linear")]
-    internal static partial NativeStatus NnLinearImport(TensorHandle self, TensorHandle weight, TensorHandle bias, out TensorHandle result);
+    internal static partial NativeStatus NnLinearImport(IntPtr self, IntPtr weight, IntPtr bias, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_convolution")]
-    internal static partial NativeStatus NnConvolutionImport(TensorHandle self, TensorHandle weight, TensorHandle bias, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int transposed, long* outputPadding, int outputPaddingCount, long groups, out TensorHandle result);
+    internal static partial NativeStatus NnConvolutionImport(IntPtr self, IntPtr weight, IntPtr bias, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int transposed, long* outputPadding, int outputPaddingCount, long groups, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_max_pool")]
-    internal static partial NativeStatus NnMaxPoolImport(TensorHandle self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int ceilMode, out TensorHandle result);
+    internal static partial NativeStatus NnMaxPoolImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int ceilMode, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_avg_pool2d")]
-    internal static partial NativeStatus NnAvgPool2dImport(TensorHandle self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, int ceilMode, int countIncludePad, out TensorHandle result);
+    internal static partial NativeStatus NnAvgPool2dImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, int ceilMode, int countIncludePad, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_adaptive_avg_pool2d")]
-    internal static partial NativeStatus NnAdaptiveAvgPool2dImport(TensorHandle self, long* outputSize, int outputSizeCount, out TensorHandle result);
+    internal static partial NativeStatus NnAdaptiveAvgPool2dImport(IntPtr self, long* outputSize, int outputSizeCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_batch_norm")]
-    internal static partial NativeStatus NnBatchNormImport(TensorHandle self, TensorHandle runningMean, TensorHandle runningVar, TensorHandle weight, TensorHandle bias, int training, double momentum, double eps, out TensorHandle result);
+    internal static partial NativeStatus NnBatchNormImport(IntPtr self, IntPtr runningMean, IntPtr runningVar, IntPtr weight, IntPtr bias, int training, double momentum, double eps, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_layer_norm")]
-    internal static partial NativeStatus NnLayerNormImport(TensorHandle self, long* normalizedShape, int normalizedShapeCount, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle result);
+    internal static partial NativeStatus NnLayerNormImport(IntPtr self, long* normalizedShape, int normalizedShapeCount, IntPtr weight, IntPtr bias, double eps, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout")]
-    internal static partial NativeStatus NnDropoutImport(TensorHandle self, double probability, int training, out TensorHandle result);
+    internal static partial NativeStatus NnDropoutImport(IntPtr self, double probability, int training, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding")]
-    internal static partial NativeStatus NnEmbeddingImport(TensorHandle indices, TensorHandle weight, int haspaddingIndex, long paddingIndex, out TensorHandle result);
+    internal static partial NativeStatus NnEmbeddingImport(IntPtr indices, IntPtr weight, int haspaddingIndex, long paddingIndex, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cross_entropy")]
-    internal static partial NativeStatus NnCrossEntropyImport(TensorHandle self, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle result);
+    internal static partial NativeStatus NnCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, long ignoreIndex, int reduction, double labelSmoothing, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_nll_loss")]
-    internal static partial NativeStatus NnNllLossImport(TensorHandle self, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle result);
+    internal static partial NativeStatus NnNllLossImport(IntPtr self, IntPtr target, IntPtr weight, long ignoreIndex, int reduction, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_mse_loss")]
-    internal static partial NativeStatus NnMseLossImport(TensorHandle self, TensorHandle target, int reduction, out TensorHandle result);
+    internal static partial NativeStatus NnMseLossImport(IntPtr self, IntPtr target, int reduction, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_l1_loss")]
-    internal static partial NativeStatus NnL1LossImport(TensorHandle self, TensorHandle target, int reduction, out TensorHandle result);
+    internal static partial NativeStatus NnL1LossImport(IntPtr self, IntPtr target, int reduction, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_smooth_l1_loss")]
-    internal static partial NativeStatus NnSmoothL1LossImport(TensorHandle self, TensorHandle target, int reduction, double beta, out TensorHandle result);
+    internal static partial NativeStatus NnSmoothL1LossImport(IntPtr self, IntPtr target, int reduction, double beta, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_huber_loss")]
-    internal static partial NativeStatus NnHuberLossImport(TensorHandle self, TensorHandle target, int reduction, double delta, out TensorHandle result);
+    internal static partial NativeStatus NnHuberLossImport(IntPtr self, IntPtr target, int reduction, double delta, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy")]
-    internal static partial NativeStatus NnBinaryCrossEntropyImport(TensorHandle self, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle result);
+    internal static partial NativeStatus NnBinaryCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, int reduction, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy_with_logits")]
-    internal static partial NativeStatus NnBinaryCrossEntropyWithLogitsImport(TensorHandle self, TensorHandle target, TensorHandle weight, TensorHandle positiveWeight, int reduction, out TensorHandle result);
+    internal static partial NativeStatus NnBinaryCrossEntropyWithLogitsImport(IntPtr self, IntPtr target, IntPtr weight, IntPtr positiveWeight, int reduction, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logit")]
-    internal static partial NativeStatus TensorLogitImport(TensorHandle self, int haseps, double eps, out TensorHandle result);
+    internal static partial NativeStatus TensorLogitImport(IntPtr self, int haseps, double eps, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_logit_inplace")]
-    internal static partial NativeStatus TensorLogitInPlaceImport(TensorHandle self, int haseps, double eps);
+    internal static partial NativeStatus TensorLogitInPlaceImport(IntPtr self, int haseps, double eps);
 }
 
 /// <summary>
@@ -1150,777 +1150,809 @@ internal static unsafe partial class LibTorch
 
     internal static Tensor TensorZerosLike(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorZerosLikeImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorZerosLikeImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorOnesLike(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorOnesLikeImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorOnesLikeImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorRandLike(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRandLikeImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRandLikeImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorRandnLike(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRandnLikeImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRandnLikeImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorFullLike(Tensor self, Scalar value)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorFullLikeImport(self.Handle, value.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorFullLikeImport(selfBorrow.Pointer, value.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorNeg(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNegImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNegImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorNegInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorNegInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorNegInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAbs(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAbsImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAbsImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorAbsInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorAbsInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorAbsInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorExp(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorExpImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorExpImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorExpInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorExpInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorExpInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLog(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLogInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLogInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLogInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLog2(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLog2Import(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLog2Import(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLog2InPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLog2InPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLog2InPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLog10(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLog10Import(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLog10Import(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLog10InPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLog10InPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLog10InPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLog1p(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLog1pImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLog1pImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLog1pInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLog1pInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLog1pInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorExpm1(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorExpm1Import(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorExpm1Import(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorExpm1InPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorExpm1InPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorExpm1InPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSqrt(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSqrtImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSqrtImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSqrtInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSqrtInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSqrtInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorRsqrt(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRsqrtImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRsqrtImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorRsqrtInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorRsqrtInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorRsqrtInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSin(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSinImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSinImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSinInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSinInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSinInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorCos(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCosImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCosImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorCosInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorCosInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorCosInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorTan(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTanImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTanImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorTanInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorTanInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorTanInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAsin(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAsinImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAsinImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorAsinInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorAsinInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorAsinInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAcos(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAcosImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAcosImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorAcosInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorAcosInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorAcosInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAtan(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAtanImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAtanImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorAtanInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorAtanInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorAtanInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSinh(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSinhImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSinhImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSinhInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSinhInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSinhInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorCosh(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCoshImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCoshImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorCoshInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorCoshInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorCoshInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorTanh(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTanhImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTanhImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorTanhInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorTanhInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorTanhInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSigmoid(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSigmoidImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSigmoidImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSigmoidInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSigmoidInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSigmoidInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorRelu(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorReluImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorReluImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorReluInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorReluInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorReluInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorFloor(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorFloorImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorFloorImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorFloorInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorFloorInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorFloorInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorCeil(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCeilImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCeilImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorCeilInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorCeilInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorCeilInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorRound(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRoundImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRoundImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorRoundInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorRoundInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorRoundInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorTrunc(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTruncImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTruncImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorTruncInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorTruncInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorTruncInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorFrac(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorFracImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorFracImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorFracInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorFracInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorFracInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSign(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSignImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSignImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSignInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSignInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSignInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorReciprocal(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorReciprocalImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorReciprocalImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorReciprocalInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorReciprocalInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorReciprocalInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSquare(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSquareImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSquareImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSquareInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSquareInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSquareInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorErf(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorErfImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorErfImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorErfInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorErfInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorErfInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLogicalNot(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogicalNotImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogicalNotImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLogicalNotInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLogicalNotInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLogicalNotInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorBitwiseNot(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBitwiseNotImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBitwiseNotImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorBitwiseNotInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorBitwiseNotInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorBitwiseNotInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAdd(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorAddImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorAddImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorAddInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorAddInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorAddInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorAddScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAddScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAddScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorAddScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorAddScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorAddScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorSub(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorSubImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorSubImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorSubInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorSubInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorSubInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorSubScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSubScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSubScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorSubScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorSubScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorSubScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorRsubScalar(Scalar left, Tensor right)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return Created.Tensor(NativeMethods.TensorRsubScalarImport(left.ToNative(), right.Handle, out var result), result);
+        using var rightBorrow = new TensorBorrow(right);
+        return Created.Tensor(NativeMethods.TensorRsubScalarImport(left.ToNative(), rightBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMul(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMulImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMulImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorMulInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorMulInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorMulInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorMulScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMulScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMulScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorMulScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorMulScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorMulScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorDiv(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorDivImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorDivImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorDivInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorDivInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorDivInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorDivScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorDivScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorDivScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorDivScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorDivScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorDivScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorRdivScalar(Scalar left, Tensor right)
     {
         ArgumentNullException.ThrowIfNull(right);
-        return Created.Tensor(NativeMethods.TensorRdivScalarImport(left.ToNative(), right.Handle, out var result), result);
+        using var rightBorrow = new TensorBorrow(right);
+        return Created.Tensor(NativeMethods.TensorRdivScalarImport(left.ToNative(), rightBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorRemainder(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorRemainderImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorRemainderImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorRemainderInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorRemainderInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorRemainderInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorRemainderScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRemainderScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRemainderScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorRemainderScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorRemainderScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorRemainderScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorPow(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorPowImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorPowImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorPowInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorPowInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorPowInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorPowScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorPowScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorPowScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorPowScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorPowScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorPowScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorRpowScalar(Scalar value, Tensor exponent)
     {
         ArgumentNullException.ThrowIfNull(exponent);
-        return Created.Tensor(NativeMethods.TensorRpowScalarImport(value.ToNative(), exponent.Handle, out var result), result);
+        using var exponentBorrow = new TensorBorrow(exponent);
+        return Created.Tensor(NativeMethods.TensorRpowScalarImport(value.ToNative(), exponentBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorEq(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorEqImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorEqImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorEqScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorEqScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorEqScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorNe(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorNeImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorNeImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorNeScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNeScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNeScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorLt(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorLtImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorLtImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorLtScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLtScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLtScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorLe(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorLeImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorLeImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorLeScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLeScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLeScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorGt(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorGtImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorGtImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorGtScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorGtScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorGtScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorGe(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorGeImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorGeImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorGeScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorGeScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorGeScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorBitwiseAnd(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorBitwiseAndImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorBitwiseAndImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorBitwiseAndScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBitwiseAndScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBitwiseAndScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorBitwiseOr(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorBitwiseOrImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorBitwiseOrImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorBitwiseOrScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBitwiseOrScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBitwiseOrScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorBitwiseXor(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorBitwiseXorImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorBitwiseXorImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorBitwiseXorScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBitwiseXorScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBitwiseXorScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorMaximum(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMaximumImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMaximumImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMaxOther(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMaxOtherImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMaxOtherImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMinimum(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMinimumImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMinimumImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMinOther(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMinOtherImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMinOtherImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorAtan2(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorAtan2Import(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorAtan2Import(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorLogicalAnd(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorLogicalAndImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorLogicalAndImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorLogicalOr(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorLogicalOrImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorLogicalOrImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorLogicalXor(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorLogicalXorImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorLogicalXorImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorClamp(Tensor self, Scalar? min, Scalar? max)
     {
-        ArgumentNullException.ThrowIfNull(self);
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min and max");
-        return Created.Tensor(NativeMethods.TensorClampImport(self.Handle, min.HasValue ? 1 : 0, (min ?? 0).ToNative(), max.HasValue ? 1 : 0, (max ?? 0).ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorClampImport(selfBorrow.Pointer, min.HasValue ? 1 : 0, (min ?? 0).ToNative(), max.HasValue ? 1 : 0, (max ?? 0).ToNative(), out var result), result);
     }
 
     internal static void TensorClampInPlace(Tensor self, Scalar? min, Scalar? max)
     {
-        ArgumentNullException.ThrowIfNull(self);
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min and max");
-        NativeMethods.TensorClampInPlaceImport(self.Handle, min.HasValue ? 1 : 0, (min ?? 0).ToNative(), max.HasValue ? 1 : 0, (max ?? 0).ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorClampInPlaceImport(selfBorrow.Pointer, min.HasValue ? 1 : 0, (min ?? 0).ToNative(), max.HasValue ? 1 : 0, (max ?? 0).ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorWhere(Tensor condition, Tensor whenTrue, Tensor whenFalse)
@@ -1928,390 +1960,407 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(whenTrue);
         ArgumentNullException.ThrowIfNull(whenFalse);
-        return Created.Tensor(NativeMethods.TensorWhereImport(condition.Handle, whenTrue.Handle, whenFalse.Handle, out var result), result);
+        using var conditionBorrow = new TensorBorrow(condition);
+        using var whenTrueBorrow = new TensorBorrow(whenTrue);
+        using var whenFalseBorrow = new TensorBorrow(whenFalse);
+        return Created.Tensor(NativeMethods.TensorWhereImport(conditionBorrow.Pointer, whenTrueBorrow.Pointer, whenFalseBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMaskedFill(Tensor self, Tensor mask, Scalar value)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mask);
-        return Created.Tensor(NativeMethods.TensorMaskedFillImport(self.Handle, mask.Handle, value.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        return Created.Tensor(NativeMethods.TensorMaskedFillImport(selfBorrow.Pointer, maskBorrow.Pointer, value.ToNative(), out var result), result);
     }
 
     internal static void TensorMaskedFillInPlace(Tensor self, Tensor mask, Scalar value)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mask);
-        NativeMethods.TensorMaskedFillInPlaceImport(self.Handle, mask.Handle, value.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        NativeMethods.TensorMaskedFillInPlaceImport(selfBorrow.Pointer, maskBorrow.Pointer, value.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorMaskedSelect(Tensor self, Tensor mask)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mask);
-        return Created.Tensor(NativeMethods.TensorMaskedSelectImport(self.Handle, mask.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        return Created.Tensor(NativeMethods.TensorMaskedSelectImport(selfBorrow.Pointer, maskBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorGather(Tensor self, long dim, Tensor index)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
-        return Created.Tensor(NativeMethods.TensorGatherImport(self.Handle, dim, index.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        return Created.Tensor(NativeMethods.TensorGatherImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorScatter(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        return Created.Tensor(NativeMethods.TensorScatterImport(self.Handle, dim, index.Handle, source.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        return Created.Tensor(NativeMethods.TensorScatterImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorIndexSelect(Tensor self, long dim, Tensor index)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
-        return Created.Tensor(NativeMethods.TensorIndexSelectImport(self.Handle, dim, index.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        return Created.Tensor(NativeMethods.TensorIndexSelectImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, out var result), result);
     }
 
     internal static bool TensorAllclose(Tensor self, Tensor other, double relativeTolerance, double absoluteTolerance, bool equalNan)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
         {
-            NativeMethods.TensorAllcloseImport(self.Handle, other.Handle, relativeTolerance, absoluteTolerance, equalNan ? 1 : 0, out var result).ThrowIfFailed();
+            NativeMethods.TensorAllcloseImport(selfBorrow.Pointer, otherBorrow.Pointer, relativeTolerance, absoluteTolerance, equalNan ? 1 : 0, out var result).ThrowIfFailed();
             return result != 0;
         }
     }
 
     internal static bool TensorEqual(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
         {
-            NativeMethods.TensorEqualImport(self.Handle, other.Handle, out var result).ThrowIfFailed();
+            NativeMethods.TensorEqualImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result).ThrowIfFailed();
             return result != 0;
         }
     }
 
     internal static Tensor TensorSum(Tensor self, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSumImport(self.Handle, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSumImport(selfBorrow.Pointer, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorSumDim(Tensor self, long dim, bool keepDim, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSumDimImport(self.Handle, dim, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSumDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorSumDims(Tensor self, ReadOnlySpan<long> dims, bool keepDim, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
         CheckDimensions(dims);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorSumDimsImport(self.Handle, dimsPointer, dims.Length, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+            return Created.Tensor(NativeMethods.TensorSumDimsImport(selfBorrow.Pointer, dimsPointer, dims.Length, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorMean(Tensor self, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMeanImport(self.Handle, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMeanImport(selfBorrow.Pointer, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorMeanDim(Tensor self, long dim, bool keepDim, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMeanDimImport(self.Handle, dim, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMeanDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorMeanDims(Tensor self, ReadOnlySpan<long> dims, bool keepDim, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
         CheckDimensions(dims);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorMeanDimsImport(self.Handle, dimsPointer, dims.Length, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+            return Created.Tensor(NativeMethods.TensorMeanDimsImport(selfBorrow.Pointer, dimsPointer, dims.Length, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorProd(Tensor self, long? dim, bool keepDim, DType? dtype)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorProdImport(self.Handle, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorProdImport(selfBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, dtype is { } dtypeValue ? (int)dtypeValue : -1, out var result), result);
     }
 
     internal static Tensor TensorStd(Tensor self, bool unbiased)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorStdImport(self.Handle, unbiased ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorStdImport(selfBorrow.Pointer, unbiased ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorStdDim(Tensor self, long dim, bool unbiased, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorStdDimImport(self.Handle, dim, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorStdDimImport(selfBorrow.Pointer, dim, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorStdDims(Tensor self, ReadOnlySpan<long> dims, bool unbiased, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         CheckDimensions(dims);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorStdDimsImport(self.Handle, dimsPointer, dims.Length, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.TensorStdDimsImport(selfBorrow.Pointer, dimsPointer, dims.Length, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorVar(Tensor self, bool unbiased)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorVarImport(self.Handle, unbiased ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorVarImport(selfBorrow.Pointer, unbiased ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorVarDim(Tensor self, long dim, bool unbiased, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorVarDimImport(self.Handle, dim, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorVarDimImport(selfBorrow.Pointer, dim, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorVarDims(Tensor self, ReadOnlySpan<long> dims, bool unbiased, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         CheckDimensions(dims);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorVarDimsImport(self.Handle, dimsPointer, dims.Length, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.TensorVarDimsImport(selfBorrow.Pointer, dimsPointer, dims.Length, unbiased ? 1 : 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorMaxAll(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMaxAllImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMaxAllImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorMaxDim(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorMaxDimImport(self.Handle, dim, keepDim ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorMaxDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorMinAll(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMinAllImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMinAllImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorMinDim(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorMinDimImport(self.Handle, dim, keepDim ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorMinDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorArgmax(Tensor self, long? dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorArgmaxImport(self.Handle, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorArgmaxImport(selfBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorArgmin(Tensor self, long? dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorArgminImport(self.Handle, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorArgminImport(selfBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorAll(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAllImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAllImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorAny(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAnyImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAnyImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorNorm(Tensor self, double p)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNormImport(self.Handle, p, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNormImport(selfBorrow.Pointer, p, out var result), result);
     }
 
     internal static Tensor TensorLogsumexp(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogsumexpImport(self.Handle, dim, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogsumexpImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorCumsum(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCumsumImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCumsumImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorSoftmax(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSoftmaxImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSoftmaxImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorLogSoftmax(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogSoftmaxImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogSoftmaxImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorTopk(Tensor self, long k, long dim, bool largest, bool sorted)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorTopkImport(self.Handle, k, dim, largest ? 1 : 0, sorted ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorTopkImport(selfBorrow.Pointer, k, dim, largest ? 1 : 0, sorted ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static (Tensor Values, Tensor Indices) TensorSort(Tensor self, long dim, bool descending, bool stable)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorSortImport(self.Handle, dim, descending ? 1 : 0, stable ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorSortImport(selfBorrow.Pointer, dim, descending ? 1 : 0, stable ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorMatmul(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMatmulImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMatmulImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorMm(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorMmImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorMmImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorBmm(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorBmmImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorBmmImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorDot(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorDotImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorDotImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorOuter(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorOuterImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorOuterImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorView(Tensor self, ReadOnlySpan<long> shape)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* shapePointer = shape)
-            return Created.Tensor(NativeMethods.TensorViewImport(self.Handle, shapePointer, shape.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorViewImport(selfBorrow.Pointer, shapePointer, shape.Length, out var result), result);
     }
 
     internal static Tensor TensorReshape(Tensor self, ReadOnlySpan<long> shape)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* shapePointer = shape)
-            return Created.Tensor(NativeMethods.TensorReshapeImport(self.Handle, shapePointer, shape.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorReshapeImport(selfBorrow.Pointer, shapePointer, shape.Length, out var result), result);
     }
 
     internal static Tensor TensorExpand(Tensor self, ReadOnlySpan<long> shape)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* shapePointer = shape)
-            return Created.Tensor(NativeMethods.TensorExpandImport(self.Handle, shapePointer, shape.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorExpandImport(selfBorrow.Pointer, shapePointer, shape.Length, out var result), result);
     }
 
     internal static Tensor TensorRepeat(Tensor self, ReadOnlySpan<long> repeats)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* repeatsPointer = repeats)
-            return Created.Tensor(NativeMethods.TensorRepeatImport(self.Handle, repeatsPointer, repeats.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorRepeatImport(selfBorrow.Pointer, repeatsPointer, repeats.Length, out var result), result);
     }
 
     internal static Tensor TensorPermute(Tensor self, ReadOnlySpan<long> dims)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorPermuteImport(self.Handle, dimsPointer, dims.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorPermuteImport(selfBorrow.Pointer, dimsPointer, dims.Length, out var result), result);
     }
 
     internal static Tensor TensorFlip(Tensor self, ReadOnlySpan<long> dims)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorFlipImport(self.Handle, dimsPointer, dims.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorFlipImport(selfBorrow.Pointer, dimsPointer, dims.Length, out var result), result);
     }
 
     internal static Tensor TensorTranspose(Tensor self, long dim0, long dim1)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTransposeImport(self.Handle, dim0, dim1, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTransposeImport(selfBorrow.Pointer, dim0, dim1, out var result), result);
     }
 
     internal static Tensor TensorSqueeze(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSqueezeImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSqueezeImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorSqueezeDim(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSqueezeDimImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSqueezeDimImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorUnsqueeze(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorUnsqueezeImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorUnsqueezeImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorFlatten(Tensor self, long startDim, long endDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorFlattenImport(self.Handle, startDim, endDim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorFlattenImport(selfBorrow.Pointer, startDim, endDim, out var result), result);
     }
 
     internal static Tensor TensorNarrow(Tensor self, long dim, long start, long length)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNarrowImport(self.Handle, dim, start, length, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNarrowImport(selfBorrow.Pointer, dim, start, length, out var result), result);
     }
 
     internal static Tensor TensorAsStrided(Tensor self, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long storageOffset)
     {
-        ArgumentNullException.ThrowIfNull(self);
         if (sizes.Length != strides.Length) throw new ArgumentException($"{sizes.Length} sizes but {strides.Length} strides", nameof(strides));
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sizesPointer = sizes)
             fixed (long* stridesPointer = strides)
-                return Created.Tensor(NativeMethods.TensorAsStridedImport(self.Handle, sizesPointer, sizes.Length, stridesPointer, strides.Length, storageOffset, out var result), result);
+                return Created.Tensor(NativeMethods.TensorAsStridedImport(selfBorrow.Pointer, sizesPointer, sizes.Length, stridesPointer, strides.Length, storageOffset, out var result), result);
     }
 
     internal static Tensor TensorSelect(Tensor self, long dim, long index)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorSelectImport(self.Handle, dim, index, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSelectImport(selfBorrow.Pointer, dim, index, out var result), result);
     }
 
     internal static Tensor TensorCat(ReadOnlySpan<Tensor> tensors, long dim)
@@ -2330,270 +2379,297 @@ internal static unsafe partial class LibTorch
 
     internal static Tensor TensorContiguous(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorContiguousImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorContiguousImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorClone(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCloneImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCloneImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorViewAsReal(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorViewAsRealImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorViewAsRealImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorViewAsComplex(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorViewAsComplexImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorViewAsComplexImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorComplex(Tensor real, Tensor imag)
     {
         ArgumentNullException.ThrowIfNull(real);
         ArgumentNullException.ThrowIfNull(imag);
-        return Created.Tensor(NativeMethods.TensorComplexImport(real.Handle, imag.Handle, out var result), result);
+        using var realBorrow = new TensorBorrow(real);
+        using var imagBorrow = new TensorBorrow(imag);
+        return Created.Tensor(NativeMethods.TensorComplexImport(realBorrow.Pointer, imagBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorPolar(Tensor abs, Tensor angle)
     {
         ArgumentNullException.ThrowIfNull(abs);
         ArgumentNullException.ThrowIfNull(angle);
-        return Created.Tensor(NativeMethods.TensorPolarImport(abs.Handle, angle.Handle, out var result), result);
+        using var absBorrow = new TensorBorrow(abs);
+        using var angleBorrow = new TensorBorrow(angle);
+        return Created.Tensor(NativeMethods.TensorPolarImport(absBorrow.Pointer, angleBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorReal(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRealImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRealImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorImag(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorImagImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorImagImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorAngle(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAngleImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAngleImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorResolveConj(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorResolveConjImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorResolveConjImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorConj(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorConjImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorConjImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorTriu(Tensor self, long diagonal)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTriuImport(self.Handle, diagonal, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTriuImport(selfBorrow.Pointer, diagonal, out var result), result);
     }
 
     internal static void TensorTriuInPlace(Tensor self, long diagonal)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorTriuInPlaceImport(self.Handle, diagonal).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorTriuInPlaceImport(selfBorrow.Pointer, diagonal).ThrowIfFailed();
     }
 
     internal static Tensor TensorTril(Tensor self, long diagonal)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTrilImport(self.Handle, diagonal, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTrilImport(selfBorrow.Pointer, diagonal, out var result), result);
     }
 
     internal static void TensorTrilInPlace(Tensor self, long diagonal)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorTrilInPlaceImport(self.Handle, diagonal).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorTrilInPlaceImport(selfBorrow.Pointer, diagonal).ThrowIfFailed();
     }
 
     internal static Tensor[] TensorUnbind(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.List(NativeMethods.TensorUnbindImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.List(NativeMethods.TensorUnbindImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorRepeatInterleave(Tensor self, long repeats, long? dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorRepeatInterleaveImport(self.Handle, repeats, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorRepeatInterleaveImport(selfBorrow.Pointer, repeats, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
     }
 
     internal static Tensor TensorRepeatInterleaveTensor(Tensor self, Tensor repeats, long? dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(repeats);
-        return Created.Tensor(NativeMethods.TensorRepeatInterleaveTensorImport(self.Handle, repeats.Handle, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var repeatsBorrow = new TensorBorrow(repeats);
+        return Created.Tensor(NativeMethods.TensorRepeatInterleaveTensorImport(selfBorrow.Pointer, repeatsBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
     }
 
     internal static Tensor TensorExpandAs(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorExpandAsImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorExpandAsImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorViewAs(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorViewAsImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorViewAsImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorRoll(Tensor self, ReadOnlySpan<long> shifts, ReadOnlySpan<long> dims)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* shiftsPointer = shifts)
             fixed (long* dimsPointer = dims)
-                return Created.Tensor(NativeMethods.TensorRollImport(self.Handle, shiftsPointer, shifts.Length, dimsPointer, dims.Length, out var result), result);
+                return Created.Tensor(NativeMethods.TensorRollImport(selfBorrow.Pointer, shiftsPointer, shifts.Length, dimsPointer, dims.Length, out var result), result);
     }
 
     internal static Tensor TensorRot90(Tensor self, long k, ReadOnlySpan<long> dims)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorRot90Import(self.Handle, k, dimsPointer, dims.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorRot90Import(selfBorrow.Pointer, k, dimsPointer, dims.Length, out var result), result);
     }
 
     internal static Tensor TensorTile(Tensor self, ReadOnlySpan<long> dims)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorTileImport(self.Handle, dimsPointer, dims.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorTileImport(selfBorrow.Pointer, dimsPointer, dims.Length, out var result), result);
     }
 
     internal static Tensor TensorMovedim(Tensor self, long source, long destination)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMovedimImport(self.Handle, source, destination, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMovedimImport(selfBorrow.Pointer, source, destination, out var result), result);
     }
 
     internal static Tensor TensorUnflatten(Tensor self, long dim, ReadOnlySpan<long> sizes)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sizesPointer = sizes)
-            return Created.Tensor(NativeMethods.TensorUnflattenImport(self.Handle, dim, sizesPointer, sizes.Length, out var result), result);
+            return Created.Tensor(NativeMethods.TensorUnflattenImport(selfBorrow.Pointer, dim, sizesPointer, sizes.Length, out var result), result);
     }
 
     internal static Tensor TensorDiag(Tensor self, long diagonal)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorDiagImport(self.Handle, diagonal, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorDiagImport(selfBorrow.Pointer, diagonal, out var result), result);
     }
 
     internal static Tensor TensorDiagonal(Tensor self, long offset, long dim1, long dim2)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorDiagonalImport(self.Handle, offset, dim1, dim2, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorDiagonalImport(selfBorrow.Pointer, offset, dim1, dim2, out var result), result);
     }
 
     internal static Tensor TensorNonzero(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNonzeroImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNonzeroImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorArgwhere(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorArgwhereImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorArgwhereImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorWhereScalars(Tensor condition, Scalar whenTrue, Scalar whenFalse)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        return Created.Tensor(NativeMethods.TensorWhereScalarsImport(condition.Handle, whenTrue.ToNative(), whenFalse.ToNative(), out var result), result);
+        using var conditionBorrow = new TensorBorrow(condition);
+        return Created.Tensor(NativeMethods.TensorWhereScalarsImport(conditionBorrow.Pointer, whenTrue.ToNative(), whenFalse.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorWhereScalarOther(Tensor condition, Tensor whenTrue, Scalar whenFalse)
     {
         ArgumentNullException.ThrowIfNull(condition);
         ArgumentNullException.ThrowIfNull(whenTrue);
-        return Created.Tensor(NativeMethods.TensorWhereScalarOtherImport(condition.Handle, whenTrue.Handle, whenFalse.ToNative(), out var result), result);
+        using var conditionBorrow = new TensorBorrow(condition);
+        using var whenTrueBorrow = new TensorBorrow(whenTrue);
+        return Created.Tensor(NativeMethods.TensorWhereScalarOtherImport(conditionBorrow.Pointer, whenTrueBorrow.Pointer, whenFalse.ToNative(), out var result), result);
     }
 
     internal static Tensor TensorTakeAlongDim(Tensor self, Tensor indices, long? dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(indices);
-        return Created.Tensor(NativeMethods.TensorTakeAlongDimImport(self.Handle, indices.Handle, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indicesBorrow = new TensorBorrow(indices);
+        return Created.Tensor(NativeMethods.TensorTakeAlongDimImport(selfBorrow.Pointer, indicesBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
     }
 
     internal static Tensor TensorScatterAdd(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        return Created.Tensor(NativeMethods.TensorScatterAddImport(self.Handle, dim, index.Handle, source.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        return Created.Tensor(NativeMethods.TensorScatterAddImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorScatterAddInPlace(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        NativeMethods.TensorScatterAddInPlaceImport(self.Handle, dim, index.Handle, source.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        NativeMethods.TensorScatterAddInPlaceImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorIndexAdd(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        return Created.Tensor(NativeMethods.TensorIndexAddImport(self.Handle, dim, index.Handle, source.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        return Created.Tensor(NativeMethods.TensorIndexAddImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorIndexAddInPlace(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        NativeMethods.TensorIndexAddInPlaceImport(self.Handle, dim, index.Handle, source.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        NativeMethods.TensorIndexAddInPlaceImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorIndexCopy(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        return Created.Tensor(NativeMethods.TensorIndexCopyImport(self.Handle, dim, index.Handle, source.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        return Created.Tensor(NativeMethods.TensorIndexCopyImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorIndexCopyInPlace(Tensor self, long dim, Tensor index, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(source);
-        NativeMethods.TensorIndexCopyInPlaceImport(self.Handle, dim, index.Handle, source.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var indexBorrow = new TensorBorrow(index);
+        using var sourceBorrow = new TensorBorrow(source);
+        NativeMethods.TensorIndexCopyInPlaceImport(selfBorrow.Pointer, dim, indexBorrow.Pointer, sourceBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorMaskedScatter(Tensor self, Tensor mask, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
-        return Created.Tensor(NativeMethods.TensorMaskedScatterImport(self.Handle, mask.Handle, source.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        using var sourceBorrow = new TensorBorrow(source);
+        return Created.Tensor(NativeMethods.TensorMaskedScatterImport(selfBorrow.Pointer, maskBorrow.Pointer, sourceBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorMaskedScatterInPlace(Tensor self, Tensor mask, Tensor source)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(source);
-        NativeMethods.TensorMaskedScatterInPlaceImport(self.Handle, mask.Handle, source.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        using var sourceBorrow = new TensorBorrow(source);
+        NativeMethods.TensorMaskedScatterInPlaceImport(selfBorrow.Pointer, maskBorrow.Pointer, sourceBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorEinsum(string equation, ReadOnlySpan<Tensor> operands)
@@ -2606,427 +2682,463 @@ internal static unsafe partial class LibTorch
 
     internal static Tensor TensorTensordot(Tensor self, Tensor other, ReadOnlySpan<long> dimsSelf, ReadOnlySpan<long> dimsOther)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
         fixed (long* dimsSelfPointer = dimsSelf)
             fixed (long* dimsOtherPointer = dimsOther)
-                return Created.Tensor(NativeMethods.TensorTensordotImport(self.Handle, other.Handle, dimsSelfPointer, dimsSelf.Length, dimsOtherPointer, dimsOther.Length, out var result), result);
+                return Created.Tensor(NativeMethods.TensorTensordotImport(selfBorrow.Pointer, otherBorrow.Pointer, dimsSelfPointer, dimsSelf.Length, dimsOtherPointer, dimsOther.Length, out var result), result);
     }
 
     internal static Tensor TensorKron(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorKronImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorKronImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorCross(Tensor self, Tensor other, long? dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorCrossImport(self.Handle, other.Handle, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorCrossImport(selfBorrow.Pointer, otherBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, out var result), result);
     }
 
     internal static Tensor TensorAddmm(Tensor self, Tensor mat1, Tensor mat2, double beta, double alpha)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mat1);
         ArgumentNullException.ThrowIfNull(mat2);
-        return Created.Tensor(NativeMethods.TensorAddmmImport(self.Handle, mat1.Handle, mat2.Handle, beta, alpha, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var mat1Borrow = new TensorBorrow(mat1);
+        using var mat2Borrow = new TensorBorrow(mat2);
+        return Created.Tensor(NativeMethods.TensorAddmmImport(selfBorrow.Pointer, mat1Borrow.Pointer, mat2Borrow.Pointer, beta, alpha, out var result), result);
     }
 
     internal static Tensor TensorBaddbmm(Tensor self, Tensor batch1, Tensor batch2, double beta, double alpha)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(batch1);
         ArgumentNullException.ThrowIfNull(batch2);
-        return Created.Tensor(NativeMethods.TensorBaddbmmImport(self.Handle, batch1.Handle, batch2.Handle, beta, alpha, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var batch1Borrow = new TensorBorrow(batch1);
+        using var batch2Borrow = new TensorBorrow(batch2);
+        return Created.Tensor(NativeMethods.TensorBaddbmmImport(selfBorrow.Pointer, batch1Borrow.Pointer, batch2Borrow.Pointer, beta, alpha, out var result), result);
     }
 
     internal static Tensor TensorCumprod(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorCumprodImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCumprodImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorCummax(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorCummaxImport(self.Handle, dim, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorCummaxImport(selfBorrow.Pointer, dim, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static (Tensor Values, Tensor Indices) TensorCummin(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorCumminImport(self.Handle, dim, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorCumminImport(selfBorrow.Pointer, dim, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorLogcumsumexp(Tensor self, long dim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogcumsumexpImport(self.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogcumsumexpImport(selfBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor TensorLogsumexpDims(Tensor self, ReadOnlySpan<long> dims, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
         CheckDimensions(dims);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorLogsumexpDimsImport(self.Handle, dimsPointer, dims.Length, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.TensorLogsumexpDimsImport(selfBorrow.Pointer, dimsPointer, dims.Length, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorDiff(Tensor self, long n, long dim, Tensor? prepend, Tensor? append)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorDiffImport(self.Handle, n, dim, prepend?.Handle ?? TensorHandle.Null, append?.Handle ?? TensorHandle.Null, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var prependBorrow = new TensorBorrow(prepend);
+        using var appendBorrow = new TensorBorrow(append);
+        return Created.Tensor(NativeMethods.TensorDiffImport(selfBorrow.Pointer, n, dim, prependBorrow.Pointer, appendBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorTrace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorTraceImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorTraceImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorNormDims(Tensor self, double p, ReadOnlySpan<long> dims, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimsPointer = dims)
-            return Created.Tensor(NativeMethods.TensorNormDimsImport(self.Handle, p, dimsPointer, dims.Length, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.TensorNormDimsImport(selfBorrow.Pointer, p, dimsPointer, dims.Length, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorDist(Tensor self, Tensor other, double p)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorDistImport(self.Handle, other.Handle, p, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorDistImport(selfBorrow.Pointer, otherBorrow.Pointer, p, out var result), result);
     }
 
     internal static Tensor TensorCdist(Tensor x1, Tensor x2, double p)
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(x2);
-        return Created.Tensor(NativeMethods.TensorCdistImport(x1.Handle, x2.Handle, p, out var result), result);
+        using var x1Borrow = new TensorBorrow(x1);
+        using var x2Borrow = new TensorBorrow(x2);
+        return Created.Tensor(NativeMethods.TensorCdistImport(x1Borrow.Pointer, x2Borrow.Pointer, p, out var result), result);
     }
 
     internal static Tensor TensorClampTensor(Tensor self, Tensor? min, Tensor? max)
     {
-        ArgumentNullException.ThrowIfNull(self);
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min and max");
-        return Created.Tensor(NativeMethods.TensorClampTensorImport(self.Handle, min?.Handle ?? TensorHandle.Null, max?.Handle ?? TensorHandle.Null, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var minBorrow = new TensorBorrow(min);
+        using var maxBorrow = new TensorBorrow(max);
+        return Created.Tensor(NativeMethods.TensorClampTensorImport(selfBorrow.Pointer, minBorrow.Pointer, maxBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorClampTensorInPlace(Tensor self, Tensor? min, Tensor? max)
     {
-        ArgumentNullException.ThrowIfNull(self);
         if (min is null && max is null) throw new ArgumentException("Clamp needs at least one of min and max");
-        NativeMethods.TensorClampTensorInPlaceImport(self.Handle, min?.Handle ?? TensorHandle.Null, max?.Handle ?? TensorHandle.Null).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var minBorrow = new TensorBorrow(min);
+        using var maxBorrow = new TensorBorrow(max);
+        NativeMethods.TensorClampTensorInPlaceImport(selfBorrow.Pointer, minBorrow.Pointer, maxBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLerp(Tensor self, Tensor end, Scalar weight)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(end);
-        return Created.Tensor(NativeMethods.TensorLerpImport(self.Handle, end.Handle, weight.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var endBorrow = new TensorBorrow(end);
+        return Created.Tensor(NativeMethods.TensorLerpImport(selfBorrow.Pointer, endBorrow.Pointer, weight.ToNative(), out var result), result);
     }
 
     internal static void TensorLerpInPlace(Tensor self, Tensor end, Scalar weight)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(end);
-        NativeMethods.TensorLerpInPlaceImport(self.Handle, end.Handle, weight.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var endBorrow = new TensorBorrow(end);
+        NativeMethods.TensorLerpInPlaceImport(selfBorrow.Pointer, endBorrow.Pointer, weight.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorLerpTensor(Tensor self, Tensor end, Tensor weight)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(end);
         ArgumentNullException.ThrowIfNull(weight);
-        return Created.Tensor(NativeMethods.TensorLerpTensorImport(self.Handle, end.Handle, weight.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var endBorrow = new TensorBorrow(end);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.TensorLerpTensorImport(selfBorrow.Pointer, endBorrow.Pointer, weightBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLerpTensorInPlace(Tensor self, Tensor end, Tensor weight)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(end);
         ArgumentNullException.ThrowIfNull(weight);
-        NativeMethods.TensorLerpTensorInPlaceImport(self.Handle, end.Handle, weight.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var endBorrow = new TensorBorrow(end);
+        using var weightBorrow = new TensorBorrow(weight);
+        NativeMethods.TensorLerpTensorInPlaceImport(selfBorrow.Pointer, endBorrow.Pointer, weightBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorErfc(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorErfcImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorErfcImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorErfcInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorErfcInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorErfcInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorErfinv(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorErfinvImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorErfinvImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorErfinvInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorErfinvInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorErfinvInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorLgamma(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLgammaImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLgammaImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorLgammaInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLgammaInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLgammaInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorDigamma(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorDigammaImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorDigammaImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorDigammaInPlace(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorDigammaInPlaceImport(self.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorDigammaInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorFmod(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.TensorFmodImport(self.Handle, other.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorFmodImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorFmodInPlace(Tensor self, Tensor other)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        NativeMethods.TensorFmodInPlaceImport(self.Handle, other.Handle).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorFmodInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer).ThrowIfFailed();
     }
 
     internal static Tensor TensorFmodScalar(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorFmodScalarImport(self.Handle, other.ToNative(), out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorFmodScalarImport(selfBorrow.Pointer, other.ToNative(), out var result), result);
     }
 
     internal static void TensorFmodScalarInPlace(Tensor self, Scalar other)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorFmodScalarInPlaceImport(self.Handle, other.ToNative()).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorFmodScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorIsnan(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorIsnanImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorIsnanImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorIsinf(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorIsinfImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorIsinfImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorIsfinite(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorIsfiniteImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorIsfiniteImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorNanToNum(Tensor self, double? nan, double? posinf, double? neginf)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorNanToNumImport(self.Handle, nan.HasValue ? 1 : 0, nan ?? 0, posinf.HasValue ? 1 : 0, posinf ?? 0, neginf.HasValue ? 1 : 0, neginf ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorNanToNumImport(selfBorrow.Pointer, nan.HasValue ? 1 : 0, nan ?? 0, posinf.HasValue ? 1 : 0, posinf ?? 0, neginf.HasValue ? 1 : 0, neginf ?? 0, out var result), result);
     }
 
     internal static void TensorNanToNumInPlace(Tensor self, double? nan, double? posinf, double? neginf)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorNanToNumInPlaceImport(self.Handle, nan.HasValue ? 1 : 0, nan ?? 0, posinf.HasValue ? 1 : 0, posinf ?? 0, neginf.HasValue ? 1 : 0, neginf ?? 0).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorNanToNumInPlaceImport(selfBorrow.Pointer, nan.HasValue ? 1 : 0, nan ?? 0, posinf.HasValue ? 1 : 0, posinf ?? 0, neginf.HasValue ? 1 : 0, neginf ?? 0).ThrowIfFailed();
     }
 
     internal static Tensor TensorAllDim(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAllDimImport(self.Handle, dim, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAllDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorAnyDim(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorAnyDimImport(self.Handle, dim, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorAnyDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorKthvalue(Tensor self, long k, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorKthvalueImport(self.Handle, k, dim, keepDim ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorKthvalueImport(selfBorrow.Pointer, k, dim, keepDim ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static (Tensor Values, Tensor Indices) TensorMode(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorModeImport(self.Handle, dim, keepDim ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorModeImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorMedian(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMedianImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMedianImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Indices) TensorMedianDim(Tensor self, long dim, bool keepDim)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorMedianDimImport(self.Handle, dim, keepDim ? 1 : 0, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.TensorMedianDimImport(selfBorrow.Pointer, dim, keepDim ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
 
     internal static Tensor TensorQuantile(Tensor self, double q, long? dim, bool keepDim, string interpolation)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(interpolation);
-        return Created.Tensor(NativeMethods.TensorQuantileImport(self.Handle, q, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, interpolation, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorQuantileImport(selfBorrow.Pointer, q, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, interpolation, out var result), result);
     }
 
     internal static Tensor TensorQuantileTensor(Tensor self, Tensor q, long? dim, bool keepDim, string interpolation)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(interpolation);
-        return Created.Tensor(NativeMethods.TensorQuantileTensorImport(self.Handle, q.Handle, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, interpolation, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var qBorrow = new TensorBorrow(q);
+        return Created.Tensor(NativeMethods.TensorQuantileTensorImport(selfBorrow.Pointer, qBorrow.Pointer, dim.HasValue ? 1 : 0, dim ?? 0, keepDim ? 1 : 0, interpolation, out var result), result);
     }
 
     internal static (Tensor Values, Tensor Inverse, Tensor Counts) TensorUnique(Tensor self, bool sorted)
     {
-        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.TensorUniqueImport(self.Handle, sorted ? 1 : 0, out var result0, out var result1, out var result2);
-            Created.ThrowIfFailed(status, result0, result1, result2);
+            var status = NativeMethods.TensorUniqueImport(selfBorrow.Pointer, sorted ? 1 : 0, out var result0, out var result1, out var result2);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1), Created.Tensor(result2));
         }
     }
 
     internal static Tensor TensorBincount(Tensor self, Tensor? weights, long minlength)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBincountImport(self.Handle, weights?.Handle ?? TensorHandle.Null, minlength, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightsBorrow = new TensorBorrow(weights);
+        return Created.Tensor(NativeMethods.TensorBincountImport(selfBorrow.Pointer, weightsBorrow.Pointer, minlength, out var result), result);
     }
 
     internal static Tensor TensorHistc(Tensor self, long bins, double min, double max)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorHistcImport(self.Handle, bins, min, max, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorHistcImport(selfBorrow.Pointer, bins, min, max, out var result), result);
     }
 
     internal static Tensor TensorSearchsorted(Tensor sortedSequence, Tensor values, bool right)
     {
         ArgumentNullException.ThrowIfNull(sortedSequence);
         ArgumentNullException.ThrowIfNull(values);
-        return Created.Tensor(NativeMethods.TensorSearchsortedImport(sortedSequence.Handle, values.Handle, right ? 1 : 0, out var result), result);
+        using var sortedSequenceBorrow = new TensorBorrow(sortedSequence);
+        using var valuesBorrow = new TensorBorrow(values);
+        return Created.Tensor(NativeMethods.TensorSearchsortedImport(sortedSequenceBorrow.Pointer, valuesBorrow.Pointer, right ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorBucketize(Tensor self, Tensor boundaries, bool right)
     {
-        ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(boundaries);
-        return Created.Tensor(NativeMethods.TensorBucketizeImport(self.Handle, boundaries.Handle, right ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var boundariesBorrow = new TensorBorrow(boundaries);
+        return Created.Tensor(NativeMethods.TensorBucketizeImport(selfBorrow.Pointer, boundariesBorrow.Pointer, right ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorMultinomial(Tensor self, long numSamples, bool replacement)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorMultinomialImport(self.Handle, numSamples, replacement ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMultinomialImport(selfBorrow.Pointer, numSamples, replacement ? 1 : 0, out var result), result);
     }
 
     internal static Tensor TensorBernoulli(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBernoulliImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBernoulliImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorBernoulliP(Tensor self, double p)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorBernoulliPImport(self.Handle, p, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorBernoulliPImport(selfBorrow.Pointer, p, out var result), result);
     }
 
     internal static Tensor TensorNormal(Tensor mean, Tensor std)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(std);
-        return Created.Tensor(NativeMethods.TensorNormalImport(mean.Handle, std.Handle, out var result), result);
+        using var meanBorrow = new TensorBorrow(mean);
+        using var stdBorrow = new TensorBorrow(std);
+        return Created.Tensor(NativeMethods.TensorNormalImport(meanBorrow.Pointer, stdBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorPoisson(Tensor self)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorPoissonImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorPoissonImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static void TensorRandomInPlace(Tensor self, long low, long? high)
     {
         ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorRandomInPlaceImport(self.Handle, low, high.HasValue ? 1 : 0, high ?? 0).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorRandomInPlaceImport(selfBorrow.Pointer, low, high.HasValue ? 1 : 0, high ?? 0).ThrowIfFailed();
     }
 
     internal static Tensor NnOneHot(Tensor self, long numClasses)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnOneHotImport(self.Handle, numClasses, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnOneHotImport(selfBorrow.Pointer, numClasses, out var result), result);
     }
 
     internal static Tensor NnNormalize(Tensor self, double p, long dim, double eps)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnNormalizeImport(self.Handle, p, dim, eps, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnNormalizeImport(selfBorrow.Pointer, p, dim, eps, out var result), result);
     }
 
     internal static Tensor NnPad(Tensor self, ReadOnlySpan<long> pad, string mode, double? value)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mode);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* padPointer = pad)
-            return Created.Tensor(NativeMethods.NnPadImport(self.Handle, padPointer, pad.Length, mode, value.HasValue ? 1 : 0, value ?? 0, out var result), result);
+            return Created.Tensor(NativeMethods.NnPadImport(selfBorrow.Pointer, padPointer, pad.Length, mode, value.HasValue ? 1 : 0, value ?? 0, out var result), result);
     }
 
     internal static Tensor NnInterpolate(Tensor self, long[]? size, double[]? scaleFactor, string mode, bool? alignCorners, bool antialias)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mode);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sizePointer = size)
             fixed (double* scaleFactorPointer = scaleFactor)
-                return Created.Tensor(NativeMethods.NnInterpolateImport(self.Handle, sizePointer, size?.Length ?? -1, scaleFactorPointer, scaleFactor?.Length ?? -1, mode, alignCorners is { } alignCornersValue ? (alignCornersValue ? 1 : 0) : -1, antialias ? 1 : 0, out var result), result);
+                return Created.Tensor(NativeMethods.NnInterpolateImport(selfBorrow.Pointer, sizePointer, size?.Length ?? -1, scaleFactorPointer, scaleFactor?.Length ?? -1, mode, alignCorners is { } alignCornersValue ? (alignCornersValue ? 1 : 0) : -1, antialias ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnGridSample(Tensor self, Tensor grid, string mode, string paddingMode, bool alignCorners)
@@ -3035,60 +3147,72 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(paddingMode);
-        return Created.Tensor(NativeMethods.NnGridSampleImport(self.Handle, grid.Handle, mode, paddingMode, alignCorners ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var gridBorrow = new TensorBorrow(grid);
+        return Created.Tensor(NativeMethods.NnGridSampleImport(selfBorrow.Pointer, gridBorrow.Pointer, mode, paddingMode, alignCorners ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnAffineGrid(Tensor theta, ReadOnlySpan<long> size, bool alignCorners)
     {
         ArgumentNullException.ThrowIfNull(theta);
+        using var thetaBorrow = new TensorBorrow(theta);
         fixed (long* sizePointer = size)
-            return Created.Tensor(NativeMethods.NnAffineGridImport(theta.Handle, sizePointer, size.Length, alignCorners ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.NnAffineGridImport(thetaBorrow.Pointer, sizePointer, size.Length, alignCorners ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnPixelShuffle(Tensor self, long upscaleFactor)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnPixelShuffleImport(self.Handle, upscaleFactor, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnPixelShuffleImport(selfBorrow.Pointer, upscaleFactor, out var result), result);
     }
 
     internal static Tensor NnPixelUnshuffle(Tensor self, long downscaleFactor)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnPixelUnshuffleImport(self.Handle, downscaleFactor, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnPixelUnshuffleImport(selfBorrow.Pointer, downscaleFactor, out var result), result);
     }
 
     internal static Tensor NnCosineSimilarity(Tensor x1, Tensor x2, long dim, double eps)
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(x2);
-        return Created.Tensor(NativeMethods.NnCosineSimilarityImport(x1.Handle, x2.Handle, dim, eps, out var result), result);
+        using var x1Borrow = new TensorBorrow(x1);
+        using var x2Borrow = new TensorBorrow(x2);
+        return Created.Tensor(NativeMethods.NnCosineSimilarityImport(x1Borrow.Pointer, x2Borrow.Pointer, dim, eps, out var result), result);
     }
 
     internal static Tensor NnPairwiseDistance(Tensor x1, Tensor x2, double p, double eps, bool keepDim)
     {
         ArgumentNullException.ThrowIfNull(x1);
         ArgumentNullException.ThrowIfNull(x2);
-        return Created.Tensor(NativeMethods.NnPairwiseDistanceImport(x1.Handle, x2.Handle, p, eps, keepDim ? 1 : 0, out var result), result);
+        using var x1Borrow = new TensorBorrow(x1);
+        using var x2Borrow = new TensorBorrow(x2);
+        return Created.Tensor(NativeMethods.NnPairwiseDistanceImport(x1Borrow.Pointer, x2Borrow.Pointer, p, eps, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgInv(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgInvImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgInvImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor LinalgDet(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgDetImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgDetImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static (Tensor Sign, Tensor LogAbsDet) LinalgSlogdet(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.LinalgSlogdetImport(self.Handle, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.LinalgSlogdetImport(selfBorrow.Pointer, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
@@ -3097,22 +3221,26 @@ internal static unsafe partial class LibTorch
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(b);
-        return Created.Tensor(NativeMethods.LinalgSolveImport(self.Handle, b.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var bBorrow = new TensorBorrow(b);
+        return Created.Tensor(NativeMethods.LinalgSolveImport(selfBorrow.Pointer, bBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor LinalgCholesky(Tensor self, bool upper)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgCholeskyImport(self.Handle, upper ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgCholeskyImport(selfBorrow.Pointer, upper ? 1 : 0, out var result), result);
     }
 
     internal static (Tensor Q, Tensor R) LinalgQr(Tensor self, string mode)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(mode);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.LinalgQrImport(self.Handle, mode, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.LinalgQrImport(selfBorrow.Pointer, mode, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
@@ -3120,9 +3248,10 @@ internal static unsafe partial class LibTorch
     internal static (Tensor U, Tensor S, Tensor Vh) LinalgSvd(Tensor self, bool fullMatrices)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.LinalgSvdImport(self.Handle, fullMatrices ? 1 : 0, out var result0, out var result1, out var result2);
-            Created.ThrowIfFailed(status, result0, result1, result2);
+            var status = NativeMethods.LinalgSvdImport(selfBorrow.Pointer, fullMatrices ? 1 : 0, out var result0, out var result1, out var result2);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1), Created.Tensor(result2));
         }
     }
@@ -3130,16 +3259,18 @@ internal static unsafe partial class LibTorch
     internal static Tensor LinalgSvdvals(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgSvdvalsImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgSvdvalsImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static (Tensor Eigenvalues, Tensor Eigenvectors) LinalgEigh(Tensor self, string uplo)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(uplo);
+        using var selfBorrow = new TensorBorrow(self);
         {
-            var status = NativeMethods.LinalgEighImport(self.Handle, uplo, out var result0, out var result1);
-            Created.ThrowIfFailed(status, result0, result1);
+            var status = NativeMethods.LinalgEighImport(selfBorrow.Pointer, uplo, out var result0, out var result1);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
     }
@@ -3148,49 +3279,57 @@ internal static unsafe partial class LibTorch
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(uplo);
-        return Created.Tensor(NativeMethods.LinalgEigvalshImport(self.Handle, uplo, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgEigvalshImport(selfBorrow.Pointer, uplo, out var result), result);
     }
 
     internal static Tensor LinalgMatrixNorm(Tensor self, string ord, bool keepDim)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(ord);
-        return Created.Tensor(NativeMethods.LinalgMatrixNormImport(self.Handle, ord, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixNormImport(selfBorrow.Pointer, ord, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgMatrixNormP(Tensor self, double ord, bool keepDim)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgMatrixNormPImport(self.Handle, ord, keepDim ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixNormPImport(selfBorrow.Pointer, ord, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgVectorNorm(Tensor self, double ord, long[]? dim, bool keepDim)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimPointer = dim)
-            return Created.Tensor(NativeMethods.LinalgVectorNormImport(self.Handle, ord, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.LinalgVectorNormImport(selfBorrow.Pointer, ord, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgNorm(Tensor self, double? ord, long[]? dim, bool keepDim)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimPointer = dim)
-            return Created.Tensor(NativeMethods.LinalgNormImport(self.Handle, ord.HasValue ? 1 : 0, ord ?? 0, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
+            return Created.Tensor(NativeMethods.LinalgNormImport(selfBorrow.Pointer, ord.HasValue ? 1 : 0, ord ?? 0, dimPointer, dim?.Length ?? -1, keepDim ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgPinv(Tensor self, bool hermitian)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgPinvImport(self.Handle, hermitian ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgPinvImport(selfBorrow.Pointer, hermitian ? 1 : 0, out var result), result);
     }
 
     internal static (Tensor Solution, Tensor Residuals, Tensor Rank, Tensor SingularValues) LinalgLstsq(Tensor self, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(b);
+        using var selfBorrow = new TensorBorrow(self);
+        using var bBorrow = new TensorBorrow(b);
         {
-            var status = NativeMethods.LinalgLstsqImport(self.Handle, b.Handle, out var result0, out var result1, out var result2, out var result3);
-            Created.ThrowIfFailed(status, result0, result1, result2, result3);
+            var status = NativeMethods.LinalgLstsqImport(selfBorrow.Pointer, bBorrow.Pointer, out var result0, out var result1, out var result2, out var result3);
+            status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1), Created.Tensor(result2), Created.Tensor(result3));
         }
     }
@@ -3198,92 +3337,106 @@ internal static unsafe partial class LibTorch
     internal static Tensor LinalgMatrixRank(Tensor self, bool hermitian)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgMatrixRankImport(self.Handle, hermitian ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixRankImport(selfBorrow.Pointer, hermitian ? 1 : 0, out var result), result);
     }
 
     internal static Tensor LinalgMatrixPower(Tensor self, long n)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.LinalgMatrixPowerImport(self.Handle, n, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.LinalgMatrixPowerImport(selfBorrow.Pointer, n, out var result), result);
     }
 
     internal static Tensor LinalgCross(Tensor self, Tensor other, long dim)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(other);
-        return Created.Tensor(NativeMethods.LinalgCrossImport(self.Handle, other.Handle, dim, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.LinalgCrossImport(selfBorrow.Pointer, otherBorrow.Pointer, dim, out var result), result);
     }
 
     internal static Tensor FftFft(Tensor self, long? n, long dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.FftFftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.FftFftImport(selfBorrow.Pointer, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
     }
 
     internal static Tensor FftIfft(Tensor self, long? n, long dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.FftIfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.FftIfftImport(selfBorrow.Pointer, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
     }
 
     internal static Tensor FftRfft(Tensor self, long? n, long dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.FftRfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.FftRfftImport(selfBorrow.Pointer, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
     }
 
     internal static Tensor FftIrfft(Tensor self, long? n, long dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.FftIrfftImport(self.Handle, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.FftIrfftImport(selfBorrow.Pointer, n.HasValue ? 1 : 0, n ?? 0, dim, norm, out var result), result);
     }
 
     internal static Tensor FftFft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftFft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftFft2Import(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
     }
 
     internal static Tensor FftIfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftIfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftIfft2Import(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
     }
 
     internal static Tensor FftRfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftRfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftRfft2Import(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
     }
 
     internal static Tensor FftIrfft2(Tensor self, long[]? s, ReadOnlySpan<long> dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftIrfft2Import(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftIrfft2Import(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim.Length, norm, out var result), result);
     }
 
     internal static Tensor FftFftn(Tensor self, long[]? s, long[]? dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftFftnImport(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftFftnImport(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
     }
 
     internal static Tensor FftIfftn(Tensor self, long[]? s, long[]? dim, string? norm)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* sPointer = s)
             fixed (long* dimPointer = dim)
-                return Created.Tensor(NativeMethods.FftIfftnImport(self.Handle, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
+                return Created.Tensor(NativeMethods.FftIfftnImport(selfBorrow.Pointer, sPointer, s?.Length ?? -1, dimPointer, dim?.Length ?? -1, norm, out var result), result);
     }
 
     internal static Tensor FftFftfreq(long n, double d, DType? dtype)
@@ -3299,105 +3452,130 @@ internal static unsafe partial class LibTorch
     internal static Tensor FftFftshift(Tensor self, long[]? dim)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimPointer = dim)
-            return Created.Tensor(NativeMethods.FftFftshiftImport(self.Handle, dimPointer, dim?.Length ?? -1, out var result), result);
+            return Created.Tensor(NativeMethods.FftFftshiftImport(selfBorrow.Pointer, dimPointer, dim?.Length ?? -1, out var result), result);
     }
 
     internal static Tensor FftIfftshift(Tensor self, long[]? dim)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* dimPointer = dim)
-            return Created.Tensor(NativeMethods.FftIfftshiftImport(self.Handle, dimPointer, dim?.Length ?? -1, out var result), result);
+            return Created.Tensor(NativeMethods.FftIfftshiftImport(selfBorrow.Pointer, dimPointer, dim?.Length ?? -1, out var result), result);
     }
 
     internal static Tensor NnLeakyRelu(Tensor self, double negativeSlope)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnLeakyReluImport(self.Handle, negativeSlope, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnLeakyReluImport(selfBorrow.Pointer, negativeSlope, out var result), result);
     }
 
     internal static Tensor NnGelu(Tensor self, bool tanhApproximation)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnGeluImport(self.Handle, tanhApproximation ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnGeluImport(selfBorrow.Pointer, tanhApproximation ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnSilu(Tensor self)
     {
         ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.NnSiluImport(self.Handle, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSiluImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor NnLinear(Tensor self, Tensor weight, Tensor? bias)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(weight);
-        return Created.Tensor(NativeMethods.NnLinearImport(self.Handle, weight.Handle, bias?.Handle ?? TensorHandle.Null, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
+        return Created.Tensor(NativeMethods.NnLinearImport(selfBorrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor NnConvolution(Tensor self, Tensor weight, Tensor? bias, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, bool transposed, ReadOnlySpan<long> outputPadding, long groups)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(weight);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
         fixed (long* stridePointer = stride)
             fixed (long* paddingPointer = padding)
                 fixed (long* dilationPointer = dilation)
                     fixed (long* outputPaddingPointer = outputPadding)
-                        return Created.Tensor(NativeMethods.NnConvolutionImport(self.Handle, weight.Handle, bias?.Handle ?? TensorHandle.Null, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, transposed ? 1 : 0, outputPaddingPointer, outputPadding.Length, groups, out var result), result);
+                        return Created.Tensor(NativeMethods.NnConvolutionImport(selfBorrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, transposed ? 1 : 0, outputPaddingPointer, outputPadding.Length, groups, out var result), result);
     }
 
     internal static Tensor NnMaxPool(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, bool ceilMode)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* kernelSizePointer = kernelSize)
             fixed (long* stridePointer = stride)
                 fixed (long* paddingPointer = padding)
                     fixed (long* dilationPointer = dilation)
-                        return Created.Tensor(NativeMethods.NnMaxPoolImport(self.Handle, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, ceilMode ? 1 : 0, out var result), result);
+                        return Created.Tensor(NativeMethods.NnMaxPoolImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, ceilMode ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnAvgPool2d(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, bool ceilMode, bool countIncludePad)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* kernelSizePointer = kernelSize)
             fixed (long* stridePointer = stride)
                 fixed (long* paddingPointer = padding)
-                    return Created.Tensor(NativeMethods.NnAvgPool2dImport(self.Handle, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var result), result);
+                    return Created.Tensor(NativeMethods.NnAvgPool2dImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnAdaptiveAvgPool2d(Tensor self, ReadOnlySpan<long> outputSize)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
         fixed (long* outputSizePointer = outputSize)
-            return Created.Tensor(NativeMethods.NnAdaptiveAvgPool2dImport(self.Handle, outputSizePointer, outputSize.Length, out var result), result);
+            return Created.Tensor(NativeMethods.NnAdaptiveAvgPool2dImport(selfBorrow.Pointer, outputSizePointer, outputSize.Length, out var result), result);
     }
 
     internal static Tensor NnBatchNorm(Tensor self, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)
     {
         ArgumentNullException.ThrowIfNull(self);
         if (training) Functional.CheckMoreThanOneValuePerChannel(self.Shape);
-        return Created.Tensor(NativeMethods.NnBatchNormImport(self.Handle, runningMean?.Handle ?? TensorHandle.Null, runningVar?.Handle ?? TensorHandle.Null, weight?.Handle ?? TensorHandle.Null, bias?.Handle ?? TensorHandle.Null, training ? 1 : 0, momentum, eps, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var runningMeanBorrow = new TensorBorrow(runningMean);
+        using var runningVarBorrow = new TensorBorrow(runningVar);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
+        return Created.Tensor(NativeMethods.NnBatchNormImport(selfBorrow.Pointer, runningMeanBorrow.Pointer, runningVarBorrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, training ? 1 : 0, momentum, eps, out var result), result);
     }
 
     internal static Tensor NnLayerNorm(Tensor self, ReadOnlySpan<long> normalizedShape, Tensor? weight, Tensor? bias, double eps)
     {
         ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
         fixed (long* normalizedShapePointer = normalizedShape)
-            return Created.Tensor(NativeMethods.NnLayerNormImport(self.Handle, normalizedShapePointer, normalizedShape.Length, weight?.Handle ?? TensorHandle.Null, bias?.Handle ?? TensorHandle.Null, eps, out var result), result);
+            return Created.Tensor(NativeMethods.NnLayerNormImport(selfBorrow.Pointer, normalizedShapePointer, normalizedShape.Length, weightBorrow.Pointer, biasBorrow.Pointer, eps, out var result), result);
     }
 
     internal static Tensor NnDropout(Tensor self, double probability, bool training)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
-        return Created.Tensor(NativeMethods.NnDropoutImport(self.Handle, probability, training ? 1 : 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnDropoutImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnEmbedding(Tensor indices, Tensor weight, long? paddingIndex)
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(weight);
-        return Created.Tensor(NativeMethods.NnEmbeddingImport(indices.Handle, weight.Handle, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
+        using var indicesBorrow = new TensorBorrow(indices);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnEmbeddingImport(indicesBorrow.Pointer, weightBorrow.Pointer, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
     }
 
     internal static Tensor NnCrossEntropy(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, double labelSmoothing)
@@ -3405,67 +3583,88 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentOutOfRangeException.ThrowIfLessThan(labelSmoothing, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(labelSmoothing, 1.0);
-        return Created.Tensor(NativeMethods.NnCrossEntropyImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, ignoreIndex, (int)reduction, labelSmoothing, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnCrossEntropyImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, ignoreIndex, (int)reduction, labelSmoothing, out var result), result);
     }
 
     internal static Tensor NnNllLoss(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnNllLossImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, ignoreIndex, (int)reduction, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnNllLossImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, ignoreIndex, (int)reduction, out var result), result);
     }
 
     internal static Tensor NnMseLoss(Tensor self, Tensor target, Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnMseLossImport(self.Handle, target.Handle, (int)reduction, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnMseLossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, out var result), result);
     }
 
     internal static Tensor NnL1Loss(Tensor self, Tensor target, Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnL1LossImport(self.Handle, target.Handle, (int)reduction, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnL1LossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, out var result), result);
     }
 
     internal static Tensor NnSmoothL1Loss(Tensor self, Tensor target, Reduction reduction, double beta)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnSmoothL1LossImport(self.Handle, target.Handle, (int)reduction, beta, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnSmoothL1LossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, beta, out var result), result);
     }
 
     internal static Tensor NnHuberLoss(Tensor self, Tensor target, Reduction reduction, double delta)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnHuberLossImport(self.Handle, target.Handle, (int)reduction, delta, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnHuberLossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, delta, out var result), result);
     }
 
     internal static Tensor NnBinaryCrossEntropy(Tensor self, Tensor target, Tensor? weight, Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, (int)reduction, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, (int)reduction, out var result), result);
     }
 
     internal static Tensor NnBinaryCrossEntropyWithLogits(Tensor self, Tensor target, Tensor? weight, Tensor? positiveWeight, Reduction reduction)
     {
         ArgumentNullException.ThrowIfNull(self);
         ArgumentNullException.ThrowIfNull(target);
-        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyWithLogitsImport(self.Handle, target.Handle, weight?.Handle ?? TensorHandle.Null, positiveWeight?.Handle ?? TensorHandle.Null, (int)reduction, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var positiveWeightBorrow = new TensorBorrow(positiveWeight);
+        return Created.Tensor(NativeMethods.NnBinaryCrossEntropyWithLogitsImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, positiveWeightBorrow.Pointer, (int)reduction, out var result), result);
     }
 
     internal static Tensor TensorLogit(Tensor self, double? eps)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        return Created.Tensor(NativeMethods.TensorLogitImport(self.Handle, eps.HasValue ? 1 : 0, eps ?? 0, out var result), result);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorLogitImport(selfBorrow.Pointer, eps.HasValue ? 1 : 0, eps ?? 0, out var result), result);
     }
 
     internal static void TensorLogitInPlace(Tensor self, double? eps)
     {
-        ArgumentNullException.ThrowIfNull(self);
-        NativeMethods.TensorLogitInPlaceImport(self.Handle, eps.HasValue ? 1 : 0, eps ?? 0).ThrowIfFailed();
+        using var selfBorrow = new TensorBorrow(self);
+        NativeMethods.TensorLogitInPlaceImport(selfBorrow.Pointer, eps.HasValue ? 1 : 0, eps ?? 0).ThrowIfFailed();
     }
 }

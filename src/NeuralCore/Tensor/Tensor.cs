@@ -68,11 +68,7 @@ public partial class Tensor : IDisposable
     public bool IsDisposed => handle is null || handle.IsClosed;
 
     /// <summary>Releases the native tensor. Safe to call more than once.</summary>
-    public void Dispose()
-    {
-        Dispose(true);
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => Dispose(true);  // no finalizer here: the handle has it
 
     protected virtual void Dispose(bool disposing)
     {
