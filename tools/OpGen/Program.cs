@@ -40,8 +40,8 @@ foreach (var (relative, content) in outputs)
 }
 if (check && stale.Count > 0)
     return Fail($"generated files differ from tools/OpGen/ops.yaml: {string.Join(", ", stale)}. Run `dotnet run --project tools/OpGen` and commit the result.");
-var inPlace = table.Ops.Count(o => o.HasInPlace);
-Console.WriteLine($"{table.Ops.Count} rows ({table.Ops.Count + inPlace} C functions, {cases.Count} golden cases): " +
+var functions = table.Ops.Sum(o => (o.HasOutOfPlace ? 1 : 0) + (o.HasInPlace ? 1 : 0));
+Console.WriteLine($"{table.Ops.Count} rows ({functions} C functions, {cases.Count} golden cases): " +
     (check ? "generated files are up to date" : $"{outputs.Count} files written"));
 return 0;
 

@@ -65,8 +65,11 @@ public class DataParallelTests
                 optimizer.Step();
             }
         }
+        // On CPU "devices" the replicas' parameters are the originals, so three threads accumulate into one gradient in an
+        // order that varies with scheduling: after ten momentum steps the runs differ by float rounding (up to 4e-6 at
+        // magnitude 0.19 seen on a loaded machine), not by a missing or doubled contribution (which shows at 1e-2).
         foreach (var (expected, actual) in single.Parameters().Zip(wrapped.Parameters()))
-            actual.AllClose(expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-6).Should().BeTrue(
+            actual.AllClose(expected, relativeTolerance: 1e-4, absoluteTolerance: 1e-5).Should().BeTrue(
                 $"the largest difference is {(actual - expected).Abs().Max().Item<float>():E2} at magnitude {expected.Abs().Max().Item<float>():E2}");
     }
 
