@@ -7,54 +7,54 @@ using namespace neuralcore;
 
 extern "C" {
 
-nc_status nc_tensor_empty(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_empty(const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       bool requires_grad = requires_grad_ != 0;
       *out = wrap(with_grad(at::empty(shape, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_zeros(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_zeros(const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       bool requires_grad = requires_grad_ != 0;
       *out = wrap(with_grad(at::zeros(shape, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_ones(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_ones(const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       bool requires_grad = requires_grad_ != 0;
       *out = wrap(with_grad(at::ones(shape, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_rand(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_rand(const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       bool requires_grad = requires_grad_ != 0;
       *out = wrap(with_grad(at::rand(shape, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_randn(const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_randn(const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       bool requires_grad = requires_grad_ != 0;
       *out = wrap(with_grad(at::randn(shape, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_full(const int64_t* shape_, int32_t shape_count, nc_scalar value_, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
+nc_status nc_tensor_full(const int64_t* shape_, int32_t shape__count, nc_scalar value_, int32_t dtype_, int32_t device__type, int32_t device__index, int32_t requires_grad_, nc_tensor** out) {
   NC_GUARD(
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       at::Scalar value = to_scalar(value_);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
@@ -62,11 +62,11 @@ nc_status nc_tensor_full(const int64_t* shape_, int32_t shape_count, nc_scalar v
       *out = wrap(with_grad(at::full(shape, value, tensor_options(dtype, device)), requires_grad)));
 }
 
-nc_status nc_tensor_randint(int64_t low_, int64_t high_, const int64_t* shape_, int32_t shape_count, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+nc_status nc_tensor_randint(int64_t low_, int64_t high_, const int64_t* shape_, int32_t shape__count, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
   NC_GUARD(
       int64_t low = low_;
       int64_t high = high_;
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       *out = wrap(at::randint(low, high, shape, tensor_options(dtype.value_or(at::kLong), device))));
@@ -953,10 +953,10 @@ nc_status nc_tensor_sum_dim(const nc_tensor* self_, int64_t dim_, int32_t keep_d
       *out = wrap(self.sum(at::IntArrayRef(dim), keep_dim, dtype)));
 }
 
-nc_status nc_tensor_sum_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, int32_t keep_dim_, int32_t dtype_, nc_tensor** out) {
+nc_status nc_tensor_sum_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, int32_t keep_dim_, int32_t dtype_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool keep_dim = keep_dim_ != 0;
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       *out = wrap(self.sum(dims, keep_dim, dtype)));
@@ -978,10 +978,10 @@ nc_status nc_tensor_mean_dim(const nc_tensor* self_, int64_t dim_, int32_t keep_
       *out = wrap(self.mean(at::IntArrayRef(dim), keep_dim, dtype)));
 }
 
-nc_status nc_tensor_mean_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, int32_t keep_dim_, int32_t dtype_, nc_tensor** out) {
+nc_status nc_tensor_mean_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, int32_t keep_dim_, int32_t dtype_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool keep_dim = keep_dim_ != 0;
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       *out = wrap(self.mean(dims, keep_dim, dtype)));
@@ -1012,10 +1012,10 @@ nc_status nc_tensor_std_dim(const nc_tensor* self_, int64_t dim_, int32_t unbias
       *out = wrap(moment(false, self, at::IntArrayRef(dim), unbiased, keep_dim)));
 }
 
-nc_status nc_tensor_std_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, int32_t unbiased_, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_tensor_std_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, int32_t unbiased_, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool unbiased = unbiased_ != 0;
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(moment(false, self, dims, unbiased, keep_dim)));
@@ -1037,10 +1037,10 @@ nc_status nc_tensor_var_dim(const nc_tensor* self_, int64_t dim_, int32_t unbias
       *out = wrap(moment(true, self, at::IntArrayRef(dim), unbiased, keep_dim)));
 }
 
-nc_status nc_tensor_var_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, int32_t unbiased_, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_tensor_var_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, int32_t unbiased_, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool unbiased = unbiased_ != 0;
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(moment(true, self, dims, unbiased, keep_dim)));
@@ -1208,45 +1208,45 @@ nc_status nc_tensor_outer(const nc_tensor* self_, const nc_tensor* other_, nc_te
       *out = wrap(at::outer(self, other)));
 }
 
-nc_status nc_tensor_view(const nc_tensor* self_, const int64_t* shape_, int32_t shape_count, nc_tensor** out) {
+nc_status nc_tensor_view(const nc_tensor* self_, const int64_t* shape_, int32_t shape__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       *out = wrap(self.view(shape)));
 }
 
-nc_status nc_tensor_reshape(const nc_tensor* self_, const int64_t* shape_, int32_t shape_count, nc_tensor** out) {
+nc_status nc_tensor_reshape(const nc_tensor* self_, const int64_t* shape_, int32_t shape__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       *out = wrap(at::reshape(self, shape)));
 }
 
-nc_status nc_tensor_expand(const nc_tensor* self_, const int64_t* shape_, int32_t shape_count, nc_tensor** out) {
+nc_status nc_tensor_expand(const nc_tensor* self_, const int64_t* shape_, int32_t shape__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef shape = to_shape(shape_, shape_count);
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
       *out = wrap(self.expand(shape)));
 }
 
-nc_status nc_tensor_repeat(const nc_tensor* self_, const int64_t* repeats_, int32_t repeats_count, nc_tensor** out) {
+nc_status nc_tensor_repeat(const nc_tensor* self_, const int64_t* repeats_, int32_t repeats__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef repeats = to_shape(repeats_, repeats_count);
+      at::IntArrayRef repeats = to_shape(repeats_, repeats__count);
       *out = wrap(self.repeat(repeats)));
 }
 
-nc_status nc_tensor_permute(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, nc_tensor** out) {
+nc_status nc_tensor_permute(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       *out = wrap(self.permute(dims)));
 }
 
-nc_status nc_tensor_flip(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, nc_tensor** out) {
+nc_status nc_tensor_flip(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       *out = wrap(at::flip(self, dims)));
 }
 
@@ -1295,11 +1295,11 @@ nc_status nc_tensor_narrow(const nc_tensor* self_, int64_t dim_, int64_t start_,
       *out = wrap(at::narrow(self, dim, start, length)));
 }
 
-nc_status nc_tensor_as_strided(const nc_tensor* self_, const int64_t* sizes_, int32_t sizes_count, const int64_t* strides_, int32_t strides_count, int64_t storage_offset_, nc_tensor** out) {
+nc_status nc_tensor_as_strided(const nc_tensor* self_, const int64_t* sizes_, int32_t sizes__count, const int64_t* strides_, int32_t strides__count, int64_t storage_offset_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef sizes = to_shape(sizes_, sizes_count);
-      at::IntArrayRef strides = to_shape(strides_, strides_count);
+      at::IntArrayRef sizes = to_shape(sizes_, sizes__count);
+      at::IntArrayRef strides = to_shape(strides_, strides__count);
       int64_t storage_offset = storage_offset_;
       *out = wrap(self.as_strided(sizes, strides, storage_offset)));
 }
@@ -1312,16 +1312,16 @@ nc_status nc_tensor_select(const nc_tensor* self_, int64_t dim_, int64_t index_,
       *out = wrap(at::select(self, dim, index)));
 }
 
-nc_status nc_tensor_cat(const nc_tensor* const* tensors_, int32_t tensors_count, int64_t dim_, nc_tensor** out) {
+nc_status nc_tensor_cat(const nc_tensor* const* tensors_, int32_t tensors__count, int64_t dim_, nc_tensor** out) {
   NC_GUARD(
-      std::vector<at::Tensor> tensors = to_list(tensors_, tensors_count);
+      std::vector<at::Tensor> tensors = to_list(tensors_, tensors__count);
       int64_t dim = dim_;
       *out = wrap(at::cat(tensors, dim)));
 }
 
-nc_status nc_tensor_stack(const nc_tensor* const* tensors_, int32_t tensors_count, int64_t dim_, nc_tensor** out) {
+nc_status nc_tensor_stack(const nc_tensor* const* tensors_, int32_t tensors__count, int64_t dim_, nc_tensor** out) {
   NC_GUARD(
-      std::vector<at::Tensor> tensors = to_list(tensors_, tensors_count);
+      std::vector<at::Tensor> tensors = to_list(tensors_, tensors__count);
       int64_t dim = dim_;
       *out = wrap(at::stack(tensors, dim)));
 }
@@ -1457,26 +1457,26 @@ nc_status nc_tensor_view_as(const nc_tensor* self_, const nc_tensor* other_, nc_
       *out = wrap(self.view_as(other)));
 }
 
-nc_status nc_tensor_roll(const nc_tensor* self_, const int64_t* shifts_, int32_t shifts_count, const int64_t* dims_, int32_t dims_count, nc_tensor** out) {
+nc_status nc_tensor_roll(const nc_tensor* self_, const int64_t* shifts_, int32_t shifts__count, const int64_t* dims_, int32_t dims__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef shifts = to_shape(shifts_, shifts_count);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef shifts = to_shape(shifts_, shifts__count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       *out = wrap(at::roll(self, shifts, dims)));
 }
 
-nc_status nc_tensor_rot90(const nc_tensor* self_, int64_t k_, const int64_t* dims_, int32_t dims_count, nc_tensor** out) {
+nc_status nc_tensor_rot90(const nc_tensor* self_, int64_t k_, const int64_t* dims_, int32_t dims__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       int64_t k = k_;
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       *out = wrap(at::rot90(self, k, dims.empty() ? std::vector<int64_t>{0, 1} : dims.vec())));
 }
 
-nc_status nc_tensor_tile(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, nc_tensor** out) {
+nc_status nc_tensor_tile(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       *out = wrap(at::tile(self, dims)));
 }
 
@@ -1488,11 +1488,11 @@ nc_status nc_tensor_movedim(const nc_tensor* self_, int64_t source_, int64_t des
       *out = wrap(at::movedim(self, source, destination)));
 }
 
-nc_status nc_tensor_unflatten(const nc_tensor* self_, int64_t dim_, const int64_t* sizes_, int32_t sizes_count, nc_tensor** out) {
+nc_status nc_tensor_unflatten(const nc_tensor* self_, int64_t dim_, const int64_t* sizes_, int32_t sizes__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       int64_t dim = dim_;
-      at::IntArrayRef sizes = to_shape(sizes_, sizes_count);
+      at::IntArrayRef sizes = to_shape(sizes_, sizes__count);
       *out = wrap(self.unflatten(dim, sizes)));
 }
 
@@ -1614,19 +1614,19 @@ nc_status nc_tensor_masked_scatter_inplace(const nc_tensor* self_, const nc_tens
       self.masked_scatter_(mask, source));
 }
 
-nc_status nc_tensor_einsum(const char* equation_, const nc_tensor* const* operands_, int32_t operands_count, nc_tensor** out) {
+nc_status nc_tensor_einsum(const char* equation_, const nc_tensor* const* operands_, int32_t operands__count, nc_tensor** out) {
   NC_GUARD(
       std::string equation = to_text(equation_);
-      std::vector<at::Tensor> operands = to_list(operands_, operands_count);
+      std::vector<at::Tensor> operands = to_list(operands_, operands__count);
       *out = wrap(at::einsum(equation, operands)));
 }
 
-nc_status nc_tensor_tensordot(const nc_tensor* self_, const nc_tensor* other_, const int64_t* dims_self_, int32_t dims_self_count, const int64_t* dims_other_, int32_t dims_other_count, nc_tensor** out) {
+nc_status nc_tensor_tensordot(const nc_tensor* self_, const nc_tensor* other_, const int64_t* dims_self_, int32_t dims_self__count, const int64_t* dims_other_, int32_t dims_other__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       const at::Tensor& other = unwrap(other_);
-      at::IntArrayRef dims_self = to_shape(dims_self_, dims_self_count);
-      at::IntArrayRef dims_other = to_shape(dims_other_, dims_other_count);
+      at::IntArrayRef dims_self = to_shape(dims_self_, dims_self__count);
+      at::IntArrayRef dims_other = to_shape(dims_other_, dims_other__count);
       *out = wrap(at::tensordot(self, other, dims_self, dims_other)));
 }
 
@@ -1701,10 +1701,10 @@ nc_status nc_tensor_logcumsumexp(const nc_tensor* self_, int64_t dim_, nc_tensor
       *out = wrap(at::logcumsumexp(self, dim)));
 }
 
-nc_status nc_tensor_logsumexp_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims_count, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_tensor_logsumexp_dims(const nc_tensor* self_, const int64_t* dims_, int32_t dims__count, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(at::logsumexp(self, dims, keep_dim)));
 }
@@ -1725,11 +1725,11 @@ nc_status nc_tensor_trace(const nc_tensor* self_, nc_tensor** out) {
       *out = wrap(at::trace(self)));
 }
 
-nc_status nc_tensor_norm_dims(const nc_tensor* self_, double p_, const int64_t* dims_, int32_t dims_count, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_tensor_norm_dims(const nc_tensor* self_, double p_, const int64_t* dims_, int32_t dims__count, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       double p = p_;
-      at::IntArrayRef dims = to_shape(dims_, dims_count);
+      at::IntArrayRef dims = to_shape(dims_, dims__count);
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(at::norm(self, c10::optional<at::Scalar>(p), dims, keep_dim)));
 }
@@ -2083,20 +2083,20 @@ nc_status nc_nn_normalize(const nc_tensor* self_, double p_, int64_t dim_, doubl
       *out = wrap(normalize(self, p, dim, eps)));
 }
 
-nc_status nc_nn_pad(const nc_tensor* self_, const int64_t* pad_, int32_t pad_count, const char* mode_, int32_t has_value_, double value_, nc_tensor** out) {
+nc_status nc_nn_pad(const nc_tensor* self_, const int64_t* pad_, int32_t pad__count, const char* mode_, int32_t has_value_, double value_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef pad = to_shape(pad_, pad_count);
+      at::IntArrayRef pad = to_shape(pad_, pad__count);
       std::string mode = to_text(mode_);
       c10::optional<double> value = has_value_ ? c10::optional<double>(value_) : c10::nullopt;
       *out = wrap(at::pad(self, pad, mode, value)));
 }
 
-nc_status nc_nn_interpolate(const nc_tensor* self_, const int64_t* size_, int32_t size_count, const double* scale_factor_, int32_t scale_factor_count, const char* mode_, int32_t align_corners_, int32_t antialias_, nc_tensor** out) {
+nc_status nc_nn_interpolate(const nc_tensor* self_, const int64_t* size_, int32_t size__count, const double* scale_factor_, int32_t scale_factor__count, const char* mode_, int32_t align_corners_, int32_t antialias_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef size = optional_shape(size_, size_count);
-      c10::optional<at::ArrayRef<double>> scale_factor = optional_doubles(scale_factor_, scale_factor_count);
+      at::OptionalIntArrayRef size = optional_shape(size_, size__count);
+      c10::optional<at::ArrayRef<double>> scale_factor = optional_doubles(scale_factor_, scale_factor__count);
       std::string mode = to_text(mode_);
       c10::optional<bool> align_corners = align_corners_ < 0 ? c10::optional<bool>() : c10::optional<bool>(align_corners_ != 0);
       bool antialias = antialias_ != 0;
@@ -2113,10 +2113,10 @@ nc_status nc_nn_grid_sample(const nc_tensor* self_, const nc_tensor* grid_, cons
       *out = wrap(grid_sample(self, grid, mode, padding_mode, align_corners)));
 }
 
-nc_status nc_nn_affine_grid(const nc_tensor* theta_, const int64_t* size_, int32_t size_count, int32_t align_corners_, nc_tensor** out) {
+nc_status nc_nn_affine_grid(const nc_tensor* theta_, const int64_t* size_, int32_t size__count, int32_t align_corners_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& theta = unwrap(theta_);
-      at::IntArrayRef size = to_shape(size_, size_count);
+      at::IntArrayRef size = to_shape(size_, size__count);
       bool align_corners = align_corners_ != 0;
       *out = wrap(at::affine_grid_generator(theta, size, align_corners)));
 }
@@ -2254,20 +2254,20 @@ nc_status nc_linalg_matrix_norm_p(const nc_tensor* self_, double ord_, int32_t k
       *out = wrap(at::linalg_matrix_norm(self, at::Scalar(ord), at::IntArrayRef({-2, -1}), keep_dim)));
 }
 
-nc_status nc_linalg_vector_norm(const nc_tensor* self_, double ord_, const int64_t* dim_, int32_t dim_count, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_linalg_vector_norm(const nc_tensor* self_, double ord_, const int64_t* dim_, int32_t dim__count, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       double ord = ord_;
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(at::linalg_vector_norm(self, ord, dim, keep_dim)));
 }
 
-nc_status nc_linalg_norm(const nc_tensor* self_, int32_t has_ord_, double ord_, const int64_t* dim_, int32_t dim_count, int32_t keep_dim_, nc_tensor** out) {
+nc_status nc_linalg_norm(const nc_tensor* self_, int32_t has_ord_, double ord_, const int64_t* dim_, int32_t dim__count, int32_t keep_dim_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       c10::optional<double> ord = has_ord_ ? c10::optional<double>(ord_) : c10::nullopt;
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       bool keep_dim = keep_dim_ != 0;
       *out = wrap(at::linalg_norm(self, ord ? c10::optional<at::Scalar>(*ord) : c10::nullopt, dim, keep_dim)));
 }
@@ -2352,56 +2352,56 @@ nc_status nc_fft_irfft(const nc_tensor* self_, int32_t has_n_, int64_t n_, int64
       *out = wrap(at::fft_irfft(self, n, dim, norm)));
 }
 
-nc_status nc_fft_fft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_fft2(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::IntArrayRef dim = to_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_fft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
 }
 
-nc_status nc_fft_ifft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_ifft2(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::IntArrayRef dim = to_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_ifft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
 }
 
-nc_status nc_fft_rfft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_rfft2(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::IntArrayRef dim = to_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_rfft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
 }
 
-nc_status nc_fft_irfft2(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_irfft2(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::IntArrayRef dim = to_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::IntArrayRef dim = to_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_irfft2(self, s, dim.empty() ? std::vector<int64_t>{-2, -1} : dim.vec(), norm)));
 }
 
-nc_status nc_fft_fftn(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_fftn(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_fftn(self, s, dim, norm)));
 }
 
-nc_status nc_fft_ifftn(const nc_tensor* self_, const int64_t* s_, int32_t s_count, const int64_t* dim_, int32_t dim_count, const char* norm_, nc_tensor** out) {
+nc_status nc_fft_ifftn(const nc_tensor* self_, const int64_t* s_, int32_t s__count, const int64_t* dim_, int32_t dim__count, const char* norm_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef s = optional_shape(s_, s_count);
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef s = optional_shape(s_, s__count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       c10::optional<c10::string_view> norm = optional_text(norm_);
       *out = wrap(at::fft_ifftn(self, s, dim, norm)));
 }
@@ -2422,17 +2422,17 @@ nc_status nc_fft_rfftfreq(int64_t n_, double d_, int32_t dtype_, nc_tensor** out
       *out = wrap(at::fft_rfftfreq(n, d, at::TensorOptions().dtype(dtype))));
 }
 
-nc_status nc_fft_fftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim_count, nc_tensor** out) {
+nc_status nc_fft_fftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       *out = wrap(at::fft_fftshift(self, dim)));
 }
 
-nc_status nc_fft_ifftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim_count, nc_tensor** out) {
+nc_status nc_fft_ifftshift(const nc_tensor* self_, const int64_t* dim_, int32_t dim__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::OptionalIntArrayRef dim = optional_shape(dim_, dim_count);
+      at::OptionalIntArrayRef dim = optional_shape(dim_, dim__count);
       *out = wrap(at::fft_ifftshift(self, dim)));
 }
 
@@ -2464,46 +2464,46 @@ nc_status nc_nn_linear(const nc_tensor* self_, const nc_tensor* weight_, const n
       *out = wrap(at::linear(self, weight, bias)));
 }
 
-nc_status nc_nn_convolution(const nc_tensor* self_, const nc_tensor* weight_, const nc_tensor* bias_, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, const int64_t* dilation_, int32_t dilation_count, int32_t transposed_, const int64_t* output_padding_, int32_t output_padding_count, int64_t groups_, nc_tensor** out) {
+nc_status nc_nn_convolution(const nc_tensor* self_, const nc_tensor* weight_, const nc_tensor* bias_, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, const int64_t* dilation_, int32_t dilation__count, int32_t transposed_, const int64_t* output_padding_, int32_t output_padding__count, int64_t groups_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       const at::Tensor& weight = unwrap(weight_);
       c10::optional<at::Tensor> bias = optional_tensor(bias_);
-      at::IntArrayRef stride = to_shape(stride_, stride_count);
-      at::IntArrayRef padding = to_shape(padding_, padding_count);
-      at::IntArrayRef dilation = to_shape(dilation_, dilation_count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation__count);
       bool transposed = transposed_ != 0;
-      at::IntArrayRef output_padding = to_shape(output_padding_, output_padding_count);
+      at::IntArrayRef output_padding = to_shape(output_padding_, output_padding__count);
       int64_t groups = groups_;
       *out = wrap(at::convolution(self, weight, bias, stride, padding, dilation, transposed, output_padding, groups)));
 }
 
-nc_status nc_nn_max_pool(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size_count, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, const int64_t* dilation_, int32_t dilation_count, int32_t ceil_mode_, nc_tensor** out) {
+nc_status nc_nn_max_pool(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, const int64_t* dilation_, int32_t dilation__count, int32_t ceil_mode_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size_count);
-      at::IntArrayRef stride = to_shape(stride_, stride_count);
-      at::IntArrayRef padding = to_shape(padding_, padding_count);
-      at::IntArrayRef dilation = to_shape(dilation_, dilation_count);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation__count);
       bool ceil_mode = ceil_mode_ != 0;
       *out = wrap(max_pool(self, kernel_size, stride, padding, dilation, ceil_mode)));
 }
 
-nc_status nc_nn_avg_pool2d(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size_count, const int64_t* stride_, int32_t stride_count, const int64_t* padding_, int32_t padding_count, int32_t ceil_mode_, int32_t count_include_pad_, nc_tensor** out) {
+nc_status nc_nn_avg_pool2d(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, int32_t ceil_mode_, int32_t count_include_pad_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size_count);
-      at::IntArrayRef stride = to_shape(stride_, stride_count);
-      at::IntArrayRef padding = to_shape(padding_, padding_count);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
       bool ceil_mode = ceil_mode_ != 0;
       bool count_include_pad = count_include_pad_ != 0;
       *out = wrap(at::avg_pool2d(self, kernel_size, stride, padding, ceil_mode, count_include_pad)));
 }
 
-nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size_count, nc_tensor** out) {
+nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef output_size = to_shape(output_size_, output_size_count);
+      at::IntArrayRef output_size = to_shape(output_size_, output_size__count);
       *out = wrap(at::adaptive_avg_pool2d(self, output_size)));
 }
 
@@ -2520,10 +2520,10 @@ nc_status nc_nn_batch_norm(const nc_tensor* self_, const nc_tensor* running_mean
       *out = wrap(at::batch_norm(self, weight, bias, running_mean, running_var, training, momentum, eps, true)));
 }
 
-nc_status nc_nn_layer_norm(const nc_tensor* self_, const int64_t* normalized_shape_, int32_t normalized_shape_count, const nc_tensor* weight_, const nc_tensor* bias_, double eps_, nc_tensor** out) {
+nc_status nc_nn_layer_norm(const nc_tensor* self_, const int64_t* normalized_shape_, int32_t normalized_shape__count, const nc_tensor* weight_, const nc_tensor* bias_, double eps_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
-      at::IntArrayRef normalized_shape = to_shape(normalized_shape_, normalized_shape_count);
+      at::IntArrayRef normalized_shape = to_shape(normalized_shape_, normalized_shape__count);
       c10::optional<at::Tensor> weight = optional_tensor(weight_);
       c10::optional<at::Tensor> bias = optional_tensor(bias_);
       double eps = eps_;

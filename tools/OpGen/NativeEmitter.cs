@@ -129,7 +129,7 @@ public static class NativeEmitter
         {
             "Tensor" => mutableSelf ? $"at::Tensor {n} = unwrap({p});" : $"const at::Tensor& {n} = unwrap({p});",
             "Tensor?" => $"c10::optional<at::Tensor> {n} = optional_tensor({p});",
-            "Tensor[]" => $"std::vector<at::Tensor> {n} = to_list({p}, {p}count);",
+            "Tensor[]" => $"std::vector<at::Tensor> {n} = to_list({p}, {p}_count);",
             "Scalar" => $"at::Scalar {n} = to_scalar({p});",
             "Scalar?" => $"c10::optional<at::Scalar> {n} = has_{p} ? c10::optional<at::Scalar>(to_scalar({p})) : c10::nullopt;",
             "long" => $"int64_t {n} = {p};",
@@ -141,9 +141,9 @@ public static class NativeEmitter
             "bool" => $"bool {n} = {p} != 0;",
             "Reduction" => $"int64_t {n} = to_reduction({p});",
             "bool?" => $"c10::optional<bool> {n} = {p} < 0 ? c10::optional<bool>() : c10::optional<bool>({p} != 0);",
-            "long[]" => $"at::IntArrayRef {n} = to_shape({p}, {p}count);",
-            "long[]?" => $"at::OptionalIntArrayRef {n} = optional_shape({p}, {p}count);",
-            "double[]?" => $"c10::optional<at::ArrayRef<double>> {n} = optional_doubles({p}, {p}count);",
+            "long[]" => $"at::IntArrayRef {n} = to_shape({p}, {p}_count);",
+            "long[]?" => $"at::OptionalIntArrayRef {n} = optional_shape({p}, {p}_count);",
+            "double[]?" => $"c10::optional<at::ArrayRef<double>> {n} = optional_doubles({p}, {p}_count);",
             "DType" => $"at::ScalarType {n} = to_dtype({p});",
             "DType?" => $"c10::optional<at::ScalarType> {n} = optional_dtype({p});",
             "string" => $"std::string {n} = to_text({p});",
@@ -162,7 +162,7 @@ public static class NativeEmitter
             switch (arg.Type)
             {
                 case "Tensor" or "Tensor?": yield return $"const nc_tensor* {n}"; break;
-                case "Tensor[]": yield return $"const nc_tensor* const* {n}"; yield return $"int32_t {n}count"; break;
+                case "Tensor[]": yield return $"const nc_tensor* const* {n}"; yield return $"int32_t {n}_count"; break;
                 case "Scalar": yield return $"nc_scalar {n}"; break;
                 case "Scalar?": yield return $"int32_t has_{n}"; yield return $"nc_scalar {n}"; break;
                 case "long": yield return $"int64_t {n}"; break;
@@ -172,8 +172,8 @@ public static class NativeEmitter
                 case "double": yield return $"double {n}"; break;
                 case "double?": yield return $"int32_t has_{n}"; yield return $"double {n}"; break;
                 case "bool" or "bool?" or "Reduction": yield return $"int32_t {n}"; break;
-                case "long[]" or "long[]?": yield return $"const int64_t* {n}"; yield return $"int32_t {n}count"; break;
-                case "double[]?": yield return $"const double* {n}"; yield return $"int32_t {n}count"; break;
+                case "long[]" or "long[]?": yield return $"const int64_t* {n}"; yield return $"int32_t {n}_count"; break;
+                case "double[]?": yield return $"const double* {n}"; yield return $"int32_t {n}_count"; break;
                 case "DType" or "DType?": yield return $"int32_t {n}"; break;
                 case "string" or "string?": yield return $"const char* {n}"; break;
             }

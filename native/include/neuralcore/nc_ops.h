@@ -17,19 +17,19 @@ extern "C" {
 
 /* ---- tensor ---- */
 /* A tensor of the given shape with uninitialised values. Default dtype Float32, device CPU. */
-NC_API nc_status nc_tensor_empty(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_empty(const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* A tensor of the given shape, filled with zeros. Default dtype Float32, device CPU. */
-NC_API nc_status nc_tensor_zeros(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_zeros(const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* A tensor of the given shape, filled with ones. Default dtype Float32, device CPU. */
-NC_API nc_status nc_tensor_ones(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_ones(const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* Samples of U(0, 1) in the given shape. Default dtype Float32, device CPU. */
-NC_API nc_status nc_tensor_rand(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_rand(const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* Samples of N(0, 1) in the given shape. Default dtype Float32, device CPU. */
-NC_API nc_status nc_tensor_randn(const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_randn(const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* A tensor of the given shape filled with value; the dtype follows the value's kind unless given. */
-NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t shapecount, nc_scalar value, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
+NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t shape_count, nc_scalar value, int32_t dtype, int32_t device_type, int32_t device_index, int32_t requires_grad, nc_tensor** out);
 /* Random integers uniform in [low, high); dtype Int64 unless given. */
-NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t shapecount, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
 /* A random permutation of 0 … n - 1 (Int64) from a generator seeded with seed, as torch.randperm(n, generator=torch.Generator().manual_seed(seed)); the global generator is untouched. */
 NC_API nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out);
 /* Values from start up to (excluding) end in steps of step; the dtype is inferred from the numbers unless given. */
@@ -263,13 +263,13 @@ NC_API nc_status nc_tensor_sum(const nc_tensor* self, int32_t dtype, nc_tensor**
 /* Sum over dim; keepDim keeps it with size 1. */
 NC_API nc_status nc_tensor_sum_dim(const nc_tensor* self, int64_t dim, int32_t keep_dim, int32_t dtype, nc_tensor** out);
 /* Sum over several dimensions. */
-NC_API nc_status nc_tensor_sum_dims(const nc_tensor* self, const int64_t* dims, int32_t dimscount, int32_t keep_dim, int32_t dtype, nc_tensor** out);
+NC_API nc_status nc_tensor_sum_dims(const nc_tensor* self, const int64_t* dims, int32_t dims_count, int32_t keep_dim, int32_t dtype, nc_tensor** out);
 /* Mean of all elements (floating-point tensors). */
 NC_API nc_status nc_tensor_mean(const nc_tensor* self, int32_t dtype, nc_tensor** out);
 /* Mean over dim. */
 NC_API nc_status nc_tensor_mean_dim(const nc_tensor* self, int64_t dim, int32_t keep_dim, int32_t dtype, nc_tensor** out);
 /* Mean over several dimensions. */
-NC_API nc_status nc_tensor_mean_dims(const nc_tensor* self, const int64_t* dims, int32_t dimscount, int32_t keep_dim, int32_t dtype, nc_tensor** out);
+NC_API nc_status nc_tensor_mean_dims(const nc_tensor* self, const int64_t* dims, int32_t dims_count, int32_t keep_dim, int32_t dtype, nc_tensor** out);
 /* Product of all elements, or over dim. */
 NC_API nc_status nc_tensor_prod(const nc_tensor* self, int32_t has_dim, int64_t dim, int32_t keep_dim, int32_t dtype, nc_tensor** out);
 /* Standard deviation of all elements; unbiased divides by n - 1 (PyTorch's default). */
@@ -277,13 +277,13 @@ NC_API nc_status nc_tensor_std(const nc_tensor* self, int32_t unbiased, nc_tenso
 /* Standard deviation over dim. */
 NC_API nc_status nc_tensor_std_dim(const nc_tensor* self, int64_t dim, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
 /* Standard deviation over several dimensions. */
-NC_API nc_status nc_tensor_std_dims(const nc_tensor* self, const int64_t* dims, int32_t dimscount, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_tensor_std_dims(const nc_tensor* self, const int64_t* dims, int32_t dims_count, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
 /* Variance of all elements; unbiased divides by n - 1 (PyTorch's default). */
 NC_API nc_status nc_tensor_var(const nc_tensor* self, int32_t unbiased, nc_tensor** out);
 /* Variance over dim. */
 NC_API nc_status nc_tensor_var_dim(const nc_tensor* self, int64_t dim, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
 /* Variance over several dimensions. */
-NC_API nc_status nc_tensor_var_dims(const nc_tensor* self, const int64_t* dims, int32_t dimscount, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_tensor_var_dims(const nc_tensor* self, const int64_t* dims, int32_t dims_count, int32_t unbiased, int32_t keep_dim, nc_tensor** out);
 /* Largest element, a 0-D tensor. */
 NC_API nc_status nc_tensor_max_all(const nc_tensor* self, nc_tensor** out);
 /* Largest values along dim and their positions. */
@@ -325,17 +325,17 @@ NC_API nc_status nc_tensor_dot(const nc_tensor* self, const nc_tensor* other, nc
 /* Outer product of two 1-D tensors. */
 NC_API nc_status nc_tensor_outer(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 /* A view with another shape over the same data (one size may be -1). */
-NC_API nc_status nc_tensor_view(const nc_tensor* self, const int64_t* shape, int32_t shapecount, nc_tensor** out);
+NC_API nc_status nc_tensor_view(const nc_tensor* self, const int64_t* shape, int32_t shape_count, nc_tensor** out);
 /* A tensor with another shape: a view when possible, else a copy. */
-NC_API nc_status nc_tensor_reshape(const nc_tensor* self, const int64_t* shape, int32_t shapecount, nc_tensor** out);
+NC_API nc_status nc_tensor_reshape(const nc_tensor* self, const int64_t* shape, int32_t shape_count, nc_tensor** out);
 /* A view repeating size-1 dimensions to shape without copying (-1 keeps a size). */
-NC_API nc_status nc_tensor_expand(const nc_tensor* self, const int64_t* shape, int32_t shapecount, nc_tensor** out);
+NC_API nc_status nc_tensor_expand(const nc_tensor* self, const int64_t* shape, int32_t shape_count, nc_tensor** out);
 /* A copy tiled repeats times along each dimension. */
-NC_API nc_status nc_tensor_repeat(const nc_tensor* self, const int64_t* repeats, int32_t repeatscount, nc_tensor** out);
+NC_API nc_status nc_tensor_repeat(const nc_tensor* self, const int64_t* repeats, int32_t repeats_count, nc_tensor** out);
 /* A view with the dimensions reordered. */
-NC_API nc_status nc_tensor_permute(const nc_tensor* self, const int64_t* dims, int32_t dimscount, nc_tensor** out);
+NC_API nc_status nc_tensor_permute(const nc_tensor* self, const int64_t* dims, int32_t dims_count, nc_tensor** out);
 /* A copy with the order of elements reversed along dims. */
-NC_API nc_status nc_tensor_flip(const nc_tensor* self, const int64_t* dims, int32_t dimscount, nc_tensor** out);
+NC_API nc_status nc_tensor_flip(const nc_tensor* self, const int64_t* dims, int32_t dims_count, nc_tensor** out);
 /* A view with two dimensions swapped. */
 NC_API nc_status nc_tensor_transpose(const nc_tensor* self, int64_t dim0, int64_t dim1, nc_tensor** out);
 /* Removes every dimension of size 1. */
@@ -349,13 +349,13 @@ NC_API nc_status nc_tensor_flatten(const nc_tensor* self, int64_t start_dim, int
 /* A view of length entries along dim starting at start. */
 NC_API nc_status nc_tensor_narrow(const nc_tensor* self, int64_t dim, int64_t start, int64_t length, nc_tensor** out);
 /* A view with explicit sizes and strides (in elements), starting storageOffset elements into the storage. */
-NC_API nc_status nc_tensor_as_strided(const nc_tensor* self, const int64_t* sizes, int32_t sizescount, const int64_t* strides, int32_t stridescount, int64_t storage_offset, nc_tensor** out);
+NC_API nc_status nc_tensor_as_strided(const nc_tensor* self, const int64_t* sizes, int32_t sizes_count, const int64_t* strides, int32_t strides_count, int64_t storage_offset, nc_tensor** out);
 /* The slice at index along dim, which is removed. */
 NC_API nc_status nc_tensor_select(const nc_tensor* self, int64_t dim, int64_t index, nc_tensor** out);
 /* Joins tensors along an existing dimension. */
-NC_API nc_status nc_tensor_cat(const nc_tensor* const* tensors, int32_t tensorscount, int64_t dim, nc_tensor** out);
+NC_API nc_status nc_tensor_cat(const nc_tensor* const* tensors, int32_t tensors_count, int64_t dim, nc_tensor** out);
 /* Joins tensors of equal shape along a new dimension. */
-NC_API nc_status nc_tensor_stack(const nc_tensor* const* tensors, int32_t tensorscount, int64_t dim, nc_tensor** out);
+NC_API nc_status nc_tensor_stack(const nc_tensor* const* tensors, int32_t tensors_count, int64_t dim, nc_tensor** out);
 /* This tensor if its layout is already dense row-major, else a dense copy. */
 NC_API nc_status nc_tensor_contiguous(const nc_tensor* self, nc_tensor** out);
 /* A copy with its own memory; it stays in the autograd graph (Detach leaves it). */
@@ -395,15 +395,15 @@ NC_API nc_status nc_tensor_expand_as(const nc_tensor* self, const nc_tensor* oth
 /* A view with the shape of other. */
 NC_API nc_status nc_tensor_view_as(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 /* Elements shifted by shifts along dims, wrapping around (no dims: over the flattened tensor). */
-NC_API nc_status nc_tensor_roll(const nc_tensor* self, const int64_t* shifts, int32_t shiftscount, const int64_t* dims, int32_t dimscount, nc_tensor** out);
+NC_API nc_status nc_tensor_roll(const nc_tensor* self, const int64_t* shifts, int32_t shifts_count, const int64_t* dims, int32_t dims_count, nc_tensor** out);
 /* Rotated by 90° k times in the plane of dims (default the first two), from the first towards the second. */
-NC_API nc_status nc_tensor_rot90(const nc_tensor* self, int64_t k, const int64_t* dims, int32_t dimscount, nc_tensor** out);
+NC_API nc_status nc_tensor_rot90(const nc_tensor* self, int64_t k, const int64_t* dims, int32_t dims_count, nc_tensor** out);
 /* Repeated dims times along each dimension (fewer dims repeat the last ones). */
-NC_API nc_status nc_tensor_tile(const nc_tensor* self, const int64_t* dims, int32_t dimscount, nc_tensor** out);
+NC_API nc_status nc_tensor_tile(const nc_tensor* self, const int64_t* dims, int32_t dims_count, nc_tensor** out);
 /* A view with dimension source moved to position destination. */
 NC_API nc_status nc_tensor_movedim(const nc_tensor* self, int64_t source, int64_t destination, nc_tensor** out);
 /* Dimension dim split into sizes (one may be -1). */
-NC_API nc_status nc_tensor_unflatten(const nc_tensor* self, int64_t dim, const int64_t* sizes, int32_t sizescount, nc_tensor** out);
+NC_API nc_status nc_tensor_unflatten(const nc_tensor* self, int64_t dim, const int64_t* sizes, int32_t sizes_count, nc_tensor** out);
 /* A vector's diagonal matrix, or a matrix's diagonal diagonal as a vector. */
 NC_API nc_status nc_tensor_diag(const nc_tensor* self, int64_t diagonal, nc_tensor** out);
 /* A view of the diagonal offset of the planes of dim1 and dim2, as a last dimension. */
@@ -431,9 +431,9 @@ NC_API nc_status nc_tensor_index_copy_inplace(const nc_tensor* self, int64_t dim
 NC_API nc_status nc_tensor_masked_scatter(const nc_tensor* self, const nc_tensor* mask, const nc_tensor* source, nc_tensor** out);
 NC_API nc_status nc_tensor_masked_scatter_inplace(const nc_tensor* self, const nc_tensor* mask, const nc_tensor* source);
 /* Einstein summation over operands as equation says, e.g. "ij,jk->ik". */
-NC_API nc_status nc_tensor_einsum(const char* equation, const nc_tensor* const* operands, int32_t operandscount, nc_tensor** out);
+NC_API nc_status nc_tensor_einsum(const char* equation, const nc_tensor* const* operands, int32_t operands_count, nc_tensor** out);
 /* Sum of products over dimensions dimsSelf of this tensor and dimsOther of other. */
-NC_API nc_status nc_tensor_tensordot(const nc_tensor* self, const nc_tensor* other, const int64_t* dims_self, int32_t dims_selfcount, const int64_t* dims_other, int32_t dims_othercount, nc_tensor** out);
+NC_API nc_status nc_tensor_tensordot(const nc_tensor* self, const nc_tensor* other, const int64_t* dims_self, int32_t dims_self_count, const int64_t* dims_other, int32_t dims_other_count, nc_tensor** out);
 /* Kronecker product. */
 NC_API nc_status nc_tensor_kron(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 /* Cross product of 3-vectors along dim (default: the first dimension of size 3). */
@@ -451,13 +451,13 @@ NC_API nc_status nc_tensor_cummin(const nc_tensor* self, int64_t dim, nc_tensor*
 /* log(cumsum(exp(x))) along dim, computed stably. */
 NC_API nc_status nc_tensor_logcumsumexp(const nc_tensor* self, int64_t dim, nc_tensor** out);
 /* log(sum(exp(x))) over several dimensions, computed stably. */
-NC_API nc_status nc_tensor_logsumexp_dims(const nc_tensor* self, const int64_t* dims, int32_t dimscount, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_tensor_logsumexp_dims(const nc_tensor* self, const int64_t* dims, int32_t dims_count, int32_t keep_dim, nc_tensor** out);
 /* The n-th forward difference along dim, after prepend and before append if given. */
 NC_API nc_status nc_tensor_diff(const nc_tensor* self, int64_t n, int64_t dim, const nc_tensor* prepend, const nc_tensor* append, nc_tensor** out);
 /* Sum of the main diagonal of a matrix. */
 NC_API nc_status nc_tensor_trace(const nc_tensor* self, nc_tensor** out);
 /* The p-norm over dims. */
-NC_API nc_status nc_tensor_norm_dims(const nc_tensor* self, double p, const int64_t* dims, int32_t dimscount, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_tensor_norm_dims(const nc_tensor* self, double p, const int64_t* dims, int32_t dims_count, int32_t keep_dim, nc_tensor** out);
 /* The p-norm of this - other. */
 NC_API nc_status nc_tensor_dist(const nc_tensor* self, const nc_tensor* other, double p, nc_tensor** out);
 /* p-norm distances between each row of x1 (…, P, M) and each row of x2 (…, R, M): (…, P, R). */
@@ -546,13 +546,13 @@ NC_API nc_status nc_nn_one_hot(const nc_tensor* self, int64_t num_classes, nc_te
 /* x / max(‖x‖_p, eps) along dim. */
 NC_API nc_status nc_nn_normalize(const nc_tensor* self, double p, int64_t dim, double eps, nc_tensor** out);
 /* Pads the last dimensions by pad = (left, right, top, bottom, …); mode is constant (with value, default 0), reflect, replicate or circular. */
-NC_API nc_status nc_nn_pad(const nc_tensor* self, const int64_t* pad, int32_t padcount, const char* mode, int32_t has_value, double value, nc_tensor** out);
+NC_API nc_status nc_nn_pad(const nc_tensor* self, const int64_t* pad, int32_t pad_count, const char* mode, int32_t has_value, double value, nc_tensor** out);
 /* Resizes the spatial dimensions of (N, C, L), (N, C, H, W) or (N, C, D, H, W) input to size, or by scaleFactor (one value for every dimension, or one each); mode is nearest, nearest-exact, linear, bilinear, bicubic, trilinear or area. */
-NC_API nc_status nc_nn_interpolate(const nc_tensor* self, const int64_t* size, int32_t sizecount, const double* scale_factor, int32_t scale_factorcount, const char* mode, int32_t align_corners, int32_t antialias, nc_tensor** out);
+NC_API nc_status nc_nn_interpolate(const nc_tensor* self, const int64_t* size, int32_t size_count, const double* scale_factor, int32_t scale_factor_count, const char* mode, int32_t align_corners, int32_t antialias, nc_tensor** out);
 /* Samples input (N, C, H, W) at the normalised (x, y) positions of grid (N, H_out, W_out, 2); mode bilinear, nearest or bicubic; paddingMode zeros, border or reflection. */
 NC_API nc_status nc_nn_grid_sample(const nc_tensor* self, const nc_tensor* grid, const char* mode, const char* padding_mode, int32_t align_corners, nc_tensor** out);
 /* The sampling grid (N, H, W, 2) of the affine maps theta (N, 2, 3) for an output of size (N, C, H, W). */
-NC_API nc_status nc_nn_affine_grid(const nc_tensor* theta, const int64_t* size, int32_t sizecount, int32_t align_corners, nc_tensor** out);
+NC_API nc_status nc_nn_affine_grid(const nc_tensor* theta, const int64_t* size, int32_t size_count, int32_t align_corners, nc_tensor** out);
 /* (N, C·r², H, W) rearranged to (N, C, H·r, W·r) for r = upscaleFactor. */
 NC_API nc_status nc_nn_pixel_shuffle(const nc_tensor* self, int64_t upscale_factor, nc_tensor** out);
 /* (N, C, H·r, W·r) rearranged to (N, C·r², H, W) for r = downscaleFactor. */
@@ -570,17 +570,17 @@ NC_API nc_status nc_nn_silu(const nc_tensor* self, nc_tensor** out);
 /* x · weightᵀ + bias. input: (*, in), weight: (out, in), bias: (out). */
 NC_API nc_status nc_nn_linear(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
 /* Convolution over 1, 2 or 3 spatial dimensions (transposed or not), one value per dimension in each list. */
-NC_API nc_status nc_nn_convolution(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, const int64_t* dilation, int32_t dilationcount, int32_t transposed, const int64_t* output_padding, int32_t output_paddingcount, int64_t groups, nc_tensor** out);
+NC_API nc_status nc_nn_convolution(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, const int64_t* dilation, int32_t dilation_count, int32_t transposed, const int64_t* output_padding, int32_t output_padding_count, int64_t groups, nc_tensor** out);
 /* Max pooling over 1, 2 or 3 spatial dimensions, one value per dimension in each list. */
-NC_API nc_status nc_nn_max_pool(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_sizecount, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, const int64_t* dilation, int32_t dilationcount, int32_t ceil_mode, nc_tensor** out);
+NC_API nc_status nc_nn_max_pool(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, const int64_t* dilation, int32_t dilation_count, int32_t ceil_mode, nc_tensor** out);
 /* 2-D average pooling. */
-NC_API nc_status nc_nn_avg_pool2d(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_sizecount, const int64_t* stride, int32_t stridecount, const int64_t* padding, int32_t paddingcount, int32_t ceil_mode, int32_t count_include_pad, nc_tensor** out);
+NC_API nc_status nc_nn_avg_pool2d(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, int32_t ceil_mode, int32_t count_include_pad, nc_tensor** out);
 /* 2-D average pooling to a fixed output size. */
-NC_API nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self, const int64_t* output_size, int32_t output_sizecount, nc_tensor** out);
+NC_API nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self, const int64_t* output_size, int32_t output_size_count, nc_tensor** out);
 /* Batch normalisation; in training, updates runningMean and runningVar in place. */
 NC_API nc_status nc_nn_batch_norm(const nc_tensor* self, const nc_tensor* running_mean, const nc_tensor* running_var, const nc_tensor* weight, const nc_tensor* bias, int32_t training, double momentum, double eps, nc_tensor** out);
 /* Normalises over the last dimensions given by normalizedShape. */
-NC_API nc_status nc_nn_layer_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shapecount, const nc_tensor* weight, const nc_tensor* bias, double eps, nc_tensor** out);
+NC_API nc_status nc_nn_layer_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shape_count, const nc_tensor* weight, const nc_tensor* bias, double eps, nc_tensor** out);
 /* Zeroes elements with probability probability and scales the rest by 1 / (1 - p), when training. */
 NC_API nc_status nc_nn_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
 /* Rows of weight picked by the Int64 indices. */
@@ -628,9 +628,9 @@ NC_API nc_status nc_linalg_matrix_norm(const nc_tensor* self, const char* ord, i
 /* A matrix norm over the last two dimensions: ord 1, -1, 2, -2, ∞ or -∞. */
 NC_API nc_status nc_linalg_matrix_norm_p(const nc_tensor* self, double ord, int32_t keep_dim, nc_tensor** out);
 /* The ord-norm of all elements, or over dim. */
-NC_API nc_status nc_linalg_vector_norm(const nc_tensor* self, double ord, const int64_t* dim, int32_t dimcount, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_linalg_vector_norm(const nc_tensor* self, double ord, const int64_t* dim, int32_t dim_count, int32_t keep_dim, nc_tensor** out);
 /* The Frobenius or 2-norm (null ord), or the ord vector or matrix norm, as torch.linalg.norm. */
-NC_API nc_status nc_linalg_norm(const nc_tensor* self, int32_t has_ord, double ord, const int64_t* dim, int32_t dimcount, int32_t keep_dim, nc_tensor** out);
+NC_API nc_status nc_linalg_norm(const nc_tensor* self, int32_t has_ord, double ord, const int64_t* dim, int32_t dim_count, int32_t keep_dim, nc_tensor** out);
 /* The Moore–Penrose pseudo-inverse; hermitian uses the faster symmetric algorithm. */
 NC_API nc_status nc_linalg_pinv(const nc_tensor* self, int32_t hermitian, nc_tensor** out);
 /* The least-squares solution of A X = B, with its residuals, rank and singular values (empty where the driver gives none). */
@@ -652,25 +652,25 @@ NC_API nc_status nc_fft_rfft(const nc_tensor* self, int32_t has_n, int64_t n, in
 /* The inverse of Rfft: real output of length n (default 2 (m - 1)). */
 NC_API nc_status nc_fft_irfft(const nc_tensor* self, int32_t has_n, int64_t n, int64_t dim, const char* norm, nc_tensor** out);
 /* The 2-D Fourier transform over dim (default the last two), sized s if given. */
-NC_API nc_status nc_fft_fft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_fft2(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The inverse of Fft2. */
-NC_API nc_status nc_fft_ifft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_ifft2(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The 2-D Fourier transform of real input, halved along the last dimension. */
-NC_API nc_status nc_fft_rfft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_rfft2(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The inverse of Rfft2: real output. */
-NC_API nc_status nc_fft_irfft2(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_irfft2(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The N-D Fourier transform over dim (default all), sized s if given. */
-NC_API nc_status nc_fft_fftn(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_fftn(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The inverse of Fftn. */
-NC_API nc_status nc_fft_ifftn(const nc_tensor* self, const int64_t* s, int32_t scount, const int64_t* dim, int32_t dimcount, const char* norm, nc_tensor** out);
+NC_API nc_status nc_fft_ifftn(const nc_tensor* self, const int64_t* s, int32_t s_count, const int64_t* dim, int32_t dim_count, const char* norm, nc_tensor** out);
 /* The sample frequencies of an n-point transform with sample spacing d. */
 NC_API nc_status nc_fft_fftfreq(int64_t n, double d, int32_t dtype, nc_tensor** out);
 /* The sample frequencies of Rfft's output for n points with sample spacing d. */
 NC_API nc_status nc_fft_rfftfreq(int64_t n, double d, int32_t dtype, nc_tensor** out);
 /* Moves the zero frequency to the centre of dim (default all). */
-NC_API nc_status nc_fft_fftshift(const nc_tensor* self, const int64_t* dim, int32_t dimcount, nc_tensor** out);
+NC_API nc_status nc_fft_fftshift(const nc_tensor* self, const int64_t* dim, int32_t dim_count, nc_tensor** out);
 /* The inverse of FftShift. */
-NC_API nc_status nc_fft_ifftshift(const nc_tensor* self, const int64_t* dim, int32_t dimcount, nc_tensor** out);
+NC_API nc_status nc_fft_ifftshift(const nc_tensor* self, const int64_t* dim, int32_t dim_count, nc_tensor** out);
 
 #ifdef __cplusplus
 }
