@@ -92,12 +92,12 @@ nc_status nc_autograd_grad(const nc_tensor* const* outputs, const nc_tensor* con
   NC_GUARD({
     if (output_count <= 0 || outputs == nullptr) throw std::invalid_argument("grad: no outputs given");
     if (input_count <= 0 || inputs == nullptr) throw std::invalid_argument("grad: no inputs given");
-    std::vector<at::Tensor> output_list, grad_output_list, input_list;
+    std::vector<at::Tensor> output_list, grad_output_list;
     for (int32_t i = 0; i < output_count; ++i) {
       output_list.push_back(unwrap(outputs[i]));
       grad_output_list.push_back(grad_outputs != nullptr && grad_outputs[i] != nullptr ? grad_outputs[i]->value : at::Tensor());
     }
-    for (int32_t i = 0; i < input_count; ++i) input_list.push_back(unwrap(inputs[i]));
+    const auto input_list = to_list(inputs, input_count);
     auto gradients = torch::autograd::grad(
         output_list, input_list, grad_output_list,
         retain_graph < 0 ? c10::nullopt : c10::optional<bool>(retain_graph != 0), create_graph != 0, allow_unused != 0);

@@ -398,9 +398,7 @@ nc_status nc_dist_reducer_create(const nc_process_group* group, const nc_tensor*
                                  int64_t bucket_bytes, int32_t find_unused, nc_dist_reducer** out) {
   NC_GUARD({
     const auto& g = unwrap_group(group);
-    if (count < 0 || (count > 0 && params == nullptr)) throw std::invalid_argument("parameters are null");
-    std::vector<at::Tensor> parameters;
-    for (int32_t i = 0; i < count; ++i) parameters.push_back(unwrap(params[i]));
+    const auto parameters = to_list(params, count);
     std::vector<std::string> labels(parameters.size());
     std::istringstream lines(names != nullptr ? names : "");
     for (size_t i = 0; i < labels.size(); ++i)

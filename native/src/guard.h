@@ -12,6 +12,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "neuralcore/nc_common.h"
 
@@ -79,6 +80,20 @@ inline at::ScalarType to_dtype(int32_t dtype) {
 inline c10::Device to_device(int32_t device_type, int32_t device_index) {
   if (device_type < 0) return c10::Device(c10::DeviceType::CPU);
   return c10::Device(static_cast<c10::DeviceType>(device_type), static_cast<c10::DeviceIndex>(device_index));
+}
+
+inline c10::optional<at::Tensor> optional_tensor(const nc_tensor* handle) {
+  if (handle == nullptr) return c10::nullopt;
+  return handle->value;
+}
+
+// The tensors of a handle array; every handle must be non-null.
+inline std::vector<at::Tensor> to_list(const nc_tensor* const* tensors, int32_t count) {
+  if (count < 0 || (count > 0 && tensors == nullptr)) throw std::invalid_argument("tensor list is null");
+  std::vector<at::Tensor> list;
+  list.reserve(static_cast<size_t>(count));
+  for (int32_t i = 0; i < count; ++i) list.push_back(unwrap(tensors[i]));
+  return list;
 }
 
 inline at::IntArrayRef to_shape(const int64_t* values, int32_t count) {

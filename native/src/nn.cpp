@@ -5,7 +5,6 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "guard.h"
-#include "ops_support.h"
 #include "neuralcore/nc_nn.h"
 
 using namespace neuralcore;

@@ -16,19 +16,6 @@ struct nc_tensor_list {
 
 namespace neuralcore {
 
-inline c10::optional<at::Tensor> optional_tensor(const nc_tensor* handle) {
-  if (handle == nullptr) return c10::nullopt;
-  return handle->value;
-}
-
-inline std::vector<at::Tensor> to_list(const nc_tensor* const* tensors, int32_t count) {
-  if (count < 0 || (count > 0 && tensors == nullptr)) throw std::invalid_argument("tensor list is null");
-  std::vector<at::Tensor> list;
-  list.reserve(static_cast<size_t>(count));
-  for (int32_t i = 0; i < count; ++i) list.push_back(unwrap(tensors[i]));
-  return list;
-}
-
 inline at::OptionalIntArrayRef optional_shape(const int64_t* values, int32_t count) {
   if (count < 0) return c10::nullopt;
   return to_shape(values, count);

@@ -18,21 +18,25 @@ internal static unsafe partial class LibTorch
         /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
         internal static Tensor Tensor(NativeStatus status, TensorHandle result)
         {
-            if (status != NativeStatus.Ok)
-            {
-                result.Dispose();
-                status.ThrowIfFailed();
-            }
-            if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
-            return NeuralCore.Tensor.Adopt(result, *createdBytes);
+            ThrowIfFailed(status, result);
+            return NeuralCore.Tensor.Adopt(result, LastCreatedBytes);
         }
 
         /// <summary>The tensor an op returned on this thread (its pointer; failures leave it zero, so nothing leaks).</summary>
         internal static Tensor Tensor(NativeStatus status, IntPtr result)
         {
             status.ThrowIfFailed();
-            if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
-            return NeuralCore.Tensor.Adopt(new TensorHandle(result), *createdBytes);
+            return NeuralCore.Tensor.Adopt(new TensorHandle(result), LastCreatedBytes);
+        }
+
+        // The size the shim recorded for the tensor it wrapped last on this thread: a memory read, not a second call.
+        private static long LastCreatedBytes
+        {
+            get
+            {
+                if (createdBytes == null) createdBytes = NativeMethods.RuntimeCreatedBytesAddress();
+                return *createdBytes;
+            }
         }
 
         /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>

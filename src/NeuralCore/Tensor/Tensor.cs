@@ -20,12 +20,6 @@ public partial class Tensor : IDisposable
     private Tensor? grad;
     private IntPtr gradIdentity;
 
-    internal Tensor(TensorHandle handle) : this(handle, LibTorch.TensorNumberOfBytes(handle)) { }
-
-    // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
-    // (reports from every step's tensors would make the GC run a full collection twice per training step).
-    private Tensor(TensorHandle handle, long bytes) : this(handle, bytes, scoped: true) { }
-
     /// <summary>Tells the GC about this tensor's native bytes, once, when it leaves deterministic disposal.</summary>
     internal void ReportNativeBytes(long? bytes = null)
     {
@@ -35,16 +29,17 @@ public partial class Tensor : IDisposable
     }
 
     /// <summary>Wraps a handle a native call returned, whose view holds <paramref name="bytes"/> (LibTorch.Created's reading).</summary>
-    internal static Tensor Adopt(TensorHandle handle, long bytes) => new(handle, bytes);
+    internal static Tensor Adopt(TensorHandle handle, long bytes) => new(handle, bytes, scoped: true);
 
     /// <summary>Wraps a handle that its owner (not a scope) disposes, such as a parameter's gradient.</summary>
     internal static Tensor AdoptUnscoped(TensorHandle handle, long bytes) => new(handle, bytes, scoped: false);
 
+    // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
+    // (reports from every step's tensors would make the GC run a full collection twice per training step).
     private Tensor(TensorHandle handle, long bytes, bool scoped)
     {
         this.handle = handle;
-        if (!scoped) ReportNativeBytes(bytes);
-        else if (!TensorScope.Register(this)) ReportNativeBytes(bytes);
+        if (!scoped || !TensorScope.Register(this)) ReportNativeBytes(bytes);
     }
 
     /// <summary>Takes over <paramref name="other"/>'s native reference; <paramref name="other"/> is left disposed.</summary>
