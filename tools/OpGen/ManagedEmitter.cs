@@ -53,29 +53,7 @@ public static class ManagedEmitter
         var entry = op.CFunction + (inPlace ? "_inplace" : "");
         var name = op.Import + (inPlace ? "InPlace" : "") + "Import";
         var strings = op.Arguments.Any(a => a.Type.StartsWith("string")) ? ", StringMarshalling = StringMarshalling.Utf8" : "";
-        var parameters = new List<string>();
-        foreach (var arg in op.Arguments)
-        {
-            var n = arg.Name;
-            switch (arg.Type)
-            {
-                case "Tensor" or "Tensor?": parameters.Add($"IntPtr {n}"); break;
-                case "Tensor[]": parameters.Add($"IntPtr* {n}"); parameters.Add($"int {n}Count"); break;
-                case "Scalar": parameters.Add($"NativeScalar {n}"); break;
-                case "Scalar?": parameters.Add($"int has{n}"); parameters.Add($"NativeScalar {n}"); break;
-                case "long": parameters.Add($"long {n}"); break;
-                case "ulong": parameters.Add($"ulong {n}"); break;
-                case "Device?": parameters.Add($"int {n}Type"); parameters.Add($"int {n}Index"); break;
-                case "long?": parameters.Add($"int has{n}"); parameters.Add($"long {n}"); break;
-                case "double": parameters.Add($"double {n}"); break;
-                case "double?": parameters.Add($"int has{n}"); parameters.Add($"double {n}"); break;
-                case "bool" or "bool?" or "DType" or "DType?" or "Reduction": parameters.Add($"int {n}"); break;
-                case "long[]" or "long[]?": parameters.Add($"long* {n}"); parameters.Add($"int {n}Count"); break;
-                case "double[]?": parameters.Add($"double* {n}"); parameters.Add($"int {n}Count"); break;
-                case "string": parameters.Add($"string {n}"); break;
-                case "string?": parameters.Add($"string? {n}"); break;
-            }
-        }
+        var parameters = op.Arguments.SelectMany(a => a.Kind.Import.Select(p => ArgType.Fill(p, a.Name))).ToList();
         if (!inPlace)
         {
             switch (op.ReturnKind)
@@ -107,50 +85,18 @@ public static class ManagedEmitter
         text.AppendLine($"    internal static {returnType} {name}({string.Join(", ", parameters)})");
         text.AppendLine("    {");
         // The facade passes `this` as self; other arguments come from callers.
-        foreach (var arg in op.Arguments.Where(a => a.Type is "Tensor" or "string" && !(a.IsSelf && op.FormList.Contains("method"))))
+        foreach (var arg in op.Arguments.Where(a => a.Kind.NullChecked && !(a.IsSelf && op.FormList.Contains("method"))))
             text.AppendLine($"        ArgumentNullException.ThrowIfNull({arg.Name});");
         if (op.Check is { } check) text.AppendLine($"        {check}");
-        foreach (var arg in op.Arguments.Where(a => a.Type is "Tensor" or "Tensor?"))
-            text.AppendLine($"        using var {arg.Name}Borrow = new TensorBorrow({arg.Name});");
+        foreach (var arg in op.Arguments.Where(a => a.Kind.Borrow is not null))
+            text.AppendLine($"        {ArgType.Fill(arg.Kind.Borrow!, arg.Name)}");
         var indent = "        ";
-        var arguments = new List<string>();
-        foreach (var arg in op.Arguments)
+        foreach (var arg in op.Arguments.Where(a => a.Kind.Pin is not null))
         {
-            var n = arg.Name;
-            switch (arg.Type)
-            {
-                case "Tensor" or "Tensor?": arguments.Add($"{n}Borrow.Pointer"); break;
-                case "Tensor[]":
-                    text.AppendLine($"{indent}using var {n}Borrowed = BorrowedHandles.Of({n});");
-                    text.AppendLine($"{indent}fixed (IntPtr* {n}Pointer = {n}Borrowed.Pointers)");
-                    indent += "    ";
-                    arguments.Add($"{n}Pointer");
-                    arguments.Add($"{n}.Length");
-                    break;
-                case "Scalar": arguments.Add($"{n}.ToNative()"); break;
-                case "Scalar?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"({n} ?? 0).ToNative()"); break;
-                case "long" or "double" or "ulong": arguments.Add(n); break;
-                case "Device?": arguments.Add($"{n} is {{ }} {n}Value ? (int){n}Value.Type : -1"); arguments.Add($"{n}?.Index ?? -1"); break;
-                case "long?" or "double?": arguments.Add($"{n}.HasValue ? 1 : 0"); arguments.Add($"{n} ?? 0"); break;
-                case "bool": arguments.Add($"{n} ? 1 : 0"); break;
-                case "bool?": arguments.Add($"{n} is {{ }} {n}Value ? ({n}Value ? 1 : 0) : -1"); break;
-                case "DType" or "Reduction": arguments.Add($"(int){n}"); break;
-                case "DType?": arguments.Add($"{n} is {{ }} {n}Value ? (int){n}Value : -1"); break;
-                case "long[]":
-                    text.AppendLine($"{indent}fixed (long* {n}Pointer = {n})");
-                    indent += "    ";
-                    arguments.Add($"{n}Pointer");
-                    arguments.Add($"{n}.Length");
-                    break;
-                case "long[]?" or "double[]?":
-                    text.AppendLine($"{indent}fixed ({(arg.Type == "long[]?" ? "long" : "double")}* {n}Pointer = {n})");
-                    indent += "    ";
-                    arguments.Add($"{n}Pointer");
-                    arguments.Add($"{n}?.Length ?? -1");
-                    break;
-                case "string" or "string?": arguments.Add(n); break;
-            }
+            foreach (var line in arg.Kind.Pin!) text.AppendLine($"{indent}{ArgType.Fill(line, arg.Name)}");
+            indent += "    ";
         }
+        var arguments = op.Arguments.SelectMany(a => a.Kind.Call.Select(c => ArgType.Fill(c, a.Name))).ToList();
         var import = $"NativeMethods.{name}Import";
         var call = string.Join(", ", arguments);
         if (inPlace)
@@ -188,12 +134,7 @@ public static class ManagedEmitter
         text.AppendLine();
     }
 
-    private static string WrapperType(Arg arg) => arg.Type switch
-    {
-        "Tensor[]" => "ReadOnlySpan<Tensor>",
-        "long[]" => "ReadOnlySpan<long>",
-        _ => arg.Type,
-    };
+    private static string WrapperType(Arg arg) => arg.Kind.CSharp;
 
     private static string FacadeType(Arg arg) => (arg.Params ? "params " : "") + WrapperType(arg);
 

@@ -83,11 +83,8 @@ public enum ReturnKind { Tensor, Tuple, List, Bool }
 public sealed record Arg(string Type, string Name, string? Default, bool Params)
 {
     public string Snake => Naming.Snake(Name);
+    public ArgType Kind => ArgType.All[Type];
     public bool IsSelf => Name == "self";
-
-    private static readonly string[] Types =
-        ["Tensor", "Tensor?", "Tensor[]", "Scalar", "Scalar?", "long", "long?", "double", "double?", "bool", "long[]", "long[]?",
-         "DType", "DType?", "string", "string?", "double[]?", "bool?", "Reduction", "Device?", "ulong"];
 
     public static List<Arg> ParseList(string text, string op)
     {
@@ -97,7 +94,7 @@ public sealed record Arg(string Type, string Name, string? Default, bool Params)
             var match = Regex.Match(part.Trim(), @"^(params\s+)?(\S+)\s+(\w+)(?:\s*=\s*(.+))?$");
             if (!match.Success) throw new InvalidDataException($"{op}: cannot read argument '{part}'");
             var type = match.Groups[2].Value;
-            if (!Types.Contains(type)) throw new InvalidDataException($"{op}: unknown argument type '{type}'");
+            if (!ArgType.All.ContainsKey(type)) throw new InvalidDataException($"{op}: unknown argument type '{type}'");
             result.Add(new Arg(type, match.Groups[3].Value, match.Groups[4].Success ? match.Groups[4].Value.Trim() : null,
                 match.Groups[1].Success));
         }

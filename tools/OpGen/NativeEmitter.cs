@@ -121,63 +121,15 @@ public static class NativeEmitter
         return text.ToString();
     }
 
-    private static string Conversion(Arg arg, bool mutableSelf)
-    {
-        var n = arg.Snake;
-        var p = n + "_";
-        return arg.Type switch
-        {
-            "Tensor" => mutableSelf ? $"at::Tensor {n} = unwrap({p});" : $"const at::Tensor& {n} = unwrap({p});",
-            "Tensor?" => $"c10::optional<at::Tensor> {n} = optional_tensor({p});",
-            "Tensor[]" => $"std::vector<at::Tensor> {n} = to_list({p}, {p}_count);",
-            "Scalar" => $"at::Scalar {n} = to_scalar({p});",
-            "Scalar?" => $"c10::optional<at::Scalar> {n} = has_{p} ? c10::optional<at::Scalar>(to_scalar({p})) : c10::nullopt;",
-            "long" => $"int64_t {n} = {p};",
-            "ulong" => $"uint64_t {n} = {p};",
-            "Device?" => $"c10::optional<c10::Device> {n} = optional_device({p}_type, {p}_index);",
-            "long?" => $"c10::optional<int64_t> {n} = has_{p} ? c10::optional<int64_t>({p}) : c10::nullopt;",
-            "double" => $"double {n} = {p};",
-            "double?" => $"c10::optional<double> {n} = has_{p} ? c10::optional<double>({p}) : c10::nullopt;",
-            "bool" => $"bool {n} = {p} != 0;",
-            "Reduction" => $"int64_t {n} = to_reduction({p});",
-            "bool?" => $"c10::optional<bool> {n} = {p} < 0 ? c10::optional<bool>() : c10::optional<bool>({p} != 0);",
-            "long[]" => $"at::IntArrayRef {n} = to_shape({p}, {p}_count);",
-            "long[]?" => $"at::OptionalIntArrayRef {n} = optional_shape({p}, {p}_count);",
-            "double[]?" => $"c10::optional<at::ArrayRef<double>> {n} = optional_doubles({p}, {p}_count);",
-            "DType" => $"at::ScalarType {n} = to_dtype({p});",
-            "DType?" => $"c10::optional<at::ScalarType> {n} = optional_dtype({p});",
-            "string" => $"std::string {n} = to_text({p});",
-            "string?" => $"c10::optional<c10::string_view> {n} = optional_text({p});",
-            _ => throw new InvalidOperationException(arg.Type),
-        };
-    }
+    private static string Conversion(Arg arg, bool mutableSelf) =>
+        mutableSelf && arg.Type == "Tensor" ? $"at::Tensor {arg.Snake} = unwrap({arg.Snake}_);" : ArgType.Fill(arg.Kind.Cpp, arg.Snake, arg.Snake + "_");
 
     /// <summary>C parameters; definitions suffix them with _ so the body can use the plain names for converted values.</summary>
     private static IEnumerable<string> Parameters(Op op, bool inPlace, bool definition)
     {
-        var suffix = definition ? "_" : "";
         foreach (var arg in op.Arguments)
-        {
-            var n = arg.Snake + suffix;
-            switch (arg.Type)
-            {
-                case "Tensor" or "Tensor?": yield return $"const nc_tensor* {n}"; break;
-                case "Tensor[]": yield return $"const nc_tensor* const* {n}"; yield return $"int32_t {n}_count"; break;
-                case "Scalar": yield return $"nc_scalar {n}"; break;
-                case "Scalar?": yield return $"int32_t has_{n}"; yield return $"nc_scalar {n}"; break;
-                case "long": yield return $"int64_t {n}"; break;
-                case "ulong": yield return $"uint64_t {n}"; break;
-                case "Device?": yield return $"int32_t {n}_type"; yield return $"int32_t {n}_index"; break;
-                case "long?": yield return $"int32_t has_{n}"; yield return $"int64_t {n}"; break;
-                case "double": yield return $"double {n}"; break;
-                case "double?": yield return $"int32_t has_{n}"; yield return $"double {n}"; break;
-                case "bool" or "bool?" or "Reduction": yield return $"int32_t {n}"; break;
-                case "long[]" or "long[]?": yield return $"const int64_t* {n}"; yield return $"int32_t {n}_count"; break;
-                case "double[]?": yield return $"const double* {n}"; yield return $"int32_t {n}_count"; break;
-                case "DType" or "DType?": yield return $"int32_t {n}"; break;
-                case "string" or "string?": yield return $"const char* {n}"; break;
-            }
-        }
+            foreach (var parameter in arg.Kind.C)
+                yield return ArgType.Fill(parameter, arg.Snake + (definition ? "_" : ""));
         if (inPlace) yield break;
         switch (op.ReturnKind)
         {
