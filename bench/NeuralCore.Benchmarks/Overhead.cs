@@ -18,9 +18,9 @@ internal static unsafe class Overhead
         var library = NativeLibrary.Load(Path.Combine(AppContext.BaseDirectory, "libneuralcore.so"));
         var add = (delegate* unmanaged<IntPtr, IntPtr, IntPtr*, int>)NativeLibrary.GetExport(library, "nc_tensor_add");
         var free = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(library, "nc_tensor_free");
-        var handles = typeof(Tensor).GetProperty("Handle", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-        var rawA = ((SafeHandle)handles.GetValue(a)!).DangerousGetHandle();
-        var rawB = ((SafeHandle)handles.GetValue(b)!).DangerousGetHandle();
+        var pointers = typeof(Tensor).GetField("pointer", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var rawA = (IntPtr)pointers.GetValue(a)!;
+        var rawB = (IntPtr)pointers.GetValue(b)!;
 
         Report("raw function pointers, IntPtr handles (add + free)", () =>
         {
@@ -51,7 +51,7 @@ internal static unsafe class Overhead
         });
     }
 
-    // The shape of the facade's TensorHandle: a SafeHandle whose release frees the native tensor.
+    // A SafeHandle whose release frees the native tensor (what the facade used before Tensor became its own handle).
     private sealed class OwnedHandle : SafeHandle
     {
         private static readonly delegate* unmanaged<IntPtr, void> Free =

@@ -23,7 +23,7 @@ public sealed record ArgType(string CSharp, string[] C, string Cpp, string[] Imp
             ["{n}Borrow.Pointer"], Borrow: "using var {n}Borrow = new TensorBorrow({n});"),
         ["Tensor[]"] = new("ReadOnlySpan<Tensor>", ["const nc_tensor* const* {n}", "int32_t {n}_count"],
             "std::vector<at::Tensor> {n} = to_list({p}, {p}_count);", ["IntPtr* {n}", "int {n}Count"], ["{n}Pointer", "{n}.Length"],
-            Pin: ["using var {n}Borrowed = BorrowedHandles.Of({n});", "fixed (IntPtr* {n}Pointer = {n}Borrowed.Pointers)"]),
+            Pin: ["using var {n}Borrowed = BorrowedTensors.Of({n});", "fixed (IntPtr* {n}Pointer = {n}Borrowed.Pointers)"]),
         ["Scalar"] = new("Scalar", ["nc_scalar {n}"], "at::Scalar {n} = to_scalar({p});", ["NativeScalar {n}"], ["{n}.ToNative()"]),
         ["Scalar?"] = new("Scalar?", ["int32_t has_{n}", "nc_scalar {n}"],
             "c10::optional<at::Scalar> {n} = has_{p} ? c10::optional<at::Scalar>(to_scalar({p})) : c10::nullopt;",

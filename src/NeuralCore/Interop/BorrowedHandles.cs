@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.Interop;
 
@@ -30,15 +29,6 @@ internal readonly ref struct BorrowedHandles
             Dispose();
             throw;
         }
-    }
-
-    /// <summary>Borrows the handles of tensors (none may be null) for one native call.</summary>
-    public static BorrowedHandles Of(ReadOnlySpan<Tensor> tensors)
-    {
-        var handles = new SafeHandle?[tensors.Length];
-        for (var i = 0; i < tensors.Length; i++)
-            handles[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensor {i} is null")).Handle;
-        return new BorrowedHandles(handles);
     }
 
     public void Dispose()

@@ -15,18 +15,11 @@ internal static unsafe partial class LibTorch
     {
         [ThreadStatic] private static long* createdBytes;
 
-        /// <summary>The tensor returned by the native call that just ran on this thread (single-result functions only).</summary>
-        internal static Tensor Tensor(NativeStatus status, TensorHandle result)
-        {
-            ThrowIfFailed(status, result);
-            return NeuralCore.Tensor.Adopt(result, LastCreatedBytes);
-        }
-
         /// <summary>The tensor an op returned on this thread (its pointer; failures leave it zero, so nothing leaks).</summary>
         internal static Tensor Tensor(NativeStatus status, IntPtr result)
         {
             status.ThrowIfFailed();
-            return NeuralCore.Tensor.Adopt(new TensorHandle(result), LastCreatedBytes);
+            return NeuralCore.Tensor.Adopt(result, LastCreatedBytes);
         }
 
         // The size the shim recorded for the tensor it wrapped last on this thread: a memory read, not a second call.
@@ -40,17 +33,7 @@ internal static unsafe partial class LibTorch
         }
 
         /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>
-        internal static Tensor Tensor(IntPtr result) => Tensor(new TensorHandle(result));
-
-        /// <summary>One of several results of a call: its size is read from the tensor itself.</summary>
-        internal static Tensor Tensor(TensorHandle result) => NeuralCore.Tensor.Adopt(result, NativeMethods.TensorNumberOfBytes(result));
-
-        internal static void ThrowIfFailed(NativeStatus status, params ReadOnlySpan<TensorHandle> results)
-        {
-            if (status == NativeStatus.Ok) return;
-            foreach (var result in results) result.Dispose();
-            status.ThrowIfFailed();
-        }
+        internal static Tensor Tensor(IntPtr result) => NeuralCore.Tensor.Adopt(result, NativeMethods.TensorNumberOfBytes(result));
 
         internal static Tensor[] List(NativeStatus status, TensorListHandle result)
         {

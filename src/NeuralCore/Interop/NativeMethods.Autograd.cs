@@ -1,20 +1,19 @@
 using System.Runtime.InteropServices;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore.Interop;
 
 // nc_autograd.h
 internal static unsafe partial class NativeMethods
 {
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_requires_grad")] internal static partial NativeStatus TensorSetRequiresGrad(TensorHandle tensor, int requiresGrad);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad_identity")] internal static partial NativeStatus TensorGradIdentity(TensorHandle tensor, out IntPtr identity);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad")] internal static partial NativeStatus TensorGrad(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_grad")] internal static partial NativeStatus TensorSetGrad(TensorHandle tensor, TensorHandle gradient);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_retain_grad")] internal static partial NativeStatus TensorRetainGrad(TensorHandle tensor);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_backward")] internal static partial NativeStatus TensorBackward(TensorHandle tensor, TensorHandle gradient, int retainGraph, int createGraph);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_detach")] internal static partial NativeStatus TensorDetach(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_detach_inplace")] internal static partial NativeStatus TensorDetachInPlace(TensorHandle tensor);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad_fn_name")] internal static partial NativeStatus TensorGradFunctionName(TensorHandle tensor, out IntPtr name);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_requires_grad")] internal static partial NativeStatus TensorSetRequiresGrad(IntPtr tensor, int requiresGrad);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad_identity")] internal static partial NativeStatus TensorGradIdentity(IntPtr tensor, out IntPtr identity);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad")] internal static partial NativeStatus TensorGrad(IntPtr tensor, out IntPtr result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_set_grad")] internal static partial NativeStatus TensorSetGrad(IntPtr tensor, IntPtr gradient);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_retain_grad")] internal static partial NativeStatus TensorRetainGrad(IntPtr tensor);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_backward")] internal static partial NativeStatus TensorBackward(IntPtr tensor, IntPtr gradient, int retainGraph, int createGraph);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_detach")] internal static partial NativeStatus TensorDetach(IntPtr tensor, out IntPtr result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_detach_inplace")] internal static partial NativeStatus TensorDetachInPlace(IntPtr tensor);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_grad_fn_name")] internal static partial NativeStatus TensorGradFunctionName(IntPtr tensor, out IntPtr name);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autograd_grad")]
     internal static partial NativeStatus AutogradGrad(IntPtr* outputs, IntPtr* gradOutputs, int outputCount, IntPtr* inputs, int inputCount,
@@ -30,41 +29,64 @@ internal static unsafe partial class NativeMethods
 // The checked forms of nc_autograd.h for the facade.
 internal static unsafe partial class LibTorch
 {
-    internal static void TensorSetRequiresGrad(Tensor tensor, bool requiresGrad) =>
-        NativeMethods.TensorSetRequiresGrad(tensor.Handle, requiresGrad ? 1 : 0).ThrowIfFailed();
+    internal static void TensorSetRequiresGrad(Tensor tensor, bool requiresGrad)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorSetRequiresGrad(borrow.Pointer, requiresGrad ? 1 : 0).ThrowIfFailed();
+    }
 
     /// <summary>The address identifying the tensor's gradient, or zero when it has none.</summary>
     internal static IntPtr TensorGradIdentity(Tensor tensor)
     {
-        NativeMethods.TensorGradIdentity(tensor.Handle, out var identity).ThrowIfFailed();
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorGradIdentity(borrow.Pointer, out var identity).ThrowIfFailed();
         return identity;
     }
 
     /// <summary>The gradient as a tensor that no scope owns (its owner disposes it), or null.</summary>
     internal static Tensor? TensorGrad(Tensor tensor)
     {
-        var status = NativeMethods.TensorGrad(tensor.Handle, out var result);
-        Created.ThrowIfFailed(status, result);
-        if (!result.IsInvalid) return Tensor.AdoptUnscoped(result, NativeMethods.TensorNumberOfBytes(result));
-        result.Dispose();
-        return null;
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorGrad(borrow.Pointer, out var result).ThrowIfFailed();
+        return result == IntPtr.Zero ? null : Tensor.AdoptUnscoped(result, NativeMethods.TensorNumberOfBytes(result));
     }
 
-    internal static void TensorSetGrad(Tensor tensor, Tensor? gradient) =>
-        NativeMethods.TensorSetGrad(tensor.Handle, gradient?.Handle ?? TensorHandle.Null).ThrowIfFailed();
+    internal static void TensorSetGrad(Tensor tensor, Tensor? gradient)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        using var gradientBorrow = new TensorBorrow(gradient);
+        NativeMethods.TensorSetGrad(borrow.Pointer, gradientBorrow.Pointer).ThrowIfFailed();
+    }
 
-    internal static void TensorRetainGrad(Tensor tensor) => NativeMethods.TensorRetainGrad(tensor.Handle).ThrowIfFailed();
+    internal static void TensorRetainGrad(Tensor tensor)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorRetainGrad(borrow.Pointer).ThrowIfFailed();
+    }
 
-    internal static void TensorBackward(Tensor tensor, Tensor? gradient, bool retainGraph, bool createGraph) =>
-        NativeMethods.TensorBackward(tensor.Handle, gradient?.Handle ?? TensorHandle.Null, retainGraph ? 1 : 0, createGraph ? 1 : 0).ThrowIfFailed();
+    internal static void TensorBackward(Tensor tensor, Tensor? gradient, bool retainGraph, bool createGraph)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        using var gradientBorrow = new TensorBorrow(gradient);
+        NativeMethods.TensorBackward(borrow.Pointer, gradientBorrow.Pointer, retainGraph ? 1 : 0, createGraph ? 1 : 0).ThrowIfFailed();
+    }
 
-    internal static Tensor TensorDetach(Tensor tensor) => Created.Tensor(NativeMethods.TensorDetach(tensor.Handle, out var result), result);
+    internal static Tensor TensorDetach(Tensor tensor)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        return Created.Tensor(NativeMethods.TensorDetach(borrow.Pointer, out var result), result);
+    }
 
-    internal static void TensorDetachInPlace(Tensor tensor) => NativeMethods.TensorDetachInPlace(tensor.Handle).ThrowIfFailed();
+    internal static void TensorDetachInPlace(Tensor tensor)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorDetachInPlace(borrow.Pointer).ThrowIfFailed();
+    }
 
     internal static string? TensorGradFunctionName(Tensor tensor)
     {
-        NativeMethods.TensorGradFunctionName(tensor.Handle, out var name).ThrowIfFailed();
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorGradFunctionName(borrow.Pointer, out var name).ThrowIfFailed();
         var text = Marshal.PtrToStringUTF8(name);
         return string.IsNullOrEmpty(text) ? null : text;
     }
@@ -72,9 +94,9 @@ internal static unsafe partial class LibTorch
     internal static Tensor?[] AutogradGrad(IReadOnlyList<Tensor> outputs, IReadOnlyList<Tensor> inputs, IReadOnlyList<Tensor?>? gradOutputs,
         bool? retainGraph, bool createGraph, bool allowUnused)
     {
-        using var outputHandles = new BorrowedHandles(outputs.Select(t => (SafeHandle?)t.Handle).ToArray());
-        using var gradHandles = new BorrowedHandles(Enumerable.Range(0, outputs.Count).Select(i => (SafeHandle?)gradOutputs?[i]?.Handle).ToArray());
-        using var inputHandles = new BorrowedHandles(inputs.Select(t => (SafeHandle?)t.Handle).ToArray());
+        using var outputHandles = BorrowedTensors.Of(outputs.ToArray());
+        using var gradHandles = BorrowedTensors.OfOptional(Enumerable.Range(0, outputs.Count).Select(i => gradOutputs?[i]).ToArray());
+        using var inputHandles = BorrowedTensors.Of(inputs.ToArray());
         var results = new IntPtr[inputs.Count];
         fixed (IntPtr* outputPointers = outputHandles.Pointers)
         fixed (IntPtr* gradPointers = gradHandles.Pointers)
@@ -84,7 +106,7 @@ internal static unsafe partial class LibTorch
             NativeMethods.AutogradGrad(outputPointers, gradPointers, outputs.Count, inputPointers, inputs.Count,
                 retainGraph is { } retain ? (retain ? 1 : 0) : -1, createGraph ? 1 : 0, allowUnused ? 1 : 0, resultPointers).ThrowIfFailed();
         }
-        return results.Select(pointer => pointer == IntPtr.Zero ? null : Created.Tensor(new TensorHandle(pointer))).ToArray();
+        return results.Select(pointer => pointer == IntPtr.Zero ? null : Created.Tensor(pointer)).ToArray();
     }
 
     internal static bool AutogradIsEnabled() => NativeMethods.AutogradIsEnabled() != 0;

@@ -18,8 +18,8 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus CudaMemoryStats(int device, out long allocated, out long reserved, out long peakAllocated, out long peakReserved);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_cuda_reset_peak_memory_stats")] internal static partial NativeStatus CudaResetPeakMemoryStats(int device);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_cuda_empty_cache")] internal static partial NativeStatus CudaEmptyCache();
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pin_memory")] internal static partial NativeStatus TensorPinMemory(TensorHandle tensor, out TensorHandle result);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_is_pinned")] internal static partial NativeStatus TensorIsPinned(TensorHandle tensor, out int pinned);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_pin_memory")] internal static partial NativeStatus TensorPinMemory(IntPtr tensor, out IntPtr result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_is_pinned")] internal static partial NativeStatus TensorIsPinned(IntPtr tensor, out int pinned);
 }
 
 // The checked forms of nc_cuda.h for the facade.
@@ -59,11 +59,16 @@ internal static unsafe partial class LibTorch
 
     internal static void CudaEmptyCache() => NativeMethods.CudaEmptyCache().ThrowIfFailed();
 
-    internal static Tensor TensorPinMemory(Tensor tensor) => Created.Tensor(NativeMethods.TensorPinMemory(tensor.Handle, out var result), result);
+    internal static Tensor TensorPinMemory(Tensor tensor)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        return Created.Tensor(NativeMethods.TensorPinMemory(borrow.Pointer, out var result), result);
+    }
 
     internal static bool TensorIsPinned(Tensor tensor)
     {
-        NativeMethods.TensorIsPinned(tensor.Handle, out var pinned).ThrowIfFailed();
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.TensorIsPinned(borrow.Pointer, out var pinned).ThrowIfFailed();
         return pinned != 0;
     }
 }

@@ -11,15 +11,15 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus DistInit(string backend, string masterAddress, int masterPort, int rank, int worldSize, long timeoutMilliseconds,
         string? glooInterface, string? glooAddress, out ProcessGroupHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_free")] internal static partial void DistFree(IntPtr group);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_reduce")] internal static partial NativeStatus DistAllReduce(ProcessGroupHandle group, TensorHandle tensor, int op);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_broadcast")] internal static partial NativeStatus DistBroadcast(ProcessGroupHandle group, TensorHandle tensor, int root);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_gather")] internal static partial NativeStatus DistAllGather(ProcessGroupHandle group, TensorHandle input, IntPtr* outputs);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_reduce_scatter")] internal static partial NativeStatus DistReduceScatter(ProcessGroupHandle group, IntPtr* inputs, TensorHandle output, int op);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_reduce")] internal static partial NativeStatus DistAllReduce(ProcessGroupHandle group, IntPtr tensor, int op);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_broadcast")] internal static partial NativeStatus DistBroadcast(ProcessGroupHandle group, IntPtr tensor, int root);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_gather")] internal static partial NativeStatus DistAllGather(ProcessGroupHandle group, IntPtr input, IntPtr* outputs);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_reduce_scatter")] internal static partial NativeStatus DistReduceScatter(ProcessGroupHandle group, IntPtr* inputs, IntPtr output, int op);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_reducer_create", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus DistReducerCreate(ProcessGroupHandle group, IntPtr* parameters, int count, string names, long bucketBytes, int findUnused, out DistributedReducerHandle result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_reducer_set_sync")] internal static partial NativeStatus DistReducerSetSync(DistributedReducerHandle reducer, int enabled);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_reducer_free")] internal static partial void DistReducerFree(IntPtr reducer);
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_reduce_autograd")] internal static partial NativeStatus DistAllReduceAutograd(ProcessGroupHandle group, TensorHandle input, int op, out TensorHandle result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_all_reduce_autograd")] internal static partial NativeStatus DistAllReduceAutograd(ProcessGroupHandle group, IntPtr input, int op, out IntPtr result);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_dist_barrier")] internal static partial NativeStatus DistBarrier(ProcessGroupHandle group);
 }
 
@@ -37,35 +37,48 @@ internal static unsafe partial class LibTorch
         return handle;
     }
 
-    internal static void DistAllReduce(ProcessGroupHandle group, Tensor tensor, int op) => NativeMethods.DistAllReduce(group, tensor.Handle, op).ThrowIfFailed();
+    internal static void DistAllReduce(ProcessGroupHandle group, Tensor tensor, int op)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.DistAllReduce(group, borrow.Pointer, op).ThrowIfFailed();
+    }
 
-    internal static void DistBroadcast(ProcessGroupHandle group, Tensor tensor, int root) => NativeMethods.DistBroadcast(group, tensor.Handle, root).ThrowIfFailed();
+    internal static void DistBroadcast(ProcessGroupHandle group, Tensor tensor, int root)
+    {
+        using var borrow = new TensorBorrow(tensor);
+        NativeMethods.DistBroadcast(group, borrow.Pointer, root).ThrowIfFailed();
+    }
 
     internal static Tensor[] DistAllGather(ProcessGroupHandle group, Tensor input, int worldSize)
     {
+        using var borrow = new TensorBorrow(input);
         var outputs = new IntPtr[worldSize];
         fixed (IntPtr* pointers = outputs)
-            NativeMethods.DistAllGather(group, input.Handle, pointers).ThrowIfFailed();
-        return outputs.Select(pointer => Created.Tensor(new TensorHandle(pointer))).ToArray();
+            NativeMethods.DistAllGather(group, borrow.Pointer, pointers).ThrowIfFailed();
+        return outputs.Select(pointer => Created.Tensor(pointer)).ToArray();
     }
 
     internal static void DistReduceScatter(ProcessGroupHandle group, IReadOnlyList<Tensor> inputs, Tensor output, int op)
     {
-        using var borrowed = BorrowedHandles.Of(inputs.ToArray());
+        using var borrowed = BorrowedTensors.Of(inputs.ToArray());
+        using var outputBorrow = new TensorBorrow(output);
         fixed (IntPtr* pointers = borrowed.Pointers)
-            NativeMethods.DistReduceScatter(group, pointers, output.Handle, op).ThrowIfFailed();
+            NativeMethods.DistReduceScatter(group, pointers, outputBorrow.Pointer, op).ThrowIfFailed();
     }
 
     internal static void DistBarrier(ProcessGroupHandle group) => NativeMethods.DistBarrier(group).ThrowIfFailed();
 
-    internal static Tensor DistAllReduceAutograd(ProcessGroupHandle group, Tensor input, int op) =>
-        Created.Tensor(NativeMethods.DistAllReduceAutograd(group, input.Handle, op, out var result), result);
+    internal static Tensor DistAllReduceAutograd(ProcessGroupHandle group, Tensor input, int op)
+    {
+        using var borrow = new TensorBorrow(input);
+        return Created.Tensor(NativeMethods.DistAllReduceAutograd(group, borrow.Pointer, op, out var result), result);
+    }
 
     /// <summary>DDP's gradient reducer over <paramref name="parameters"/> (named for its error messages).</summary>
     internal static DistributedReducerHandle DistReducerCreate(ProcessGroupHandle group, IReadOnlyList<Tensor> parameters, IEnumerable<string> names,
         long bucketBytes, bool findUnused)
     {
-        using var borrowed = BorrowedHandles.Of(parameters.ToArray());
+        using var borrowed = BorrowedTensors.Of(parameters.ToArray());
         DistributedReducerHandle reducer;
         fixed (IntPtr* pointers = borrowed.Pointers)
         {

@@ -12,7 +12,7 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus IOWriteFileRaw(string path, void** chunks, long* sizes, int count);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_io_read_tensor", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial NativeStatus IOReadTensor(string path, long offset, long* shape, int dimensions, int dtype, out Handles.TensorHandle result);
+    internal static partial NativeStatus IOReadTensor(string path, long offset, long* shape, int dimensions, int dtype, out IntPtr result);
 }
 
 // The checked forms of nc_io.h for the facade.
@@ -39,12 +39,10 @@ internal static unsafe partial class LibTorch
     /// <summary>Reads one tensor's bytes from <paramref name="path"/> at <paramref name="offset"/> into a new tensor no scope owns.</summary>
     internal static Tensor IOReadTensor(string path, long offset, ReadOnlySpan<long> shape, DType dtype)
     {
-        NativeStatus status;
-        Handles.TensorHandle handle;
+        IntPtr result;
         fixed (long* sizes = shape)
-            status = NativeMethods.IOReadTensor(path, offset, sizes, shape.Length, (int)dtype, out handle);
-        Created.ThrowIfFailed(status, handle);
-        return Tensor.AdoptUnscoped(handle, NativeMethods.TensorNumberOfBytes(handle));
+            NativeMethods.IOReadTensor(path, offset, sizes, shape.Length, (int)dtype, out result).ThrowIfFailed();
+        return Tensor.AdoptUnscoped(result, NativeMethods.TensorNumberOfBytes(result));
     }
 
     /// <summary>torch.save of name → tensor pairs, in order.</summary>
@@ -54,7 +52,7 @@ internal static unsafe partial class LibTorch
         try
         {
             for (var i = 0; i < entries.Count; i++) names[i] = Marshal.StringToCoTaskMemUTF8(entries[i].Key);
-            using var borrowed = new BorrowedHandles(entries.Select(e => (SafeHandle?)e.Value.Handle).ToArray());
+            using var borrowed = BorrowedTensors.Of(entries.Select(e => e.Value).ToArray());
             fixed (IntPtr* namePointers = names)
             fixed (IntPtr* tensorPointers = borrowed.Pointers)
                 NativeMethods.IOSave(namePointers, tensorPointers, entries.Count, path).ThrowIfFailed();

@@ -2365,14 +2365,14 @@ internal static unsafe partial class LibTorch
 
     internal static Tensor TensorCat(ReadOnlySpan<Tensor> tensors, long dim)
     {
-        using var tensorsBorrowed = BorrowedHandles.Of(tensors);
+        using var tensorsBorrowed = BorrowedTensors.Of(tensors);
         fixed (IntPtr* tensorsPointer = tensorsBorrowed.Pointers)
             return Created.Tensor(NativeMethods.TensorCatImport(tensorsPointer, tensors.Length, dim, out var result), result);
     }
 
     internal static Tensor TensorStack(ReadOnlySpan<Tensor> tensors, long dim)
     {
-        using var tensorsBorrowed = BorrowedHandles.Of(tensors);
+        using var tensorsBorrowed = BorrowedTensors.Of(tensors);
         fixed (IntPtr* tensorsPointer = tensorsBorrowed.Pointers)
             return Created.Tensor(NativeMethods.TensorStackImport(tensorsPointer, tensors.Length, dim, out var result), result);
     }
@@ -2675,7 +2675,7 @@ internal static unsafe partial class LibTorch
     internal static Tensor TensorEinsum(string equation, ReadOnlySpan<Tensor> operands)
     {
         ArgumentNullException.ThrowIfNull(equation);
-        using var operandsBorrowed = BorrowedHandles.Of(operands);
+        using var operandsBorrowed = BorrowedTensors.Of(operands);
         fixed (IntPtr* operandsPointer = operandsBorrowed.Pointers)
             return Created.Tensor(NativeMethods.TensorEinsumImport(equation, operandsPointer, operands.Length, out var result), result);
     }

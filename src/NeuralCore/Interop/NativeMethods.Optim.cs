@@ -43,7 +43,7 @@ internal static unsafe partial class LibTorch
     /// <summary>An optimizer of <paramref name="kind"/> (NativeConstants.Optim*) over parameter groups of the given sizes, in order.</summary>
     internal static OptimizerHandle OptimizerCreate(int kind, IReadOnlyList<Tensor> parameters, int[] groupSizes, NativeOptimizerOptions[] options)
     {
-        using var borrowed = BorrowedHandles.Of(parameters.ToArray());
+        using var borrowed = BorrowedTensors.Of(parameters.ToArray());
         OptimizerHandle handle;
         fixed (IntPtr* pointers = borrowed.Pointers)
         fixed (int* sizes = groupSizes)

@@ -1,31 +1,25 @@
-using NeuralCore.Interop.Handles;
-
 namespace NeuralCore.Interop;
 
 /// <summary>
-/// A tensor's native pointer for the duration of one call, with its handle's reference count raised so that a Dispose
-/// on another thread cannot free it meanwhile: what SafeHandle marshalling does, without the marshalling stub (the op
-/// imports take IntPtr because of this). A null tensor borrows as a null pointer.
+/// A tensor's native pointer for the duration of one call, with its reference count raised so that a Dispose on
+/// another thread cannot free it meanwhile. A null tensor borrows as a null pointer.
 /// </summary>
 internal ref struct TensorBorrow
 {
-    private readonly TensorHandle? handle;
-    private bool added;
+    private Tensor? tensor;
 
     public readonly IntPtr Pointer;
 
     public TensorBorrow(Tensor? tensor)
     {
-        handle = tensor?.Handle;
-        if (handle is null) return;
-        handle.DangerousAddRef(ref added);
-        Pointer = handle.DangerousGetHandle();
+        if (tensor is null) return;
+        Pointer = tensor.AddReference();
+        this.tensor = tensor;
     }
 
     public void Dispose()
     {
-        if (!added) return;
-        added = false;
-        handle!.DangerousRelease();
+        tensor?.ReleaseReference();
+        tensor = null;
     }
 }

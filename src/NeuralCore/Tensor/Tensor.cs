@@ -1,5 +1,4 @@
 using NeuralCore.Interop;
-using NeuralCore.Interop.Handles;
 
 namespace NeuralCore;
 
@@ -14,7 +13,13 @@ public partial class Tensor : IDisposable
     // Below this, the managed wrapper already weighs as much as the native data in the GC's eyes.
     private const long MemoryPressureThreshold = 1024;
 
-    private TensorHandle? handle;
+    // The tensor is its own handle (one object per result rather than a wrapper plus a SafeHandle): the native
+    // pointer, and a count in steps of 2 of the owner's reference and the native calls borrowing it; bit 0 is set once
+    // disposed. The pointer is freed when the count reaches zero after Dispose, or by the reclaimer if the tensor is
+    // collected undisposed.
+    private IntPtr pointer;
+    private int state = 2;
+    private TensorReclaimer? reclaimer;
 
     // The wrapper of the current gradient and which native tensor it wraps (Grad hands out the same object while they match).
     private Tensor? grad;
@@ -23,22 +28,25 @@ public partial class Tensor : IDisposable
     /// <summary>Tells the GC about this tensor's native bytes, once, when it leaves deterministic disposal.</summary>
     internal void ReportNativeBytes(long? bytes = null)
     {
-        if (handle is not { IsClosed: false } live || live.ReportedBytes > 0) return;
-        var size = bytes ?? LibTorch.TensorNumberOfBytes(live);
-        if (size >= MemoryPressureThreshold) live.ReportNativeBytes(size);
+        if (reclaimer is not { ReportedBytes: 0 } owner || IsDisposed) return;
+        var size = bytes ?? LibTorch.TensorNumberOfBytes(this);
+        if (size < MemoryPressureThreshold) return;
+        GC.AddMemoryPressure(size);
+        owner.ReportedBytes = size;
     }
 
-    /// <summary>Wraps a handle a native call returned, whose view holds <paramref name="bytes"/> (LibTorch.Created's reading).</summary>
-    internal static Tensor Adopt(TensorHandle handle, long bytes) => new(handle, bytes, scoped: true);
+    /// <summary>Wraps a pointer a native call returned, whose view holds <paramref name="bytes"/> (LibTorch.Created's reading).</summary>
+    internal static Tensor Adopt(IntPtr pointer, long bytes) => new(pointer, bytes, scoped: true);
 
-    /// <summary>Wraps a handle that its owner (not a scope) disposes, such as a parameter's gradient.</summary>
-    internal static Tensor AdoptUnscoped(TensorHandle handle, long bytes) => new(handle, bytes, scoped: false);
+    /// <summary>Wraps a pointer that its owner (not a scope) disposes, such as a parameter's gradient.</summary>
+    internal static Tensor AdoptUnscoped(IntPtr pointer, long bytes) => new(pointer, bytes, scoped: false);
 
     // A scope disposes its tensors deterministically; only tensors that may be left to the GC report their bytes
     // (reports from every step's tensors would make the GC run a full collection twice per training step).
-    private Tensor(TensorHandle handle, long bytes, bool scoped)
+    private Tensor(IntPtr pointer, long bytes, bool scoped)
     {
-        this.handle = handle;
+        this.pointer = pointer;
+        reclaimer = TensorReclaimer.Rent(pointer);
         if (!scoped || !TensorScope.Register(this)) ReportNativeBytes(bytes);
     }
 
@@ -46,31 +54,87 @@ public partial class Tensor : IDisposable
     protected Tensor(Tensor other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var taken = other.Handle;
-        TensorScope.Unregister(other);  // reports the native bytes on the shared handle if a scope held it
-        handle = taken;
-        other.handle = null;
+        TensorScope.Unregister(other);  // reports the native bytes if a scope held it
+        // Only the owner's reference may be left: wait out calls borrowing it on other threads.
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref other.state, 1, 2) != 2)
+        {
+            if (other.IsDisposed) throw Disposed(other);
+            spin.SpinOnce();
+        }
+        (pointer, reclaimer) = (other.pointer, other.reclaimer);
+        (other.pointer, other.reclaimer) = (IntPtr.Zero, null);
         (grad, gradIdentity) = (other.grad, other.gradIdentity);
         (other.grad, other.gradIdentity) = (null, IntPtr.Zero);
     }
 
-    internal TensorHandle Handle =>
-        handle is { IsClosed: false } live ? live : throw new ObjectDisposedException(GetType().Name, "The tensor has been disposed.");
+    /// <summary>The native pointer, counted as borrowed until <see cref="ReleaseReference"/>; throws once disposed.</summary>
+    internal IntPtr AddReference()
+    {
+        var current = Volatile.Read(ref state);
+        while (true)
+        {
+            if ((current & 1) != 0) throw Disposed(this);
+            var seen = Interlocked.CompareExchange(ref state, current + 2, current);
+            if (seen == current) return pointer;
+            current = seen;
+        }
+    }
+
+    /// <summary>Ends a borrow that <see cref="AddReference"/> began.</summary>
+    internal void ReleaseReference()
+    {
+        if (Interlocked.Add(ref state, -2) == 1) Free();
+    }
+
+    private static ObjectDisposedException Disposed(Tensor tensor) => new(tensor.GetType().Name, "The tensor has been disposed.");
+
+    private void Free()
+    {
+        var native = pointer;
+        pointer = IntPtr.Zero;
+        LibTorch.TensorFree(native);
+        if (reclaimer is { } owner)
+        {
+            if (owner.ReportedBytes > 0) GC.RemoveMemoryPressure(owner.ReportedBytes);
+            reclaimer = null;
+            owner.Return();
+        }
+    }
 
     internal TensorScope? Scope { get; set; }
 
     /// <summary>True once <see cref="Dispose()"/> has run.</summary>
-    public bool IsDisposed => handle is null || handle.IsClosed;
+    public bool IsDisposed => (Volatile.Read(ref state) & 1) != 0;
 
     /// <summary>Releases the native tensor. Safe to call more than once.</summary>
-    public void Dispose() => Dispose(true);  // no finalizer here: the handle has it
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);  // for subclasses with a finalizer of their own
+    }
 
     protected virtual void Dispose(bool disposing)
     {
-        grad?.Dispose();
-        grad = null;
-        handle?.Dispose();
-        handle = null;
+        if (disposing)
+        {
+            grad?.Dispose();
+            grad = null;
+        }
+        var current = Volatile.Read(ref state);
+        while (true)
+        {
+            if ((current & 1) != 0) return;
+            var next = (current | 1) - 2;
+            var seen = Interlocked.CompareExchange(ref state, next, current);
+            if (seen != current)
+            {
+                current = seen;
+                continue;
+            }
+            if (next == 1) Free();
+            return;
+        }
     }
 
     private NativeTensorInfo Info => LibTorch.TensorInfo(this);

@@ -52,6 +52,27 @@ public class HandleLifetimeTests
     }
 
     [Fact]
+    public void RecycledReclaimers_NeverReleaseALiveTensor()
+    {
+        // Forgotten tensors' reclaimers are finalized and go back to the pool; live tensors then take them over,
+        // and further collections must leave those tensors intact.
+        static void Forget(int count)
+        {
+            for (var i = 0; i < count; i++) _ = Tensor.Full([4], i);
+        }
+        Forget(5000);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var live = Enumerable.Range(0, 5000).Select(i => Tensor.Full([4], i)).ToArray();
+        Forget(5000);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        live.Select(t => t.ToArray<float>()[3]).Should().Equal(Enumerable.Range(0, 5000).Select(i => (float)i));
+        foreach (var tensor in live) tensor.Dispose();
+    }
+
+    [Fact]
     public void ConcurrentUseAndDispose_NeverCrashes()
     {
         var tensors = Enumerable.Range(0, 64).Select(_ => Tensor.Ones(16)).ToArray();
