@@ -1,5 +1,5 @@
 // BenchmarkDotNet over the cases (dotnet run -c Release --project bench/NeuralCore.Benchmarks -- --filter '*'),
-// or, with --compare, the same timing loop as bench/reference/steps.py and bench/cpp/steps.cpp, printing JSON lines.
+// or, with --compare [--cases a,b], the same timing loop as bench/reference/steps.py and bench/cpp/steps.cpp, printing JSON lines.
 using System.Diagnostics;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
@@ -10,7 +10,9 @@ using NeuralCore.Benchmarks;
 if (args.Contains("--compare"))
 {
     Torch.SetNumThreads(2);
-    foreach (var name in Cases.Names)
+    // --cases a,b runs only those cases (in that order), e.g. a step and its naive form side by side.
+    var selected = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',') ?? Cases.Names;
+    foreach (var name in selected)
     {
         var (step, owner) = Cases.Create(name);
         using (owner)
