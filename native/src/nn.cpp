@@ -2,12 +2,41 @@
 #include <limits>
 #include <vector>
 
+#include <torch/csrc/autograd/custom_function.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include "guard.h"
 #include "neuralcore/nc_nn.h"
 
 using namespace neuralcore;
+
+namespace {
+
+// One node for all of a parameter's replicas: backward receives every replica's gradient at once and sums them in device
+// order, where separate copies would each accumulate into the parameter in whatever order the replicas' graphs ran.
+struct BroadcastFunction : public torch::autograd::Function<BroadcastFunction> {
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* context, const at::Tensor& input,
+                                                const std::vector<c10::Device>& devices) {
+    context->saved_data["device"] = input.device();
+    torch::autograd::variable_list copies;
+    copies.reserve(devices.size());
+    for (const auto& device : devices) copies.push_back(input.to(device, /*non_blocking=*/false, /*copy=*/true));
+    return copies;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context, torch::autograd::variable_list gradients) {
+    const auto device = context->saved_data["device"].toDevice();
+    at::Tensor sum;
+    for (const auto& gradient : gradients) {
+      if (!gradient.defined()) continue;
+      auto local = gradient.to(device);
+      sum = sum.defined() ? sum + local : local;
+    }
+    return {sum, at::Tensor()};
+  }
+};
+
+}  // namespace
 
 extern "C" {
 
@@ -89,6 +118,21 @@ nc_status nc_nn_clip_grad_norm(const nc_tensor* const* params, int32_t count, do
     auto coefficient = (max_norm / (norm + 1e-6)).clamp_max(1.0);
     for (auto& g : grads) g.mul_(coefficient.to(g.device()));
     *total_norm = norm.item<double>();
+  });
+}
+
+nc_status nc_nn_broadcast(const nc_tensor* tensor, const int32_t* device_types, const int32_t* device_indices, int32_t count,
+                          nc_tensor** results) {
+  NC_GUARD({
+    if (count <= 0 || device_types == nullptr || device_indices == nullptr || results == nullptr)
+      throw std::invalid_argument("broadcast needs at least one device");
+    const auto& input = unwrap(tensor);
+    std::vector<c10::Device> devices;
+    for (int32_t i = 0; i < count; ++i) devices.push_back(to_device(device_types[i], device_indices[i]));
+    auto copies = BroadcastFunction::apply(input, devices);
+    std::vector<std::unique_ptr<nc_tensor>> owned;
+    for (auto& copy : copies) owned.emplace_back(wrap(std::move(copy)));
+    for (int32_t i = 0; i < count; ++i) results[i] = owned[static_cast<size_t>(i)].release();
   });
 }
 

@@ -31,6 +31,14 @@ NC_API nc_status nc_nn_set_data(const nc_tensor* tensor, const nc_tensor* data);
 NC_API nc_status nc_nn_clip_grad_norm(const nc_tensor* const* params, int32_t count, double max_norm, double norm_type,
                                       double* total_norm);
 
+/* ---- data parallelism ---- */
+/* torch.nn.parallel's Broadcast for DataParallel's replicas: copies tensor to each of count devices (results[i] on
+   device i, always a new tensor). Under grad mode, with tensor requiring grad, the copies share one autograd node whose
+   backward sums their gradients in device order on tensor's device, so the reduction never depends on which replica
+   finished first. */
+NC_API nc_status nc_nn_broadcast(const nc_tensor* tensor, const int32_t* device_types, const int32_t* device_indices, int32_t count,
+                                 nc_tensor** results);
+
 #ifdef __cplusplus
 }
 #endif

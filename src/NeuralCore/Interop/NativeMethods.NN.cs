@@ -11,6 +11,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_uniform_inplace")] internal static partial NativeStatus NNUniformInPlace(IntPtr tensor, double low, double high);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_normal_inplace")] internal static partial NativeStatus NNNormalInPlace(IntPtr tensor, double mean, double std);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_set_data")] internal static partial NativeStatus NNSetData(IntPtr tensor, IntPtr data);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_broadcast")] internal static partial NativeStatus NNBroadcast(IntPtr tensor, int* deviceTypes, int* deviceIndices, int count, IntPtr* results);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_clip_grad_norm")] internal static partial NativeStatus NNClipGradNorm(IntPtr* parameters, int count, double maxNorm, double normType, out double totalNorm);
 }
 
@@ -46,6 +47,21 @@ internal static unsafe partial class LibTorch
             NativeMethods.NNClipGradNorm(pointers, parameters.Count, maxNorm, normType, out var total).ThrowIfFailed();
             return total;
         }
+    }
+
+    /// <summary>Copies of <paramref name="tensor"/> on each device whose gradients reach it summed in device order (DataParallel's replication).</summary>
+    internal static Tensor[] NnBroadcast(Tensor tensor, ReadOnlySpan<Device> devices)
+    {
+        Span<int> types = stackalloc int[devices.Length];
+        Span<int> indices = stackalloc int[devices.Length];
+        for (var i = 0; i < devices.Length; i++) (types[i], indices[i]) = ((int)devices[i].Type, devices[i].Index);
+        var results = new IntPtr[devices.Length];
+        using var borrow = new TensorBorrow(tensor);
+        fixed (int* typePointer = types)
+        fixed (int* indexPointer = indices)
+        fixed (IntPtr* resultPointer = results)
+            NativeMethods.NNBroadcast(borrow.Pointer, typePointer, indexPointer, devices.Length, resultPointer).ThrowIfFailed();
+        return results.Select(Created.Tensor).ToArray();
     }
 
     /// <summary>libtorch's fused recurrent kernel (mode: NativeConstants.Rnn*); the cell state is null except for LSTM.</summary>

@@ -59,7 +59,12 @@ public sealed class DataParallel : Module
         var count = chunks.Length;
         if (count == 1 && devices[0] == OutputDevice) return scope.Keep(Module.Forward(chunks[0].To(devices[0])));
 
-        var replications = Enumerable.Range(0, count).Select(i => new Replication(devices[i])).ToArray();
+        // Each parameter is broadcast once to every replica's device, so that backward sums the replicas' gradients
+        // in device order (one autograd node per parameter, as torch's Broadcast) rather than in thread-finishing order.
+        var parameters = Module.Parameters().Distinct().ToArray();
+        var copies = parameters.Select(p => LibTorch.NnBroadcast(p, devices.AsSpan(0, count))).ToArray();
+        var replications = Enumerable.Range(0, count).Select(i => new Replication(devices[i],
+            parameters.Select((p, j) => (p, copies[j][i])).ToDictionary(e => e.p, e => e.Item2))).ToArray();
         var replicas = replications.Select(r => r.Replicate(Module)).ToArray();
         var outputs = new Tensor?[count];
         var failures = new Exception?[count];
@@ -84,7 +89,7 @@ public sealed class DataParallel : Module
         }) { IsBackground = true, Name = $"DataParallel replica {i}" }).ToArray();
         foreach (var worker in workers) worker.Start();
         foreach (var worker in workers) worker.Join();
-        foreach (var tensor in replications.SelectMany(r => r.Created)) tensor.Dispose();
+        foreach (var tensor in replications.SelectMany(r => r.Created).Concat(copies.SelectMany(c => c))) tensor.Dispose();
 
         if (failures.FirstOrDefault(f => f is not null) is { } failure)
         {

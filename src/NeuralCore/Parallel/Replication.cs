@@ -4,8 +4,11 @@ using Module = NeuralCore.NN.Module;
 
 namespace NeuralCore.Parallel;
 
-/// <summary>DataParallel's module copies: one per device, recorded by autograd so that gradients reach the originals.</summary>
-internal sealed class Replication(Device device)
+/// <summary>
+/// DataParallel's module copies: one per device, recorded by autograd so that gradients reach the originals.
+/// <paramref name="broadcast"/> holds each parameter's copy for this device from one broadcast over all devices.
+/// </summary>
+internal sealed class Replication(Device device, IReadOnlyDictionary<Parameter, Tensor> broadcast)
 {
     private readonly Dictionary<object, object> map = new(ReferenceEqualityComparer.Instance);
 
@@ -35,7 +38,8 @@ internal sealed class Replication(Device device)
         return copy;
     }
 
-    private Parameter CopyParameter(Parameter original) => Copy(original, () => Parameter.Wrap(original.To(device)));
+    private Parameter CopyParameter(Parameter original) =>
+        Copy(original, () => Parameter.Wrap(broadcast.TryGetValue(original, out var copy) ? copy : original.To(device)));
 
     private Tensor CopyBuffer(Tensor original) => Copy(original, () => original.To(device));
 
