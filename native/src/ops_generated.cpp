@@ -2456,6 +2456,136 @@ nc_status nc_nn_silu(const nc_tensor* self_, nc_tensor** out) {
       *out = wrap(at::silu(self)));
 }
 
+nc_status nc_nn_elu(const nc_tensor* self_, double alpha_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double alpha = alpha_;
+      *out = wrap(at::elu(self, alpha)));
+}
+
+nc_status nc_nn_selu(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::selu(self)));
+}
+
+nc_status nc_nn_celu(const nc_tensor* self_, double alpha_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double alpha = alpha_;
+      *out = wrap(at::celu(self, alpha)));
+}
+
+nc_status nc_nn_prelu(const nc_tensor* self_, const nc_tensor* weight_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& weight = unwrap(weight_);
+      *out = wrap(at::prelu(self, weight)));
+}
+
+nc_status nc_nn_relu6(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::hardtanh(self, 0, 6)));
+}
+
+nc_status nc_nn_rrelu(const nc_tensor* self_, double lower_, double upper_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double lower = lower_;
+      double upper = upper_;
+      bool training = training_ != 0;
+      *out = wrap(at::rrelu(self, lower, upper, training)));
+}
+
+nc_status nc_nn_softplus(const nc_tensor* self_, double beta_, double threshold_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double beta = beta_;
+      double threshold = threshold_;
+      *out = wrap(at::softplus(self, beta, threshold)));
+}
+
+nc_status nc_nn_softsign(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self / (self.abs() + 1)));
+}
+
+nc_status nc_nn_softmin(const nc_tensor* self_, int64_t dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t dim = dim_;
+      *out = wrap(at::softmax(-self, dim)));
+}
+
+nc_status nc_nn_mish(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::mish(self)));
+}
+
+nc_status nc_nn_glu(const nc_tensor* self_, int64_t dim_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t dim = dim_;
+      *out = wrap(at::glu(self, dim)));
+}
+
+nc_status nc_nn_hardswish(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::hardswish(self)));
+}
+
+nc_status nc_nn_hardsigmoid(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::hardsigmoid(self)));
+}
+
+nc_status nc_nn_hardtanh(const nc_tensor* self_, double min_val_, double max_val_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double min_val = min_val_;
+      double max_val = max_val_;
+      *out = wrap(at::hardtanh(self, min_val, max_val)));
+}
+
+nc_status nc_nn_hardshrink(const nc_tensor* self_, double lambd_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double lambd = lambd_;
+      *out = wrap(at::hardshrink(self, lambd)));
+}
+
+nc_status nc_nn_softshrink(const nc_tensor* self_, double lambd_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double lambd = lambd_;
+      *out = wrap(at::softshrink(self, lambd)));
+}
+
+nc_status nc_nn_tanhshrink(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self - self.tanh()));
+}
+
+nc_status nc_nn_threshold(const nc_tensor* self_, double threshold_, double value_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double threshold = threshold_;
+      double value = value_;
+      *out = wrap(at::threshold(self, threshold, value)));
+}
+
+nc_status nc_nn_log_sigmoid(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::log_sigmoid(self)));
+}
+
 nc_status nc_nn_linear(const nc_tensor* self_, const nc_tensor* weight_, const nc_tensor* bias_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

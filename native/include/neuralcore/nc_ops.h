@@ -567,6 +567,44 @@ NC_API nc_status nc_nn_leaky_relu(const nc_tensor* self, double negative_slope, 
 NC_API nc_status nc_nn_gelu(const nc_tensor* self, int32_t tanh_approximation, nc_tensor** out);
 /* x · sigmoid(x). */
 NC_API nc_status nc_nn_silu(const nc_tensor* self, nc_tensor** out);
+/* x for x > 0, alpha · (exp(x) − 1) otherwise. */
+NC_API nc_status nc_nn_elu(const nc_tensor* self, double alpha, nc_tensor** out);
+/* scale · (max(0, x) + min(0, alpha · (exp(x) − 1))) with the self-normalising constants. */
+NC_API nc_status nc_nn_selu(const nc_tensor* self, nc_tensor** out);
+/* max(0, x) + min(0, alpha · (exp(x / alpha) − 1)). */
+NC_API nc_status nc_nn_celu(const nc_tensor* self, double alpha, nc_tensor** out);
+/* x for x ≥ 0, weight · x otherwise; weight has one element or one per channel (dimension 1). */
+NC_API nc_status nc_nn_prelu(const nc_tensor* self, const nc_tensor* weight, nc_tensor** out);
+/* min(max(x, 0), 6). */
+NC_API nc_status nc_nn_relu6(const nc_tensor* self, nc_tensor** out);
+/* Randomised leaky rectifier: while training, each negative element's slope is drawn from U(lower, upper); otherwise the slope is (lower + upper) / 2. */
+NC_API nc_status nc_nn_rrelu(const nc_tensor* self, double lower, double upper, int32_t training, nc_tensor** out);
+/* log(1 + exp(beta · x)) / beta; linear where beta · x > threshold. */
+NC_API nc_status nc_nn_softplus(const nc_tensor* self, double beta, double threshold, nc_tensor** out);
+/* x / (1 + |x|). */
+NC_API nc_status nc_nn_softsign(const nc_tensor* self, nc_tensor** out);
+/* softmax(−x) along dim. */
+NC_API nc_status nc_nn_softmin(const nc_tensor* self, int64_t dim, nc_tensor** out);
+/* x · tanh(softplus(x)). */
+NC_API nc_status nc_nn_mish(const nc_tensor* self, nc_tensor** out);
+/* Gated linear unit: a · sigmoid(b), where a and b are the halves of dim (its size must be even). */
+NC_API nc_status nc_nn_glu(const nc_tensor* self, int64_t dim, nc_tensor** out);
+/* x · relu6(x + 3) / 6. */
+NC_API nc_status nc_nn_hardswish(const nc_tensor* self, nc_tensor** out);
+/* relu6(x + 3) / 6. */
+NC_API nc_status nc_nn_hardsigmoid(const nc_tensor* self, nc_tensor** out);
+/* x clamped to [minVal, maxVal]. */
+NC_API nc_status nc_nn_hardtanh(const nc_tensor* self, double min_val, double max_val, nc_tensor** out);
+/* x where |x| > lambd, 0 elsewhere. */
+NC_API nc_status nc_nn_hardshrink(const nc_tensor* self, double lambd, nc_tensor** out);
+/* x − lambd · sign(x) where |x| > lambd, 0 elsewhere. */
+NC_API nc_status nc_nn_softshrink(const nc_tensor* self, double lambd, nc_tensor** out);
+/* x − tanh(x). */
+NC_API nc_status nc_nn_tanhshrink(const nc_tensor* self, nc_tensor** out);
+/* x where x > threshold, value elsewhere. */
+NC_API nc_status nc_nn_threshold(const nc_tensor* self, double threshold, double value, nc_tensor** out);
+/* log(sigmoid(x)), computed stably. */
+NC_API nc_status nc_nn_log_sigmoid(const nc_tensor* self, nc_tensor** out);
 /* x · weightᵀ + bias. input: (*, in), weight: (out, in), bias: (out). */
 NC_API nc_status nc_nn_linear(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
 /* Convolution over 1, 2 or 3 spatial dimensions (transposed or not), one value per dimension in each list. */

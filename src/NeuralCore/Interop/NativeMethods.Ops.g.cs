@@ -1020,6 +1020,63 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_silu")]
     internal static partial NativeStatus NnSiluImport(IntPtr self, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_elu")]
+    internal static partial NativeStatus NnEluImport(IntPtr self, double alpha, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_selu")]
+    internal static partial NativeStatus NnSeluImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_celu")]
+    internal static partial NativeStatus NnCeluImport(IntPtr self, double alpha, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_prelu")]
+    internal static partial NativeStatus NnPreluImport(IntPtr self, IntPtr weight, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_relu6")]
+    internal static partial NativeStatus NnRelu6Import(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rrelu")]
+    internal static partial NativeStatus NnRreluImport(IntPtr self, double lower, double upper, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_softplus")]
+    internal static partial NativeStatus NnSoftplusImport(IntPtr self, double beta, double threshold, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_softsign")]
+    internal static partial NativeStatus NnSoftsignImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_softmin")]
+    internal static partial NativeStatus NnSoftminImport(IntPtr self, long dim, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_mish")]
+    internal static partial NativeStatus NnMishImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_glu")]
+    internal static partial NativeStatus NnGluImport(IntPtr self, long dim, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_hardswish")]
+    internal static partial NativeStatus NnHardswishImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_hardsigmoid")]
+    internal static partial NativeStatus NnHardsigmoidImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_hardtanh")]
+    internal static partial NativeStatus NnHardtanhImport(IntPtr self, double minVal, double maxVal, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_hardshrink")]
+    internal static partial NativeStatus NnHardshrinkImport(IntPtr self, double lambd, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_softshrink")]
+    internal static partial NativeStatus NnSoftshrinkImport(IntPtr self, double lambd, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_tanhshrink")]
+    internal static partial NativeStatus NnTanhshrinkImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_threshold")]
+    internal static partial NativeStatus NnThresholdImport(IntPtr self, double threshold, double value, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_log_sigmoid")]
+    internal static partial NativeStatus NnLogSigmoidImport(IntPtr self, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_linear")]
     internal static partial NativeStatus NnLinearImport(IntPtr self, IntPtr weight, IntPtr bias, out IntPtr result);
 
@@ -3484,6 +3541,144 @@ internal static unsafe partial class LibTorch
         ArgumentNullException.ThrowIfNull(self);
         using var selfBorrow = new TensorBorrow(self);
         return Created.Tensor(NativeMethods.NnSiluImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnElu(Tensor self, double alpha)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnEluImport(selfBorrow.Pointer, alpha, out var result), result);
+    }
+
+    internal static Tensor NnSelu(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSeluImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnCelu(Tensor self, double alpha)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnCeluImport(selfBorrow.Pointer, alpha, out var result), result);
+    }
+
+    internal static Tensor NnPrelu(Tensor self, Tensor weight)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(weight);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnPreluImport(selfBorrow.Pointer, weightBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnRelu6(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnRelu6Import(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnRrelu(Tensor self, double lower, double upper, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        if (lower > upper) throw new ArgumentException($"lower ({lower}) must not exceed upper ({upper})", nameof(lower));
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnRreluImport(selfBorrow.Pointer, lower, upper, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnSoftplus(Tensor self, double beta, double threshold)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSoftplusImport(selfBorrow.Pointer, beta, threshold, out var result), result);
+    }
+
+    internal static Tensor NnSoftsign(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSoftsignImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnSoftmin(Tensor self, long dim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSoftminImport(selfBorrow.Pointer, dim, out var result), result);
+    }
+
+    internal static Tensor NnMish(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnMishImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnGlu(Tensor self, long dim)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnGluImport(selfBorrow.Pointer, dim, out var result), result);
+    }
+
+    internal static Tensor NnHardswish(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnHardswishImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnHardsigmoid(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnHardsigmoidImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnHardtanh(Tensor self, double minVal, double maxVal)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        if (minVal > maxVal) throw new ArgumentException($"minVal ({minVal}) must not exceed maxVal ({maxVal})", nameof(minVal));
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnHardtanhImport(selfBorrow.Pointer, minVal, maxVal, out var result), result);
+    }
+
+    internal static Tensor NnHardshrink(Tensor self, double lambd)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnHardshrinkImport(selfBorrow.Pointer, lambd, out var result), result);
+    }
+
+    internal static Tensor NnSoftshrink(Tensor self, double lambd)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfNegative(lambd);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnSoftshrinkImport(selfBorrow.Pointer, lambd, out var result), result);
+    }
+
+    internal static Tensor NnTanhshrink(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnTanhshrinkImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnThreshold(Tensor self, double threshold, double value)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnThresholdImport(selfBorrow.Pointer, threshold, value, out var result), result);
+    }
+
+    internal static Tensor NnLogSigmoid(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnLogSigmoidImport(selfBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor NnLinear(Tensor self, Tensor weight, Tensor? bias)

@@ -45,6 +45,63 @@ public static partial class Functional
     /// <summary>x · sigmoid(x).</summary>
     public static Tensor Silu(Tensor input) => LibTorch.NnSilu(input);
 
+    /// <summary>x for x &gt; 0, alpha · (exp(x) − 1) otherwise.</summary>
+    public static Tensor Elu(Tensor input, double alpha = 1.0) => LibTorch.NnElu(input, alpha);
+
+    /// <summary>scale · (max(0, x) + min(0, alpha · (exp(x) − 1))) with the self-normalising constants.</summary>
+    public static Tensor Selu(Tensor input) => LibTorch.NnSelu(input);
+
+    /// <summary>max(0, x) + min(0, alpha · (exp(x / alpha) − 1)).</summary>
+    public static Tensor Celu(Tensor input, double alpha = 1.0) => LibTorch.NnCelu(input, alpha);
+
+    /// <summary>x for x ≥ 0, weight · x otherwise; <c>weight</c> has one element or one per channel (dimension 1).</summary>
+    public static Tensor Prelu(Tensor input, Tensor weight) => LibTorch.NnPrelu(input, weight);
+
+    /// <summary>min(max(x, 0), 6).</summary>
+    public static Tensor Relu6(Tensor input) => LibTorch.NnRelu6(input);
+
+    /// <summary>Randomised leaky rectifier: while training, each negative element's slope is drawn from U(lower, upper); otherwise the slope is (lower + upper) / 2.</summary>
+    public static Tensor Rrelu(Tensor input, double lower = 0.125, double upper = 0.3333333333333333, bool training = false) => LibTorch.NnRrelu(input, lower, upper, training);
+
+    /// <summary>log(1 + exp(beta · x)) / beta; linear where beta · x &gt; <c>threshold</c>.</summary>
+    public static Tensor Softplus(Tensor input, double beta = 1, double threshold = 20) => LibTorch.NnSoftplus(input, beta, threshold);
+
+    /// <summary>x / (1 + |x|).</summary>
+    public static Tensor Softsign(Tensor input) => LibTorch.NnSoftsign(input);
+
+    /// <summary>softmax(−x) along <c>dim</c>.</summary>
+    public static Tensor Softmin(Tensor input, long dim) => LibTorch.NnSoftmin(input, dim);
+
+    /// <summary>x · tanh(softplus(x)).</summary>
+    public static Tensor Mish(Tensor input) => LibTorch.NnMish(input);
+
+    /// <summary>Gated linear unit: a · sigmoid(b), where a and b are the halves of <c>dim</c> (its size must be even).</summary>
+    public static Tensor Glu(Tensor input, long dim = -1) => LibTorch.NnGlu(input, dim);
+
+    /// <summary>x · relu6(x + 3) / 6.</summary>
+    public static Tensor Hardswish(Tensor input) => LibTorch.NnHardswish(input);
+
+    /// <summary>relu6(x + 3) / 6.</summary>
+    public static Tensor Hardsigmoid(Tensor input) => LibTorch.NnHardsigmoid(input);
+
+    /// <summary>x clamped to [minVal, maxVal].</summary>
+    public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1) => LibTorch.NnHardtanh(input, minVal, maxVal);
+
+    /// <summary>x where |x| &gt; lambd, 0 elsewhere.</summary>
+    public static Tensor Hardshrink(Tensor input, double lambd = 0.5) => LibTorch.NnHardshrink(input, lambd);
+
+    /// <summary>x − lambd · sign(x) where |x| &gt; lambd, 0 elsewhere.</summary>
+    public static Tensor Softshrink(Tensor input, double lambd = 0.5) => LibTorch.NnSoftshrink(input, lambd);
+
+    /// <summary>x − tanh(x).</summary>
+    public static Tensor Tanhshrink(Tensor input) => LibTorch.NnTanhshrink(input);
+
+    /// <summary>x where x &gt; <c>threshold</c>, <c>value</c> elsewhere.</summary>
+    public static Tensor Threshold(Tensor input, double threshold, double value) => LibTorch.NnThreshold(input, threshold, value);
+
+    /// <summary>log(sigmoid(x)), computed stably.</summary>
+    public static Tensor LogSigmoid(Tensor input) => LibTorch.NnLogSigmoid(input);
+
     /// <summary>x · weightᵀ + bias. input: (*, in), weight: (out, in), bias: (out).</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null) => LibTorch.NnLinear(input, weight, bias);
 

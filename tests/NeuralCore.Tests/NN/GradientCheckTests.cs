@@ -5,8 +5,10 @@ namespace NeuralCore.Tests;
 
 /// <summary>
 /// Every module's gradients (with respect to its input and each parameter) against central finite differences in
-/// Float64, on the golden inputs: f = Σ outputs · fixed weights.
+/// Float64, on the golden inputs: f = Σ outputs · fixed weights. Every evaluation starts from the same seed, so that
+/// modules that draw random numbers while training (RReLU's slopes) compute the same function each time.
 /// </summary>
+[Collection(GlobalStateCollection.Name)]
 public class GradientCheckTests
 {
     public static TheoryData<string> ModuleNames() => new(GoldenModuleTests.Modules.Keys);
@@ -31,10 +33,12 @@ public class GradientCheckTests
             ? stateElement.EnumerateArray().Select(e => NNGolden.Tensor(e).To(DType.Float64)).ToArray()
             : [];
 
+        var seed = (ulong)golden.GetProperty("seed").GetInt32();
         Tensor[]? weights = null;
         double Objective()
         {
             using var inner = TensorScope.Begin();
+            Torch.ManualSeed(seed);
             var outputs = run(module, input, state);
             weights ??= outputs.Select(o => inner.Keep((Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape))).ToArray();
             return outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum().Item<double>()).Sum();
@@ -42,6 +46,7 @@ public class GradientCheckTests
 
         Tensor Loss()
         {
+            Torch.ManualSeed(seed);
             var outputs = run(module, input, state);
             weights ??= outputs.Select(o => (Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape)).ToArray();
             return Tensor.Stack(outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum()).ToArray()).Sum();

@@ -29,6 +29,38 @@ public class ModuleStructureTests
         block.NamedModules().Select(m => m.Name).Should().Equal("", "shared", "heads", "heads.0", "heads.1");
     }
 
+    [Theory]
+    [InlineData("ELU(alpha=0.7)")]
+    [InlineData("Hardtanh(min_val=-2.0, max_val=2.5)")]
+    [InlineData("PReLU(num_parameters=3)")]
+    [InlineData("Softshrink(1.5)")]
+    [InlineData("RReLU(lower=0.125, upper=0.3333333333333333)")]
+    [InlineData("Softplus(beta=2, threshold=4)")]
+    [InlineData("Threshold(threshold=0.5, value=-2.0)")]
+    [InlineData("LeakyReLU(negative_slope=1e-05)")]
+    [InlineData("GLU(dim=2)")]
+    public void Activations_DescribeTheirArgumentsAsPyTorchsRepr(string pytorch)
+    {
+        // The expected strings are what python3-torch prints for the same modules; class names are in PascalCase here.
+        Module module = pytorch[..pytorch.IndexOf('(')] switch
+        {
+            "ELU" => new Elu(0.7),
+            "Hardtanh" => new Hardtanh(-2.0, 2.5),
+            "PReLU" => new PRelu(3),
+            "Softshrink" => new Softshrink(1.5),
+            "RReLU" => new RRelu(),
+            "Softplus" => new Softplus(beta: 2, threshold: 4),
+            "Threshold" => new Threshold(0.5, -2.0),
+            "LeakyReLU" => new LeakyRelu(1e-5),
+            _ => new Glu(2),
+        };
+        using (module)
+        {
+            var text = module.ToString();
+            text[text.IndexOf('(')..].Should().Be(pytorch[pytorch.IndexOf('(')..]);
+        }
+    }
+
     [Fact]
     public void ToString_PrintsTheTreeLikePyTorch()
     {
