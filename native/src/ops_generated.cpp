@@ -2740,6 +2740,127 @@ nc_status nc_nn_binary_cross_entropy(const nc_tensor* self_, const nc_tensor* ta
       *out = wrap(at::binary_cross_entropy(self, target, weight, reduction)));
 }
 
+nc_status nc_nn_kl_div(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, int32_t log_target_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      bool log_target = log_target_ != 0;
+      *out = wrap(at::kl_div(self, target, reduction, log_target)));
+}
+
+nc_status nc_nn_poisson_nll_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t log_input_, int32_t full_, double eps_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      bool log_input = log_input_ != 0;
+      bool full = full_ != 0;
+      double eps = eps_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::poisson_nll_loss(self, target, log_input, full, eps, reduction)));
+}
+
+nc_status nc_nn_gaussian_nll_loss(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* var_, int32_t full_, double eps_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      const at::Tensor& var = unwrap(var_);
+      bool full = full_ != 0;
+      double eps = eps_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(gaussian_nll_loss(self, target, var, full, eps, reduction)));
+}
+
+nc_status nc_nn_margin_ranking_loss(const nc_tensor* input1_, const nc_tensor* input2_, const nc_tensor* target_, double margin_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input1 = unwrap(input1_);
+      const at::Tensor& input2 = unwrap(input2_);
+      const at::Tensor& target = unwrap(target_);
+      double margin = margin_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::margin_ranking_loss(input1, input2, target, margin, reduction)));
+}
+
+nc_status nc_nn_hinge_embedding_loss(const nc_tensor* self_, const nc_tensor* target_, double margin_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      double margin = margin_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::hinge_embedding_loss(self, target, margin, reduction)));
+}
+
+nc_status nc_nn_multilabel_margin_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::multilabel_margin_loss(self, target, reduction)));
+}
+
+nc_status nc_nn_multilabel_soft_margin_loss(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(multilabel_soft_margin_loss(self, target, weight, reduction)));
+}
+
+nc_status nc_nn_soft_margin_loss(const nc_tensor* self_, const nc_tensor* target_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::soft_margin_loss(self, target, reduction)));
+}
+
+nc_status nc_nn_multi_margin_loss(const nc_tensor* self_, const nc_tensor* target_, int64_t p_, double margin_, const nc_tensor* weight_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& target = unwrap(target_);
+      int64_t p = p_;
+      double margin = margin_;
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::multi_margin_loss(self, target, p, margin, weight, reduction)));
+}
+
+nc_status nc_nn_cosine_embedding_loss(const nc_tensor* input1_, const nc_tensor* input2_, const nc_tensor* target_, double margin_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input1 = unwrap(input1_);
+      const at::Tensor& input2 = unwrap(input2_);
+      const at::Tensor& target = unwrap(target_);
+      double margin = margin_;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::cosine_embedding_loss(input1, input2, target, margin, reduction)));
+}
+
+nc_status nc_nn_triplet_margin_loss(const nc_tensor* anchor_, const nc_tensor* positive_, const nc_tensor* negative_, double margin_, double p_, double eps_, int32_t swap_, int32_t reduction_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& anchor = unwrap(anchor_);
+      const at::Tensor& positive = unwrap(positive_);
+      const at::Tensor& negative = unwrap(negative_);
+      double margin = margin_;
+      double p = p_;
+      double eps = eps_;
+      bool swap = swap_ != 0;
+      int64_t reduction = to_reduction(reduction_);
+      *out = wrap(at::triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)));
+}
+
+nc_status nc_nn_ctc_loss(const nc_tensor* log_probs_, const nc_tensor* targets_, const nc_tensor* input_lengths_, const nc_tensor* target_lengths_, int64_t blank_, int32_t reduction_, int32_t zero_infinity_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& log_probs = unwrap(log_probs_);
+      const at::Tensor& targets = unwrap(targets_);
+      const at::Tensor& input_lengths = unwrap(input_lengths_);
+      const at::Tensor& target_lengths = unwrap(target_lengths_);
+      int64_t blank = blank_;
+      int64_t reduction = to_reduction(reduction_);
+      bool zero_infinity = zero_infinity_ != 0;
+      *out = wrap(at::ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)));
+}
+
 nc_status nc_nn_binary_cross_entropy_with_logits(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, const nc_tensor* positive_weight_, int32_t reduction_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

@@ -177,4 +177,45 @@ inline at::Tensor max_pool(const at::Tensor& input, at::IntArrayRef kernel_size,
   throw std::invalid_argument("max_pool: the kernel needs 1, 2 or 3 sizes");
 }
 
+// A loss's none/mean/sum (at::Reduction codes) for losses composed here rather than taken from libtorch.
+inline at::Tensor reduce_loss(const at::Tensor& loss, int64_t reduction) {
+  if (reduction == at::Reduction::Mean) return loss.mean();
+  if (reduction == at::Reduction::Sum) return loss.sum();
+  return loss;
+}
+
+// torch.nn.functional.gaussian_nll_loss, which libtorch lacks: var is per element, or one short of input's dimensions
+// (or with a last dimension of 1) for one variance per sample; it is clamped to eps without stopping its gradient.
+inline at::Tensor gaussian_nll_loss(const at::Tensor& input, const at::Tensor& target, at::Tensor var, bool full, double eps,
+                                    int64_t reduction) {
+  if (var.sizes() != input.sizes()) {
+    const auto leading = input.dim() > 0 ? input.sizes().slice(0, static_cast<size_t>(input.dim() - 1)) : input.sizes();
+    if (input.dim() > 0 && var.sizes() == leading) {
+      var = var.unsqueeze(-1);
+    } else if (!(var.dim() == input.dim() && var.dim() > 0 && var.sizes().slice(0, static_cast<size_t>(var.dim() - 1)) == leading &&
+                 var.size(-1) == 1)) {
+      throw std::invalid_argument("gaussian_nll_loss: var's shape " + c10::str(var.sizes()) + " fits neither input's " +
+                                  c10::str(input.sizes()) + " nor one variance per sample");
+    }
+  }
+  if ((var < 0).any().item<bool>()) throw std::invalid_argument("gaussian_nll_loss: var has negative entries");
+  var = var.clone();
+  {
+    at::NoGradGuard no_grad;
+    var.clamp_min_(eps);
+  }
+  auto loss = 0.5 * (var.log() + (input - target).pow(2) / var);
+  if (full) loss = loss + 0.5 * std::log(2 * M_PI);
+  return reduce_loss(loss, reduction);
+}
+
+// torch.nn.functional.multilabel_soft_margin_loss: per-class logistic losses averaged over the classes, then reduced.
+inline at::Tensor multilabel_soft_margin_loss(const at::Tensor& input, const at::Tensor& target, const c10::optional<at::Tensor>& weight,
+                                              int64_t reduction) {
+  auto loss = -(target * at::log_sigmoid(input) + (1 - target) * at::log_sigmoid(-input));
+  if (weight.has_value() && weight->defined()) loss = loss * *weight;
+  const auto class_dim = input.dim() - 1;
+  return reduce_loss(loss.sum(class_dim) / input.size(class_dim), reduction);
+}
+
 }  // namespace neuralcore

@@ -637,6 +637,30 @@ NC_API nc_status nc_nn_smooth_l1_loss(const nc_tensor* self, const nc_tensor* ta
 NC_API nc_status nc_nn_huber_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, double delta, nc_tensor** out);
 /* Binary cross entropy of probabilities. */
 NC_API nc_status nc_nn_binary_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int32_t reduction, nc_tensor** out);
+/* Kullback–Leibler divergence of target from the log-probabilities self (logTarget: the target is log-probabilities too). Mean averages over elements; PyTorch's batchmean is KlDivLoss's batchMean. */
+NC_API nc_status nc_nn_kl_div(const nc_tensor* self, const nc_tensor* target, int32_t reduction, int32_t log_target, nc_tensor** out);
+/* Negative log-likelihood of Poisson counts target with rate exp(self) (logInput) or self; full adds Stirling's term. */
+NC_API nc_status nc_nn_poisson_nll_loss(const nc_tensor* self, const nc_tensor* target, int32_t log_input, int32_t full, double eps, int32_t reduction, nc_tensor** out);
+/* Negative log-likelihood of target under N(self, var); var per element, or one per sample (one dimension short, or last dimension 1); clamped to eps. */
+NC_API nc_status nc_nn_gaussian_nll_loss(const nc_tensor* self, const nc_tensor* target, const nc_tensor* var, int32_t full, double eps, int32_t reduction, nc_tensor** out);
+/* max(0, −target · (input1 − input2) + margin), with target ±1. */
+NC_API nc_status nc_nn_margin_ranking_loss(const nc_tensor* input1, const nc_tensor* input2, const nc_tensor* target, double margin, int32_t reduction, nc_tensor** out);
+/* self where target = 1, max(0, margin − self) where target = −1. */
+NC_API nc_status nc_nn_hinge_embedding_loss(const nc_tensor* self, const nc_tensor* target, double margin, int32_t reduction, nc_tensor** out);
+/* Multi-class multi-label hinge loss; each row of the Int64 target lists the sample's classes, ended by −1. */
+NC_API nc_status nc_nn_multilabel_margin_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, nc_tensor** out);
+/* Per-class logistic losses against 0/1 target, averaged over the classes (optionally weighted per class). */
+NC_API nc_status nc_nn_multilabel_soft_margin_loss(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int32_t reduction, nc_tensor** out);
+/* log(1 + exp(−target · self)), with target ±1. */
+NC_API nc_status nc_nn_soft_margin_loss(const nc_tensor* self, const nc_tensor* target, int32_t reduction, nc_tensor** out);
+/* Multi-class hinge loss at the Int64 class indices target (p 1 or 2), optionally weighted per class. */
+NC_API nc_status nc_nn_multi_margin_loss(const nc_tensor* self, const nc_tensor* target, int64_t p, double margin, const nc_tensor* weight, int32_t reduction, nc_tensor** out);
+/* 1 − cos(input1, input2) where target = 1, max(0, cos − margin) where target = −1. */
+NC_API nc_status nc_nn_cosine_embedding_loss(const nc_tensor* input1, const nc_tensor* input2, const nc_tensor* target, double margin, int32_t reduction, nc_tensor** out);
+/* max(d(anchor, positive) − d(anchor, negative) + margin, 0) with the p-norm distance; swap uses the closer of the two negatives' distances. */
+NC_API nc_status nc_nn_triplet_margin_loss(const nc_tensor* anchor, const nc_tensor* positive, const nc_tensor* negative, double margin, double p, double eps, int32_t swap, int32_t reduction, nc_tensor** out);
+/* Connectionist temporal classification of log-probabilities (T, N, C) against targets (N, S) or concatenated, with per-sample inputLengths and targetLengths. */
+NC_API nc_status nc_nn_ctc_loss(const nc_tensor* log_probs, const nc_tensor* targets, const nc_tensor* input_lengths, const nc_tensor* target_lengths, int64_t blank, int32_t reduction, int32_t zero_infinity, nc_tensor** out);
 /* Binary cross entropy of logits (sigmoid and loss fused, numerically stable). */
 NC_API nc_status nc_nn_binary_cross_entropy_with_logits(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, const nc_tensor* positive_weight, int32_t reduction, nc_tensor** out);
 

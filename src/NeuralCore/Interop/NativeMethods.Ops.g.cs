@@ -1125,6 +1125,42 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy")]
     internal static partial NativeStatus NnBinaryCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, int reduction, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_kl_div")]
+    internal static partial NativeStatus NnKlDivImport(IntPtr self, IntPtr target, int reduction, int logTarget, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_poisson_nll_loss")]
+    internal static partial NativeStatus NnPoissonNllLossImport(IntPtr self, IntPtr target, int logInput, int full, double eps, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_gaussian_nll_loss")]
+    internal static partial NativeStatus NnGaussianNllLossImport(IntPtr self, IntPtr target, IntPtr var, int full, double eps, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_margin_ranking_loss")]
+    internal static partial NativeStatus NnMarginRankingLossImport(IntPtr input1, IntPtr input2, IntPtr target, double margin, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_hinge_embedding_loss")]
+    internal static partial NativeStatus NnHingeEmbeddingLossImport(IntPtr self, IntPtr target, double margin, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_multilabel_margin_loss")]
+    internal static partial NativeStatus NnMultilabelMarginLossImport(IntPtr self, IntPtr target, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_multilabel_soft_margin_loss")]
+    internal static partial NativeStatus NnMultilabelSoftMarginLossImport(IntPtr self, IntPtr target, IntPtr weight, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_soft_margin_loss")]
+    internal static partial NativeStatus NnSoftMarginLossImport(IntPtr self, IntPtr target, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_multi_margin_loss")]
+    internal static partial NativeStatus NnMultiMarginLossImport(IntPtr self, IntPtr target, long p, double margin, IntPtr weight, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cosine_embedding_loss")]
+    internal static partial NativeStatus NnCosineEmbeddingLossImport(IntPtr input1, IntPtr input2, IntPtr target, double margin, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_triplet_margin_loss")]
+    internal static partial NativeStatus NnTripletMarginLossImport(IntPtr anchor, IntPtr positive, IntPtr negative, double margin, double p, double eps, int swap, int reduction, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_ctc_loss")]
+    internal static partial NativeStatus NnCtcLossImport(IntPtr logProbs, IntPtr targets, IntPtr inputLengths, IntPtr targetLengths, long blank, int reduction, int zeroInfinity, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_binary_cross_entropy_with_logits")]
     internal static partial NativeStatus NnBinaryCrossEntropyWithLogitsImport(IntPtr self, IntPtr target, IntPtr weight, IntPtr positiveWeight, int reduction, out IntPtr result);
 
@@ -3838,6 +3874,129 @@ internal static unsafe partial class LibTorch
         using var targetBorrow = new TensorBorrow(target);
         using var weightBorrow = new TensorBorrow(weight);
         return Created.Tensor(NativeMethods.NnBinaryCrossEntropyImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnKlDiv(Tensor self, Tensor target, Reduction reduction, bool logTarget)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnKlDivImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, logTarget ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnPoissonNllLoss(Tensor self, Tensor target, bool logInput, bool full, double eps, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnPoissonNllLossImport(selfBorrow.Pointer, targetBorrow.Pointer, logInput ? 1 : 0, full ? 1 : 0, eps, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnGaussianNllLoss(Tensor self, Tensor target, Tensor var, bool full, double eps, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(var);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var varBorrow = new TensorBorrow(var);
+        return Created.Tensor(NativeMethods.NnGaussianNllLossImport(selfBorrow.Pointer, targetBorrow.Pointer, varBorrow.Pointer, full ? 1 : 0, eps, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnMarginRankingLoss(Tensor input1, Tensor input2, Tensor target, double margin, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(target);
+        using var input1Borrow = new TensorBorrow(input1);
+        using var input2Borrow = new TensorBorrow(input2);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnMarginRankingLossImport(input1Borrow.Pointer, input2Borrow.Pointer, targetBorrow.Pointer, margin, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnHingeEmbeddingLoss(Tensor self, Tensor target, double margin, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnHingeEmbeddingLossImport(selfBorrow.Pointer, targetBorrow.Pointer, margin, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnMultilabelMarginLoss(Tensor self, Tensor target, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnMultilabelMarginLossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnMultilabelSoftMarginLoss(Tensor self, Tensor target, Tensor? weight, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnMultilabelSoftMarginLossImport(selfBorrow.Pointer, targetBorrow.Pointer, weightBorrow.Pointer, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnSoftMarginLoss(Tensor self, Tensor target, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnSoftMarginLossImport(selfBorrow.Pointer, targetBorrow.Pointer, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnMultiMarginLoss(Tensor self, Tensor target, long p, double margin, Tensor? weight, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(target);
+        if (p is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(p), p, "p must be 1 or 2");
+        using var selfBorrow = new TensorBorrow(self);
+        using var targetBorrow = new TensorBorrow(target);
+        using var weightBorrow = new TensorBorrow(weight);
+        return Created.Tensor(NativeMethods.NnMultiMarginLossImport(selfBorrow.Pointer, targetBorrow.Pointer, p, margin, weightBorrow.Pointer, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnCosineEmbeddingLoss(Tensor input1, Tensor input2, Tensor target, double margin, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(target);
+        using var input1Borrow = new TensorBorrow(input1);
+        using var input2Borrow = new TensorBorrow(input2);
+        using var targetBorrow = new TensorBorrow(target);
+        return Created.Tensor(NativeMethods.NnCosineEmbeddingLossImport(input1Borrow.Pointer, input2Borrow.Pointer, targetBorrow.Pointer, margin, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnTripletMarginLoss(Tensor anchor, Tensor positive, Tensor negative, double margin, double p, double eps, bool swap, Reduction reduction)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
+        ArgumentNullException.ThrowIfNull(positive);
+        ArgumentNullException.ThrowIfNull(negative);
+        using var anchorBorrow = new TensorBorrow(anchor);
+        using var positiveBorrow = new TensorBorrow(positive);
+        using var negativeBorrow = new TensorBorrow(negative);
+        return Created.Tensor(NativeMethods.NnTripletMarginLossImport(anchorBorrow.Pointer, positiveBorrow.Pointer, negativeBorrow.Pointer, margin, p, eps, swap ? 1 : 0, (int)reduction, out var result), result);
+    }
+
+    internal static Tensor NnCtcLoss(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths, long blank, Reduction reduction, bool zeroInfinity)
+    {
+        ArgumentNullException.ThrowIfNull(logProbs);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(inputLengths);
+        ArgumentNullException.ThrowIfNull(targetLengths);
+        using var logProbsBorrow = new TensorBorrow(logProbs);
+        using var targetsBorrow = new TensorBorrow(targets);
+        using var inputLengthsBorrow = new TensorBorrow(inputLengths);
+        using var targetLengthsBorrow = new TensorBorrow(targetLengths);
+        return Created.Tensor(NativeMethods.NnCtcLossImport(logProbsBorrow.Pointer, targetsBorrow.Pointer, inputLengthsBorrow.Pointer, targetLengthsBorrow.Pointer, blank, (int)reduction, zeroInfinity ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnBinaryCrossEntropyWithLogits(Tensor self, Tensor target, Tensor? weight, Tensor? positiveWeight, Reduction reduction)

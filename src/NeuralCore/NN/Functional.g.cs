@@ -138,6 +138,42 @@ public static partial class Functional
     /// <summary>Binary cross entropy of probabilities.</summary>
     public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnBinaryCrossEntropy(input, target, weight, reduction);
 
+    /// <summary>Kullback–Leibler divergence of <c>target</c> from the log-probabilities <c>self</c> (<c>logTarget</c>: the target is log-probabilities too). Mean averages over elements; PyTorch's batchmean is KlDivLoss's <c>batchMean</c>.</summary>
+    public static Tensor KlDiv(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, bool logTarget = false) => LibTorch.NnKlDiv(input, target, reduction, logTarget);
+
+    /// <summary>Negative log-likelihood of Poisson counts <c>target</c> with rate exp(self) (<c>logInput</c>) or self; <c>full</c> adds Stirling's term.</summary>
+    public static Tensor PoissonNllLoss(Tensor input, Tensor target, bool logInput = true, bool full = false, double eps = 1e-8, Reduction reduction = Reduction.Mean) => LibTorch.NnPoissonNllLoss(input, target, logInput, full, eps, reduction);
+
+    /// <summary>Negative log-likelihood of <c>target</c> under N(self, var); <c>var</c> per element, or one per sample (one dimension short, or last dimension 1); clamped to <c>eps</c>.</summary>
+    public static Tensor GaussianNllLoss(Tensor input, Tensor target, Tensor var, bool full = false, double eps = 1e-6, Reduction reduction = Reduction.Mean) => LibTorch.NnGaussianNllLoss(input, target, var, full, eps, reduction);
+
+    /// <summary>max(0, −target · (input1 − input2) + margin), with <c>target</c> ±1.</summary>
+    public static Tensor MarginRankingLoss(Tensor input1, Tensor input2, Tensor target, double margin = 0, Reduction reduction = Reduction.Mean) => LibTorch.NnMarginRankingLoss(input1, input2, target, margin, reduction);
+
+    /// <summary>self where target = 1, max(0, margin − self) where target = −1.</summary>
+    public static Tensor HingeEmbeddingLoss(Tensor input, Tensor target, double margin = 1.0, Reduction reduction = Reduction.Mean) => LibTorch.NnHingeEmbeddingLoss(input, target, margin, reduction);
+
+    /// <summary>Multi-class multi-label hinge loss; each row of the Int64 <c>target</c> lists the sample's classes, ended by −1.</summary>
+    public static Tensor MultilabelMarginLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => LibTorch.NnMultilabelMarginLoss(input, target, reduction);
+
+    /// <summary>Per-class logistic losses against 0/1 <c>target</c>, averaged over the classes (optionally <c>weight</c>ed per class).</summary>
+    public static Tensor MultilabelSoftMarginLoss(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnMultilabelSoftMarginLoss(input, target, weight, reduction);
+
+    /// <summary>log(1 + exp(−target · self)), with <c>target</c> ±1.</summary>
+    public static Tensor SoftMarginLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) => LibTorch.NnSoftMarginLoss(input, target, reduction);
+
+    /// <summary>Multi-class hinge loss at the Int64 class indices <c>target</c> (<c>p</c> 1 or 2), optionally <c>weight</c>ed per class.</summary>
+    public static Tensor MultiMarginLoss(Tensor input, Tensor target, long p = 1, double margin = 1.0, Tensor? weight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnMultiMarginLoss(input, target, p, margin, weight, reduction);
+
+    /// <summary>1 − cos(input1, input2) where target = 1, max(0, cos − margin) where target = −1.</summary>
+    public static Tensor CosineEmbeddingLoss(Tensor input1, Tensor input2, Tensor target, double margin = 0, Reduction reduction = Reduction.Mean) => LibTorch.NnCosineEmbeddingLoss(input1, input2, target, margin, reduction);
+
+    /// <summary>max(d(anchor, positive) − d(anchor, negative) + margin, 0) with the p-norm distance; <c>swap</c> uses the closer of the two negatives' distances.</summary>
+    public static Tensor TripletMarginLoss(Tensor anchor, Tensor positive, Tensor negative, double margin = 1.0, double p = 2, double eps = 1e-6, bool swap = false, Reduction reduction = Reduction.Mean) => LibTorch.NnTripletMarginLoss(anchor, positive, negative, margin, p, eps, swap, reduction);
+
+    /// <summary>Connectionist temporal classification of log-probabilities (T, N, C) against <c>targets</c> (N, S) or concatenated, with per-sample <c>inputLengths</c> and <c>targetLengths</c>.</summary>
+    public static Tensor CtcLoss(Tensor logProbs, Tensor targets, Tensor inputLengths, Tensor targetLengths, long blank = 0, Reduction reduction = Reduction.Mean, bool zeroInfinity = false) => LibTorch.NnCtcLoss(logProbs, targets, inputLengths, targetLengths, blank, reduction, zeroInfinity);
+
     /// <summary>Binary cross entropy of logits (sigmoid and loss fused, numerically stable).</summary>
     public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null, Tensor? positiveWeight = null, Reduction reduction = Reduction.Mean) => LibTorch.NnBinaryCrossEntropyWithLogits(input, target, weight, positiveWeight, reduction);
 }

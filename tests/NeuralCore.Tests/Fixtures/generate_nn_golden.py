@@ -115,6 +115,10 @@ regression = inputs(9, 6, 4)
 target = inputs(10, 6, 4)
 probs = torch.sigmoid(inputs(11, 6, 4))
 binary = (inputs(12, 6, 4) > 0).float()
+counts = torch.poisson(inputs(13, 6, 4).exp(), generator=torch.Generator().manual_seed(13))
+variance = inputs(14, 6, 4).exp()
+signs = (inputs(15, 6, 4) > 0).float() * 2 - 1
+ctc_log_probs = inputs(16, 6, 2, 4).log_softmax(2)
 losses = {
     "cross_entropy": F.cross_entropy(logits, labels),
     "cross_entropy_weight_ignore": F.cross_entropy(logits, torch.tensor([0, 3, -100, 1, 2, 3]), weight=class_weight),
@@ -128,9 +132,26 @@ losses = {
     "huber": F.huber_loss(regression, target, delta=0.7),
     "bce": F.binary_cross_entropy(probs, binary),
     "bce_with_logits_pos_weight": F.binary_cross_entropy_with_logits(regression, binary, pos_weight=torch.tensor([1.0, 2.0, 3.0, 0.5])),
+    "kl_div_batchmean": F.kl_div(logits.log_softmax(1), probabilities, reduction="batchmean"),
+    "kl_div_log_target": F.kl_div(logits.log_softmax(1), probabilities.log(), reduction="sum", log_target=True),
+    "poisson_nll": F.poisson_nll_loss(regression, counts),
+    "gaussian_nll": F.gaussian_nll_loss(regression, target, variance, full=True),
+    "margin_ranking": F.margin_ranking_loss(regression[:, 0], target[:, 0], signs[:, 0], margin=0.2),
+    "hinge_embedding": F.hinge_embedding_loss(regression, signs, margin=0.5),
+    "multilabel_margin": F.multilabel_margin_loss(logits, torch.tensor([[3, 0, -1, 1], [1, -1, 0, 0], [0, 1, 2, 3],
+                                                                          [2, -1, 1, 1], [1, 3, -1, 2], [3, 2, 1, -1]])),
+    "multilabel_soft_margin": F.multilabel_soft_margin_loss(logits, binary, weight=class_weight),
+    "soft_margin": F.soft_margin_loss(regression, signs),
+    "multi_margin": F.multi_margin_loss(logits, labels, p=2, margin=0.8, weight=class_weight),
+    "cosine_embedding": F.cosine_embedding_loss(regression, target, signs[:, 0], margin=-0.2),
+    "triplet_margin": F.triplet_margin_loss(regression, target, probs, margin=1.5, swap=True),
+    "triplet_margin_cosine_distance": F.triplet_margin_with_distance_loss(
+        regression, target, probs, distance_function=lambda x, y: 1 - F.cosine_similarity(x, y), margin=0.4),
+    "ctc": F.ctc_loss(ctc_log_probs, torch.tensor([[1, 2, 2], [3, 1, 0]]), torch.tensor([6, 5]), torch.tensor([3, 2])),
 }
 loss_inputs = {"logits": logits, "labels": labels, "probabilities": probabilities, "class_weight": class_weight,
-               "regression": regression, "target": target, "probs": probs, "binary": binary}
+               "regression": regression, "target": target, "probs": probs, "binary": binary, "counts": counts,
+               "variance": variance, "signs": signs, "ctc_log_probs": ctc_log_probs}
 
 
 def trajectory(make_optimizer, steps=10):
