@@ -2619,7 +2619,22 @@ nc_status nc_nn_max_pool(const nc_tensor* self_, const int64_t* kernel_size_, in
       *out = wrap(max_pool(self, kernel_size, stride, padding, dilation, ceil_mode)));
 }
 
-nc_status nc_nn_avg_pool2d(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, int32_t ceil_mode_, int32_t count_include_pad_, nc_tensor** out) {
+nc_status nc_nn_max_pool_with_indices(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, const int64_t* dilation_, int32_t dilation__count, int32_t ceil_mode_, nc_tensor** output, nc_tensor** indices) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation__count);
+      bool ceil_mode = ceil_mode_ != 0;
+      auto result = max_pool_with_indices(self, kernel_size, stride, padding, dilation, ceil_mode);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *output = result0;
+      *indices = result1);
+}
+
+nc_status nc_nn_avg_pool(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* stride_, int32_t stride__count, const int64_t* padding_, int32_t padding__count, int32_t ceil_mode_, int32_t count_include_pad_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
@@ -2627,14 +2642,54 @@ nc_status nc_nn_avg_pool2d(const nc_tensor* self_, const int64_t* kernel_size_, 
       at::IntArrayRef padding = to_shape(padding_, padding__count);
       bool ceil_mode = ceil_mode_ != 0;
       bool count_include_pad = count_include_pad_ != 0;
-      *out = wrap(at::avg_pool2d(self, kernel_size, stride, padding, ceil_mode, count_include_pad)));
+      *out = wrap(avg_pool(self, kernel_size, stride, padding, ceil_mode, count_include_pad)));
 }
 
-nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size__count, nc_tensor** out) {
+nc_status nc_nn_adaptive_avg_pool(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size__count, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
       at::IntArrayRef output_size = to_shape(output_size_, output_size__count);
-      *out = wrap(at::adaptive_avg_pool2d(self, output_size)));
+      *out = wrap(adaptive_avg_pool(self, output_size)));
+}
+
+nc_status nc_nn_adaptive_max_pool(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size__count, nc_tensor** output, nc_tensor** indices) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef output_size = to_shape(output_size_, output_size__count);
+      auto result = adaptive_max_pool(self, output_size);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *output = result0;
+      *indices = result1);
+}
+
+nc_status nc_nn_max_unpool2d(const nc_tensor* self_, const nc_tensor* indices_, const int64_t* output_size_, int32_t output_size__count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& indices = unwrap(indices_);
+      at::IntArrayRef output_size = to_shape(output_size_, output_size__count);
+      *out = wrap(at::max_unpool2d(self, indices, output_size)));
+}
+
+nc_status nc_nn_im2col(const nc_tensor* self_, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* dilation_, int32_t dilation__count, const int64_t* padding_, int32_t padding__count, const int64_t* stride_, int32_t stride__count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      *out = wrap(at::im2col(self, kernel_size, dilation, padding, stride)));
+}
+
+nc_status nc_nn_col2im(const nc_tensor* self_, const int64_t* output_size_, int32_t output_size__count, const int64_t* kernel_size_, int32_t kernel_size__count, const int64_t* dilation_, int32_t dilation__count, const int64_t* padding_, int32_t padding__count, const int64_t* stride_, int32_t stride__count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef output_size = to_shape(output_size_, output_size__count);
+      at::IntArrayRef kernel_size = to_shape(kernel_size_, kernel_size__count);
+      at::IntArrayRef dilation = to_shape(dilation_, dilation__count);
+      at::IntArrayRef padding = to_shape(padding_, padding__count);
+      at::IntArrayRef stride = to_shape(stride_, stride__count);
+      *out = wrap(at::col2im(self, output_size, kernel_size, dilation, padding, stride)));
 }
 
 nc_status nc_nn_batch_norm(const nc_tensor* self_, const nc_tensor* running_mean_, const nc_tensor* running_var_, const nc_tensor* weight_, const nc_tensor* bias_, int32_t training_, double momentum_, double eps_, nc_tensor** out) {

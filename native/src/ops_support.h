@@ -177,6 +177,36 @@ inline at::Tensor max_pool(const at::Tensor& input, at::IntArrayRef kernel_size,
   throw std::invalid_argument("max_pool: the kernel needs 1, 2 or 3 sizes");
 }
 
+inline std::tuple<at::Tensor, at::Tensor> max_pool_with_indices(const at::Tensor& input, at::IntArrayRef kernel_size, at::IntArrayRef stride,
+                                                                at::IntArrayRef padding, at::IntArrayRef dilation, bool ceil_mode) {
+  if (kernel_size.size() == 1) return at::max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+  if (kernel_size.size() == 2) return at::max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+  if (kernel_size.size() == 3) return at::max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode);
+  throw std::invalid_argument("max_pool: the kernel needs 1, 2 or 3 sizes");
+}
+
+inline at::Tensor avg_pool(const at::Tensor& input, at::IntArrayRef kernel_size, at::IntArrayRef stride, at::IntArrayRef padding,
+                           bool ceil_mode, bool count_include_pad) {
+  if (kernel_size.size() == 1) return at::avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad);
+  if (kernel_size.size() == 2) return at::avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad);
+  if (kernel_size.size() == 3) return at::avg_pool3d(input, kernel_size, stride, padding, ceil_mode, count_include_pad);
+  throw std::invalid_argument("avg_pool: the kernel needs 1, 2 or 3 sizes");
+}
+
+inline at::Tensor adaptive_avg_pool(const at::Tensor& input, at::IntArrayRef output_size) {
+  if (output_size.size() == 1) return at::adaptive_avg_pool1d(input, output_size);
+  if (output_size.size() == 2) return at::adaptive_avg_pool2d(input, output_size);
+  if (output_size.size() == 3) return at::adaptive_avg_pool3d(input, output_size);
+  throw std::invalid_argument("adaptive_avg_pool: the output size needs 1, 2 or 3 values");
+}
+
+inline std::tuple<at::Tensor, at::Tensor> adaptive_max_pool(const at::Tensor& input, at::IntArrayRef output_size) {
+  if (output_size.size() == 1) return at::adaptive_max_pool1d(input, output_size);
+  if (output_size.size() == 2) return at::adaptive_max_pool2d(input, output_size);
+  if (output_size.size() == 3) return at::adaptive_max_pool3d(input, output_size);
+  throw std::invalid_argument("adaptive_max_pool: the output size needs 1, 2 or 3 values");
+}
+
 // A loss's none/mean/sum (at::Reduction codes) for losses composed here rather than taken from libtorch.
 inline at::Tensor reduce_loss(const at::Tensor& loss, int64_t reduction) {
   if (reduction == at::Reduction::Mean) return loss.mean();

@@ -611,10 +611,20 @@ NC_API nc_status nc_nn_linear(const nc_tensor* self, const nc_tensor* weight, co
 NC_API nc_status nc_nn_convolution(const nc_tensor* self, const nc_tensor* weight, const nc_tensor* bias, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, const int64_t* dilation, int32_t dilation_count, int32_t transposed, const int64_t* output_padding, int32_t output_padding_count, int64_t groups, nc_tensor** out);
 /* Max pooling over 1, 2 or 3 spatial dimensions, one value per dimension in each list. */
 NC_API nc_status nc_nn_max_pool(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, const int64_t* dilation, int32_t dilation_count, int32_t ceil_mode, nc_tensor** out);
-/* 2-D average pooling. */
-NC_API nc_status nc_nn_avg_pool2d(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, int32_t ceil_mode, int32_t count_include_pad, nc_tensor** out);
-/* 2-D average pooling to a fixed output size. */
-NC_API nc_status nc_nn_adaptive_avg_pool2d(const nc_tensor* self, const int64_t* output_size, int32_t output_size_count, nc_tensor** out);
+/* Max pooling over 1, 2 or 3 spatial dimensions and the flat positions of the maxima. */
+NC_API nc_status nc_nn_max_pool_with_indices(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, const int64_t* dilation, int32_t dilation_count, int32_t ceil_mode, nc_tensor** output, nc_tensor** indices);
+/* Average pooling over 1, 2 or 3 spatial dimensions. */
+NC_API nc_status nc_nn_avg_pool(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* stride, int32_t stride_count, const int64_t* padding, int32_t padding_count, int32_t ceil_mode, int32_t count_include_pad, nc_tensor** out);
+/* Average pooling of 1, 2 or 3 spatial dimensions to a fixed output size. */
+NC_API nc_status nc_nn_adaptive_avg_pool(const nc_tensor* self, const int64_t* output_size, int32_t output_size_count, nc_tensor** out);
+/* Max pooling of 1, 2 or 3 spatial dimensions to a fixed output size, and the positions of the maxima. */
+NC_API nc_status nc_nn_adaptive_max_pool(const nc_tensor* self, const int64_t* output_size, int32_t output_size_count, nc_tensor** output, nc_tensor** indices);
+/* Places each value at its position from max pooling's indices in a zero (N, C, H, W) of outputSize. */
+NC_API nc_status nc_nn_max_unpool2d(const nc_tensor* self, const nc_tensor* indices, const int64_t* output_size, int32_t output_size_count, nc_tensor** out);
+/* Sliding local blocks of a (N, C, H, W) batch as columns (N, C·kH·kW, L). */
+NC_API nc_status nc_nn_im2col(const nc_tensor* self, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* dilation, int32_t dilation_count, const int64_t* padding, int32_t padding_count, const int64_t* stride, int32_t stride_count, nc_tensor** out);
+/* Sums columns (N, C·kH·kW, L) of sliding blocks back into a (N, C, H, W) batch of outputSize. */
+NC_API nc_status nc_nn_col2im(const nc_tensor* self, const int64_t* output_size, int32_t output_size_count, const int64_t* kernel_size, int32_t kernel_size_count, const int64_t* dilation, int32_t dilation_count, const int64_t* padding, int32_t padding_count, const int64_t* stride, int32_t stride_count, nc_tensor** out);
 /* Batch normalisation; in training, updates runningMean and runningVar in place. */
 NC_API nc_status nc_nn_batch_norm(const nc_tensor* self, const nc_tensor* running_mean, const nc_tensor* running_var, const nc_tensor* weight, const nc_tensor* bias, int32_t training, double momentum, double eps, nc_tensor** out);
 /* Normalises over the last dimensions given by normalizedShape. */

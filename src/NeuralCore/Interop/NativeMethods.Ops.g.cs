@@ -1086,11 +1086,26 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_max_pool")]
     internal static partial NativeStatus NnMaxPoolImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int ceilMode, out IntPtr result);
 
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_avg_pool2d")]
-    internal static partial NativeStatus NnAvgPool2dImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, int ceilMode, int countIncludePad, out IntPtr result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_max_pool_with_indices")]
+    internal static partial NativeStatus NnMaxPoolWithIndicesImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, long* dilation, int dilationCount, int ceilMode, out IntPtr result0, out IntPtr result1);
 
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_adaptive_avg_pool2d")]
-    internal static partial NativeStatus NnAdaptiveAvgPool2dImport(IntPtr self, long* outputSize, int outputSizeCount, out IntPtr result);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_avg_pool")]
+    internal static partial NativeStatus NnAvgPoolImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* stride, int strideCount, long* padding, int paddingCount, int ceilMode, int countIncludePad, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_adaptive_avg_pool")]
+    internal static partial NativeStatus NnAdaptiveAvgPoolImport(IntPtr self, long* outputSize, int outputSizeCount, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_adaptive_max_pool")]
+    internal static partial NativeStatus NnAdaptiveMaxPoolImport(IntPtr self, long* outputSize, int outputSizeCount, out IntPtr result0, out IntPtr result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_max_unpool2d")]
+    internal static partial NativeStatus NnMaxUnpool2dImport(IntPtr self, IntPtr indices, long* outputSize, int outputSizeCount, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_im2col")]
+    internal static partial NativeStatus NnIm2colImport(IntPtr self, long* kernelSize, int kernelSizeCount, long* dilation, int dilationCount, long* padding, int paddingCount, long* stride, int strideCount, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_col2im")]
+    internal static partial NativeStatus NnCol2imImport(IntPtr self, long* outputSize, int outputSizeCount, long* kernelSize, int kernelSizeCount, long* dilation, int dilationCount, long* padding, int paddingCount, long* stride, int strideCount, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_batch_norm")]
     internal static partial NativeStatus NnBatchNormImport(IntPtr self, IntPtr runningMean, IntPtr runningVar, IntPtr weight, IntPtr bias, int training, double momentum, double eps, out IntPtr result);
@@ -3752,22 +3767,82 @@ internal static unsafe partial class LibTorch
                         return Created.Tensor(NativeMethods.NnMaxPoolImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, ceilMode ? 1 : 0, out var result), result);
     }
 
-    internal static Tensor NnAvgPool2d(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, bool ceilMode, bool countIncludePad)
+    internal static (Tensor Output, Tensor Indices) NnMaxPoolWithIndices(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, bool ceilMode)
     {
         ArgumentNullException.ThrowIfNull(self);
         using var selfBorrow = new TensorBorrow(self);
         fixed (long* kernelSizePointer = kernelSize)
             fixed (long* stridePointer = stride)
                 fixed (long* paddingPointer = padding)
-                    return Created.Tensor(NativeMethods.NnAvgPool2dImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var result), result);
+                    fixed (long* dilationPointer = dilation)
+                        {
+                            var status = NativeMethods.NnMaxPoolWithIndicesImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, dilationPointer, dilation.Length, ceilMode ? 1 : 0, out var result0, out var result1);
+                            status.ThrowIfFailed();
+                            return (Created.Tensor(result0), Created.Tensor(result1));
+                        }
     }
 
-    internal static Tensor NnAdaptiveAvgPool2d(Tensor self, ReadOnlySpan<long> outputSize)
+    internal static Tensor NnAvgPool(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, bool ceilMode, bool countIncludePad)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        fixed (long* kernelSizePointer = kernelSize)
+            fixed (long* stridePointer = stride)
+                fixed (long* paddingPointer = padding)
+                    return Created.Tensor(NativeMethods.NnAvgPoolImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, stridePointer, stride.Length, paddingPointer, padding.Length, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnAdaptiveAvgPool(Tensor self, ReadOnlySpan<long> outputSize)
     {
         ArgumentNullException.ThrowIfNull(self);
         using var selfBorrow = new TensorBorrow(self);
         fixed (long* outputSizePointer = outputSize)
-            return Created.Tensor(NativeMethods.NnAdaptiveAvgPool2dImport(selfBorrow.Pointer, outputSizePointer, outputSize.Length, out var result), result);
+            return Created.Tensor(NativeMethods.NnAdaptiveAvgPoolImport(selfBorrow.Pointer, outputSizePointer, outputSize.Length, out var result), result);
+    }
+
+    internal static (Tensor Output, Tensor Indices) NnAdaptiveMaxPool(Tensor self, ReadOnlySpan<long> outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        fixed (long* outputSizePointer = outputSize)
+            {
+                var status = NativeMethods.NnAdaptiveMaxPoolImport(selfBorrow.Pointer, outputSizePointer, outputSize.Length, out var result0, out var result1);
+                status.ThrowIfFailed();
+                return (Created.Tensor(result0), Created.Tensor(result1));
+            }
+    }
+
+    internal static Tensor NnMaxUnpool2d(Tensor self, Tensor indices, ReadOnlySpan<long> outputSize)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(indices);
+        using var selfBorrow = new TensorBorrow(self);
+        using var indicesBorrow = new TensorBorrow(indices);
+        fixed (long* outputSizePointer = outputSize)
+            return Created.Tensor(NativeMethods.NnMaxUnpool2dImport(selfBorrow.Pointer, indicesBorrow.Pointer, outputSizePointer, outputSize.Length, out var result), result);
+    }
+
+    internal static Tensor NnIm2col(Tensor self, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        fixed (long* kernelSizePointer = kernelSize)
+            fixed (long* dilationPointer = dilation)
+                fixed (long* paddingPointer = padding)
+                    fixed (long* stridePointer = stride)
+                        return Created.Tensor(NativeMethods.NnIm2colImport(selfBorrow.Pointer, kernelSizePointer, kernelSize.Length, dilationPointer, dilation.Length, paddingPointer, padding.Length, stridePointer, stride.Length, out var result), result);
+    }
+
+    internal static Tensor NnCol2im(Tensor self, ReadOnlySpan<long> outputSize, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        fixed (long* outputSizePointer = outputSize)
+            fixed (long* kernelSizePointer = kernelSize)
+                fixed (long* dilationPointer = dilation)
+                    fixed (long* paddingPointer = padding)
+                        fixed (long* stridePointer = stride)
+                            return Created.Tensor(NativeMethods.NnCol2imImport(selfBorrow.Pointer, outputSizePointer, outputSize.Length, kernelSizePointer, kernelSize.Length, dilationPointer, dilation.Length, paddingPointer, padding.Length, stridePointer, stride.Length, out var result), result);
     }
 
     internal static Tensor NnBatchNorm(Tensor self, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training, double momentum, double eps)

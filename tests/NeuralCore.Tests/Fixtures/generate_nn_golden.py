@@ -100,6 +100,33 @@ record("softshrink", lambda: nn.Softshrink(1.5), x3d)
 record("tanhshrink", lambda: nn.Tanhshrink(), x3d)
 record("threshold", lambda: nn.Threshold(0.5, -2.0), x3d)
 record("log_sigmoid", lambda: nn.LogSigmoid(), x3d)
+x5d = inputs(17, 1, 2, 4, 6, 6)
+columns = inputs(18, 2, 3 * 2 * 2, 20)  # (N, C·k·k, L) for a fold to 5 × 6 with 2 × 2 blocks
+
+
+class PoolUnpool(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.MaxPool2d(2, return_indices=True)
+        self.unpool = nn.MaxUnpool2d(2)
+
+    def forward(self, x):
+        pooled, indices = self.pool(x)
+        return self.unpool(pooled, indices)
+
+
+record("max_pool3d", lambda: nn.MaxPool3d(2), x5d)
+record("avg_pool1d", lambda: nn.AvgPool1d(3, stride=2, padding=1), x1d)
+record("avg_pool3d", lambda: nn.AvgPool3d(2, stride=1), x5d)
+record("lp_pool1d", lambda: nn.LPPool1d(2, 3, stride=2), x1d)
+record("lp_pool2d", lambda: nn.LPPool2d(2, 3, stride=2), x4d)
+record("adaptive_avg_pool1d", lambda: nn.AdaptiveAvgPool1d(4), x1d)
+record("adaptive_avg_pool3d", lambda: nn.AdaptiveAvgPool3d((2, 3, 2)), x5d)
+record("adaptive_max_pool1d", lambda: nn.AdaptiveMaxPool1d(4), x1d)
+record("adaptive_max_pool2d_indices", lambda: nn.AdaptiveMaxPool2d((3, 5), return_indices=True), x4d)
+record("max_pool2d_unpool", lambda: PoolUnpool(), x4d)
+record("unfold", lambda: nn.Unfold(3, padding=1, stride=2), x4d)
+record("fold", lambda: nn.Fold(output_size=(5, 6), kernel_size=2), columns)
 record("lstm", lambda: nn.LSTM(5, 4, num_layers=2, batch_first=True), seq)
 record("lstm_bidirectional_state", lambda: nn.LSTM(5, 3, bidirectional=True), seq.transpose(0, 1).contiguous(),
        state=(inputs(5, 2, 3, 3), inputs(6, 2, 3, 3)))

@@ -64,6 +64,26 @@ public class GoldenModuleTests
         ["tanhshrink"] = (() => new Tanhshrink(), One),
         ["threshold"] = (() => new Threshold(0.5, -2.0), One),
         ["log_sigmoid"] = (() => new LogSigmoid(), One),
+        ["max_pool3d"] = (() => new MaxPool3d(2), One),
+        ["avg_pool1d"] = (() => new AvgPool1d(3, stride: 2, padding: 1), One),
+        ["avg_pool3d"] = (() => new AvgPool3d(2, stride: 1), One),
+        ["lp_pool1d"] = (() => new LpPool1d(2, 3, stride: 2), One),
+        ["lp_pool2d"] = (() => new LpPool2d(2, 3, stride: 2), One),
+        ["adaptive_avg_pool1d"] = (() => new AdaptiveAvgPool1d(4), One),
+        ["adaptive_avg_pool3d"] = (() => new AdaptiveAvgPool3d((2, 3, 2)), One),
+        ["adaptive_max_pool1d"] = (() => new AdaptiveMaxPool1d(4), One),
+        ["adaptive_max_pool2d_indices"] = (() => new AdaptiveMaxPool2d((3, 5)), (m, x, _) =>
+        {
+            var (output, indices) = ((AdaptiveMaxPool2d)m).ForwardWithIndices(x);
+            return [output, indices];
+        }),
+        ["max_pool2d_unpool"] = (() => new MaxUnpool2d(2), (m, x, _) =>
+        {
+            var (pooled, indices) = new MaxPool2d(2).ForwardWithIndices(x);
+            return [((MaxUnpool2d)m).Forward(pooled, indices)];
+        }),
+        ["unfold"] = (() => new Unfold(3, padding: 1, stride: 2), One),
+        ["fold"] = (() => new Fold((5, 6), 2), One),
         ["lstm"] = (() => new Lstm(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
         {
             var (output, (hidden, cell)) = ((Lstm)m).Forward(x);
