@@ -2715,6 +2715,48 @@ nc_status nc_nn_layer_norm(const nc_tensor* self_, const int64_t* normalized_sha
       *out = wrap(at::layer_norm(self, normalized_shape, weight, bias, eps)));
 }
 
+nc_status nc_nn_group_norm(const nc_tensor* self_, int64_t num_groups_, const nc_tensor* weight_, const nc_tensor* bias_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t num_groups = num_groups_;
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      double eps = eps_;
+      *out = wrap(at::group_norm(self, num_groups, weight, bias, eps)));
+}
+
+nc_status nc_nn_instance_norm(const nc_tensor* self_, const nc_tensor* running_mean_, const nc_tensor* running_var_, const nc_tensor* weight_, const nc_tensor* bias_, int32_t use_input_stats_, double momentum_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      c10::optional<at::Tensor> running_mean = optional_tensor(running_mean_);
+      c10::optional<at::Tensor> running_var = optional_tensor(running_var_);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      bool use_input_stats = use_input_stats_ != 0;
+      double momentum = momentum_;
+      double eps = eps_;
+      *out = wrap(at::instance_norm(self, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, true)));
+}
+
+nc_status nc_nn_local_response_norm(const nc_tensor* self_, int64_t size_, double alpha_, double beta_, double k_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t size = size_;
+      double alpha = alpha_;
+      double beta = beta_;
+      double k = k_;
+      *out = wrap(local_response_norm(self, size, alpha, beta, k)));
+}
+
+nc_status nc_nn_rms_norm(const nc_tensor* self_, const int64_t* normalized_shape_, int32_t normalized_shape__count, const nc_tensor* weight_, int32_t has_eps_, double eps_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      at::IntArrayRef normalized_shape = to_shape(normalized_shape_, normalized_shape__count);
+      c10::optional<at::Tensor> weight = optional_tensor(weight_);
+      c10::optional<double> eps = has_eps_ ? c10::optional<double>(eps_) : c10::nullopt;
+      *out = wrap(composed_rms_norm(self, normalized_shape, weight, eps)));
+}
+
 nc_status nc_nn_dropout(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/GradMode.h>
 
 #include "guard.h"
 
@@ -207,6 +209,43 @@ inline std::tuple<at::Tensor, at::Tensor> adaptive_max_pool(const at::Tensor& in
   throw std::invalid_argument("adaptive_max_pool: the output size needs 1, 2 or 3 values");
 }
 
+// torch.nn.functional.local_response_norm: each channel divided by (k + alpha · mean of squares over `size` neighbouring
+// channels)^beta, the window centred as PyTorch pads it.
+inline at::Tensor local_response_norm(const at::Tensor& input, int64_t size, double alpha, double beta, double k) {
+  if (input.dim() < 3) throw std::invalid_argument("local_response_norm: expected 3 or more dimensions, got " + std::to_string(input.dim()));
+  if (size < 1) throw std::invalid_argument("local_response_norm: size must be positive");
+  if (input.numel() == 0) return input.clone();
+  auto div = input.mul(input).unsqueeze(1);
+  if (input.dim() == 3) {
+    div = at::constant_pad_nd(div, {0, 0, size / 2, (size - 1) / 2});
+    div = at::avg_pool2d(div, {size, 1}, {1, 1}).squeeze(1);
+  } else {
+    const auto sizes = input.sizes();
+    div = div.view({sizes[0], 1, sizes[1], sizes[2], -1});
+    div = at::constant_pad_nd(div, {0, 0, 0, 0, size / 2, (size - 1) / 2});
+    div = at::avg_pool3d(div, {size, 1, 1}, {1, 1, 1}).squeeze(1).view(sizes);
+  }
+  return input / div.mul(alpha).add(k).pow(beta);
+}
+
+// torch.nn.functional.rms_norm (PyTorch 2.4; composed here for every libtorch): x / sqrt(mean(x²) + eps) over the
+// trailing normalized_shape dimensions, times weight; eps defaults to the dtype's machine epsilon.
+inline at::Tensor composed_rms_norm(const at::Tensor& input, at::IntArrayRef normalized_shape, const c10::optional<at::Tensor>& weight,
+                           c10::optional<double> eps) {
+  const auto count = static_cast<int64_t>(normalized_shape.size());
+  if (count == 0 || count > input.dim() || input.sizes().slice(static_cast<size_t>(input.dim() - count)) != normalized_shape)
+    throw std::invalid_argument("rms_norm: normalized_shape " + c10::str(normalized_shape) + " is not the end of the input's shape " +
+                                c10::str(input.sizes()));
+  std::vector<int64_t> dims;
+  for (int64_t i = input.dim() - count; i < input.dim(); ++i) dims.push_back(i);
+  const double epsilon = eps.has_value() ? *eps
+                         : input.scalar_type() == at::kDouble ? std::numeric_limits<double>::epsilon()
+                                                               : static_cast<double>(std::numeric_limits<float>::epsilon());
+  auto result = input * at::rsqrt(input.pow(2).mean(dims, /*keepdim=*/true) + epsilon);
+  if (weight.has_value() && weight->defined()) result = result * *weight;
+  return result;
+}
+
 // A loss's none/mean/sum (at::Reduction codes) for losses composed here rather than taken from libtorch.
 inline at::Tensor reduce_loss(const at::Tensor& loss, int64_t reduction) {
   if (reduction == at::Reduction::Mean) return loss.mean();
@@ -231,7 +270,7 @@ inline at::Tensor gaussian_nll_loss(const at::Tensor& input, const at::Tensor& t
   if ((var < 0).any().item<bool>()) throw std::invalid_argument("gaussian_nll_loss: var has negative entries");
   var = var.clone();
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     var.clamp_min_(eps);
   }
   auto loss = 0.5 * (var.log() + (input - target).pow(2) / var);

@@ -629,6 +629,14 @@ NC_API nc_status nc_nn_col2im(const nc_tensor* self, const int64_t* output_size,
 NC_API nc_status nc_nn_batch_norm(const nc_tensor* self, const nc_tensor* running_mean, const nc_tensor* running_var, const nc_tensor* weight, const nc_tensor* bias, int32_t training, double momentum, double eps, nc_tensor** out);
 /* Normalises over the last dimensions given by normalizedShape. */
 NC_API nc_status nc_nn_layer_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shape_count, const nc_tensor* weight, const nc_tensor* bias, double eps, nc_tensor** out);
+/* Normalises each of numGroups groups of channels (dimension 1) over the group and the spatial dimensions. */
+NC_API nc_status nc_nn_group_norm(const nc_tensor* self, int64_t num_groups, const nc_tensor* weight, const nc_tensor* bias, double eps, nc_tensor** out);
+/* Normalises each channel of each sample over its spatial dimensions; with useInputStats false it uses (and with running statistics updates) runningMean and runningVar. */
+NC_API nc_status nc_nn_instance_norm(const nc_tensor* self, const nc_tensor* running_mean, const nc_tensor* running_var, const nc_tensor* weight, const nc_tensor* bias, int32_t use_input_stats, double momentum, double eps, nc_tensor** out);
+/* Divides each channel by (k + alpha · mean of squares over size neighbouring channels)^beta. */
+NC_API nc_status nc_nn_local_response_norm(const nc_tensor* self, int64_t size, double alpha, double beta, double k, nc_tensor** out);
+/* x / sqrt(mean(x²) + eps) over the trailing normalizedShape dimensions, times weight; eps defaults to the dtype's machine epsilon. */
+NC_API nc_status nc_nn_rms_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shape_count, const nc_tensor* weight, int32_t has_eps, double eps, nc_tensor** out);
 /* Zeroes elements with probability probability and scales the rest by 1 / (1 - p), when training. */
 NC_API nc_status nc_nn_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
 /* Rows of weight picked by the Int64 indices. */

@@ -1113,6 +1113,18 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_layer_norm")]
     internal static partial NativeStatus NnLayerNormImport(IntPtr self, long* normalizedShape, int normalizedShapeCount, IntPtr weight, IntPtr bias, double eps, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_group_norm")]
+    internal static partial NativeStatus NnGroupNormImport(IntPtr self, long numGroups, IntPtr weight, IntPtr bias, double eps, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_instance_norm")]
+    internal static partial NativeStatus NnInstanceNormImport(IntPtr self, IntPtr runningMean, IntPtr runningVar, IntPtr weight, IntPtr bias, int useInputStats, double momentum, double eps, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_local_response_norm")]
+    internal static partial NativeStatus NnLocalResponseNormImport(IntPtr self, long size, double alpha, double beta, double k, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rms_norm")]
+    internal static partial NativeStatus NnRmsNormImport(IntPtr self, long* normalizedShape, int normalizedShapeCount, IntPtr weight, int haseps, double eps, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout")]
     internal static partial NativeStatus NnDropoutImport(IntPtr self, double probability, int training, out IntPtr result);
 
@@ -3865,6 +3877,42 @@ internal static unsafe partial class LibTorch
         using var biasBorrow = new TensorBorrow(bias);
         fixed (long* normalizedShapePointer = normalizedShape)
             return Created.Tensor(NativeMethods.NnLayerNormImport(selfBorrow.Pointer, normalizedShapePointer, normalizedShape.Length, weightBorrow.Pointer, biasBorrow.Pointer, eps, out var result), result);
+    }
+
+    internal static Tensor NnGroupNorm(Tensor self, long numGroups, Tensor? weight, Tensor? bias, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
+        return Created.Tensor(NativeMethods.NnGroupNormImport(selfBorrow.Pointer, numGroups, weightBorrow.Pointer, biasBorrow.Pointer, eps, out var result), result);
+    }
+
+    internal static Tensor NnInstanceNorm(Tensor self, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool useInputStats, double momentum, double eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        using var runningMeanBorrow = new TensorBorrow(runningMean);
+        using var runningVarBorrow = new TensorBorrow(runningVar);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
+        return Created.Tensor(NativeMethods.NnInstanceNormImport(selfBorrow.Pointer, runningMeanBorrow.Pointer, runningVarBorrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, useInputStats ? 1 : 0, momentum, eps, out var result), result);
+    }
+
+    internal static Tensor NnLocalResponseNorm(Tensor self, long size, double alpha, double beta, double k)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnLocalResponseNormImport(selfBorrow.Pointer, size, alpha, beta, k, out var result), result);
+    }
+
+    internal static Tensor NnRmsNorm(Tensor self, ReadOnlySpan<long> normalizedShape, Tensor? weight, double? eps)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        using var weightBorrow = new TensorBorrow(weight);
+        fixed (long* normalizedShapePointer = normalizedShape)
+            return Created.Tensor(NativeMethods.NnRmsNormImport(selfBorrow.Pointer, normalizedShapePointer, normalizedShape.Length, weightBorrow.Pointer, eps.HasValue ? 1 : 0, eps ?? 0, out var result), result);
     }
 
     internal static Tensor NnDropout(Tensor self, double probability, bool training)

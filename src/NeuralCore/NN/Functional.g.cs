@@ -111,6 +111,18 @@ public static partial class Functional
     /// <summary>Normalises over the last dimensions given by <c>normalizedShape</c>.</summary>
     public static Tensor LayerNorm(Tensor input, ReadOnlySpan<long> normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) => LibTorch.NnLayerNorm(input, normalizedShape, weight, bias, eps);
 
+    /// <summary>Normalises each of <c>numGroups</c> groups of channels (dimension 1) over the group and the spatial dimensions.</summary>
+    public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5) => LibTorch.NnGroupNorm(input, numGroups, weight, bias, eps);
+
+    /// <summary>Normalises each channel of each sample over its spatial dimensions; with <c>useInputStats</c> false it uses (and with running statistics updates) <c>runningMean</c> and <c>runningVar</c>.</summary>
+    public static Tensor InstanceNorm(Tensor input, Tensor? runningMean = null, Tensor? runningVar = null, Tensor? weight = null, Tensor? bias = null, bool useInputStats = true, double momentum = 0.1, double eps = 1e-5) => LibTorch.NnInstanceNorm(input, runningMean, runningVar, weight, bias, useInputStats, momentum, eps);
+
+    /// <summary>Divides each channel by (k + alpha · mean of squares over <c>size</c> neighbouring channels)^beta.</summary>
+    public static Tensor LocalResponseNorm(Tensor input, long size, double alpha = 1e-4, double beta = 0.75, double k = 1.0) => LibTorch.NnLocalResponseNorm(input, size, alpha, beta, k);
+
+    /// <summary>x / sqrt(mean(x²) + eps) over the trailing <c>normalizedShape</c> dimensions, times <c>weight</c>; <c>eps</c> defaults to the dtype's machine epsilon.</summary>
+    public static Tensor RmsNorm(Tensor input, ReadOnlySpan<long> normalizedShape, Tensor? weight = null, double? eps = null) => LibTorch.NnRmsNorm(input, normalizedShape, weight, eps);
+
     /// <summary>Zeroes elements with probability <c>probability</c> and scales the rest by 1 / (1 - p), when training.</summary>
     public static Tensor Dropout(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout(input, probability, training);
 

@@ -127,6 +127,33 @@ record("adaptive_max_pool2d_indices", lambda: nn.AdaptiveMaxPool2d((3, 5), retur
 record("max_pool2d_unpool", lambda: PoolUnpool(), x4d)
 record("unfold", lambda: nn.Unfold(3, padding=1, stride=2), x4d)
 record("fold", lambda: nn.Fold(output_size=(5, 6), kernel_size=2), columns)
+
+
+class RMSNorm(nn.Module):
+    """PyTorch 2.4's nn.RMSNorm (python3-torch 1.13 has none), written from its documented formula."""
+
+    def __init__(self, shape, eps=None):
+        super().__init__()
+        self.shape, self.eps = tuple(shape), eps
+        self.weight = nn.Parameter(torch.ones(shape))
+
+    def forward(self, x):
+        eps = self.eps if self.eps is not None else torch.finfo(x.dtype).eps
+        return x * torch.rsqrt(x.pow(2).mean(dim=tuple(range(-len(self.shape), 0)), keepdim=True) + eps) * self.weight
+
+
+x6c = inputs(19, 2, 6, 5)
+record("group_norm", lambda: nn.GroupNorm(2, 6), x6c)
+record("group_norm_per_channel", lambda: nn.GroupNorm(3, 3), x4d)
+record("instance_norm1d_affine", lambda: nn.InstanceNorm1d(3, affine=True), x1d)
+record("instance_norm1d_unbatched", lambda: nn.InstanceNorm1d(3), x1d[0])
+record("instance_norm2d_running_train", lambda: nn.InstanceNorm2d(3, track_running_stats=True), x4d)
+record("instance_norm2d_running_eval", lambda: nn.InstanceNorm2d(3, track_running_stats=True), x4d, train=False)
+record("instance_norm3d", lambda: nn.InstanceNorm3d(2), x5d)
+record("local_response_norm", lambda: nn.LocalResponseNorm(2), x1d)
+record("local_response_norm_image", lambda: nn.LocalResponseNorm(3, alpha=0.1, beta=0.5, k=2.0), x4d)
+record("rms_norm", lambda: RMSNorm([8, 8]), x4d)
+record("rms_norm_eps", lambda: RMSNorm([5], eps=0.01), x2d)
 record("lstm", lambda: nn.LSTM(5, 4, num_layers=2, batch_first=True), seq)
 record("lstm_bidirectional_state", lambda: nn.LSTM(5, 3, bidirectional=True), seq.transpose(0, 1).contiguous(),
        state=(inputs(5, 2, 3, 3), inputs(6, 2, 3, 3)))

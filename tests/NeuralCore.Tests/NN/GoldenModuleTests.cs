@@ -84,6 +84,17 @@ public class GoldenModuleTests
         }),
         ["unfold"] = (() => new Unfold(3, padding: 1, stride: 2), One),
         ["fold"] = (() => new Fold((5, 6), 2), One),
+        ["group_norm"] = (() => new GroupNorm(2, 6), One),
+        ["group_norm_per_channel"] = (() => new GroupNorm(3, 3), One),
+        ["instance_norm1d_affine"] = (() => new InstanceNorm1d(3, affine: true), One),
+        ["instance_norm1d_unbatched"] = (() => new InstanceNorm1d(3), One),
+        ["instance_norm2d_running_train"] = (() => new InstanceNorm2d(3, trackRunningStats: true), One),
+        ["instance_norm2d_running_eval"] = (() => new InstanceNorm2d(3, trackRunningStats: true), One),
+        ["instance_norm3d"] = (() => new InstanceNorm3d(2), One),
+        ["local_response_norm"] = (() => new LocalResponseNorm(2), One),
+        ["local_response_norm_image"] = (() => new LocalResponseNorm(3, alpha: 0.1, beta: 0.5, k: 2.0), One),
+        ["rms_norm"] = (() => new RmsNorm([8, 8]), One),
+        ["rms_norm_eps"] = (() => new RmsNorm(5, eps: 0.01), One),
         ["lstm"] = (() => new Lstm(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
         {
             var (output, (hidden, cell)) = ((Lstm)m).Forward(x);

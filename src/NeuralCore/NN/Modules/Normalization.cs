@@ -125,3 +125,137 @@ public sealed class Embedding : Module
 
     protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}";
 }
+
+/// <summary>
+/// Normalisation over groups of channels (torch.nn.GroupNorm): the channels (dimension 1) fall into
+/// <c>numGroups</c> groups, each normalised over its channels and the spatial dimensions. input: (N, C, *).
+/// </summary>
+public sealed class GroupNorm : Module
+{
+    public GroupNorm(long numGroups, long numChannels, double eps = 1e-5, bool affine = true, DType? dtype = null, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numGroups, 1);
+        if (numChannels % numGroups != 0)
+            throw new ArgumentException($"num_channels ({numChannels}) must be divisible by num_groups ({numGroups})", nameof(numChannels));
+        (NumGroups, NumChannels, Eps) = (numGroups, numChannels, eps);
+        Weight = affine ? new Parameter(Tensor.Ones([numChannels], dtype, device)) : null;
+        Bias = affine ? new Parameter(Tensor.Zeros([numChannels], dtype, device)) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+    }
+
+    public long NumGroups { get; }
+    public long NumChannels { get; }
+    public double Eps { get; }
+    public Parameter? Weight { get; }
+    public Parameter? Bias { get; }
+
+    public override Tensor Forward(Tensor input) => Functional.GroupNorm(input, NumGroups, Weight, Bias, Eps);
+
+    protected override string ExtraRepresentation() => $"{NumGroups}, {NumChannels}, eps={Repr.Float(Eps)}, affine={(Weight is not null ? "True" : "False")}";
+}
+
+/// <summary>Shared parts of InstanceNorm1d, InstanceNorm2d and InstanceNorm3d.</summary>
+public abstract class InstanceNormModule : Module
+{
+    private readonly int batchedDimensions;
+
+    private protected InstanceNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
+        int batchedDimensions)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
+        (NumFeatures, Eps, Momentum, this.batchedDimensions) = (numFeatures, eps, momentum, batchedDimensions);
+        Weight = affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null;
+        Bias = affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null;
+        RunningMean = trackRunningStats ? Tensor.Zeros([numFeatures], dtype, device) : null;
+        RunningVar = trackRunningStats ? Tensor.Ones([numFeatures], dtype, device) : null;
+        NumBatchesTracked = trackRunningStats ? Tensor.Zeros([], DType.Int64, device) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+        RegisterBuffer("running_mean", RunningMean);
+        RegisterBuffer("running_var", RunningVar);
+        RegisterBuffer("num_batches_tracked", NumBatchesTracked);
+    }
+
+    public long NumFeatures { get; }
+    public double Eps { get; }
+    public double Momentum { get; }
+    public Parameter? Weight { get; }
+    public Parameter? Bias { get; }
+    public Tensor? RunningMean { get; }
+    public Tensor? RunningVar { get; }
+    public Tensor? NumBatchesTracked { get; }
+
+    /// <summary>Normalises each channel of each sample; an input without the batch dimension is treated as a batch of one.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var dimensions = input.Dimensions;
+        if (dimensions != batchedDimensions && dimensions != batchedDimensions - 1)
+            throw new ArgumentException($"{GetType().Name} expects a {batchedDimensions - 1}-D or {batchedDimensions}-D input, got {dimensions}-D " +
+                $"[{string.Join(", ", input.Shape)}]", nameof(input));
+        if (Weight is not null && input.Size(dimensions - batchedDimensions + 1) != NumFeatures)
+            throw new ArgumentException($"{GetType().Name}: expected input's size at dim={dimensions - batchedDimensions + 1} to match num_features " +
+                $"({NumFeatures}), but got {input.Size(dimensions - batchedDimensions + 1)}", nameof(input));
+        var useInputStatistics = Training || RunningMean is null;
+        if (dimensions == batchedDimensions)
+            return Functional.InstanceNorm(input, RunningMean, RunningVar, Weight, Bias, useInputStatistics, Momentum, Eps);
+        using var batch = input.Unsqueeze(0);
+        using var output = Functional.InstanceNorm(batch, RunningMean, RunningVar, Weight, Bias, useInputStatistics, Momentum, Eps);
+        return output.Squeeze(0);
+    }
+
+    protected override string ExtraRepresentation() =>
+        $"{NumFeatures}, eps={Repr.Float(Eps)}, momentum={Repr.Float(Momentum)}, affine={(Weight is not null ? "True" : "False")}, " +
+        $"track_running_stats={(RunningMean is not null ? "True" : "False")}";
+}
+
+/// <summary>Instance normalisation over (N, C, L) or (C, L) (torch.nn.InstanceNorm1d); affine and running statistics off by default.</summary>
+public sealed class InstanceNorm1d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false,
+    DType? dtype = null, Device? device = null)
+    : InstanceNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 3);
+
+/// <summary>Instance normalisation over (N, C, H, W) or (C, H, W) (torch.nn.InstanceNorm2d); affine and running statistics off by default.</summary>
+public sealed class InstanceNorm2d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false,
+    DType? dtype = null, Device? device = null)
+    : InstanceNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 4);
+
+/// <summary>Instance normalisation over (N, C, D, H, W) or (C, D, H, W) (torch.nn.InstanceNorm3d); affine and running statistics off by default.</summary>
+public sealed class InstanceNorm3d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false,
+    DType? dtype = null, Device? device = null)
+    : InstanceNormModule(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device, 5);
+
+/// <summary>Local response normalisation across channels (torch.nn.LocalResponseNorm). input: (N, C, *).</summary>
+public sealed class LocalResponseNorm(long size, double alpha = 1e-4, double beta = 0.75, double k = 1.0) : Module
+{
+    public override Tensor Forward(Tensor input) => Functional.LocalResponseNorm(input, size, alpha, beta, k);
+
+    protected override string ExtraRepresentation() => $"{size}, alpha={Repr.Float(alpha)}, beta={Repr.Float(beta)}, k={Repr.Float(k)}";
+}
+
+/// <summary>
+/// Root-mean-square normalisation over the trailing <c>normalizedShape</c> dimensions (torch.nn.RMSNorm): no centring,
+/// a learned scale <c>weight</c> (ones), eps by default the dtype's machine epsilon.
+/// </summary>
+public sealed class RmsNorm : Module
+{
+    private readonly long[] normalizedShape;
+
+    public RmsNorm(long[] normalizedShape, double? eps = null, bool elementwiseAffine = true, DType? dtype = null, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(normalizedShape);
+        (this.normalizedShape, Eps) = (normalizedShape.ToArray(), eps);
+        Weight = elementwiseAffine ? new Parameter(Tensor.Ones(normalizedShape, dtype, device)) : null;
+        RegisterParameter("weight", Weight);
+    }
+
+    public RmsNorm(long normalizedShape, double? eps = null, bool elementwiseAffine = true) : this([normalizedShape], eps, elementwiseAffine) { }
+
+    public double? Eps { get; }
+    public Parameter? Weight { get; }
+
+    public override Tensor Forward(Tensor input) => Functional.RmsNorm(input, normalizedShape, Weight, Eps);
+
+    protected override string ExtraRepresentation() =>
+        $"({string.Join(", ", normalizedShape)},), eps={(Eps is { } e ? Repr.Float(e) : "None")}, elementwise_affine={(Weight is not null ? "True" : "False")}";
+}
