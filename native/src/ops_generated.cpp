@@ -2765,6 +2765,55 @@ nc_status nc_nn_dropout(const nc_tensor* self_, double probability_, int32_t tra
       *out = wrap(at::dropout(self, probability, training)));
 }
 
+nc_status nc_nn_dropout1d(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(self.dim() == 2 ? at::feature_dropout(self.unsqueeze(0), probability, training).squeeze(0) : at::feature_dropout(self, probability, training)));
+}
+
+nc_status nc_nn_dropout2d(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(at::feature_dropout(self, probability, training)));
+}
+
+nc_status nc_nn_dropout3d(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(self.dim() == 4 ? at::feature_dropout(self.unsqueeze(0), probability, training).squeeze(0) : at::feature_dropout(self, probability, training)));
+}
+
+nc_status nc_nn_alpha_dropout(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(at::alpha_dropout(self, probability, training)));
+}
+
+nc_status nc_nn_feature_alpha_dropout(const nc_tensor* self_, double probability_, int32_t training_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      double probability = probability_;
+      bool training = training_ != 0;
+      *out = wrap(at::feature_alpha_dropout(self, probability, training)));
+}
+
+nc_status nc_nn_bilinear(const nc_tensor* input1_, const nc_tensor* input2_, const nc_tensor* weight_, const nc_tensor* bias_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input1 = unwrap(input1_);
+      const at::Tensor& input2 = unwrap(input2_);
+      const at::Tensor& weight = unwrap(weight_);
+      c10::optional<at::Tensor> bias = optional_tensor(bias_);
+      *out = wrap(at::bilinear(input1, input2, weight, bias)));
+}
+
 nc_status nc_nn_embedding(const nc_tensor* indices_, const nc_tensor* weight_, int32_t has_padding_index_, int64_t padding_index_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& indices = unwrap(indices_);

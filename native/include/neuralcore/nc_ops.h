@@ -639,6 +639,18 @@ NC_API nc_status nc_nn_local_response_norm(const nc_tensor* self, int64_t size, 
 NC_API nc_status nc_nn_rms_norm(const nc_tensor* self, const int64_t* normalized_shape, int32_t normalized_shape_count, const nc_tensor* weight, int32_t has_eps, double eps, nc_tensor** out);
 /* Zeroes elements with probability probability and scales the rest by 1 / (1 - p), when training. */
 NC_API nc_status nc_nn_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* Zeroes whole channels of (N, C, L) or (C, L) input with probability probability, scaling the rest by 1 / (1 - p), when training. */
+NC_API nc_status nc_nn_dropout1d(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* Zeroes whole channels (dimension 1) with probability probability, scaling the rest by 1 / (1 - p), when training. */
+NC_API nc_status nc_nn_dropout2d(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability probability, scaling the rest by 1 / (1 - p), when training. */
+NC_API nc_status nc_nn_dropout3d(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* Dropout that keeps a SELU network's mean and variance: dropped elements take SELU's negative saturation, then an affine map restores the statistics (when training). */
+NC_API nc_status nc_nn_alpha_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* AlphaDropout of whole channels (dimension 1), when training. */
+NC_API nc_status nc_nn_feature_alpha_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
+/* y = x1ᵀ · weight · x2 + bias per output feature. input1: (*, in1), input2: (*, in2), weight: (out, in1, in2) → (*, out). */
+NC_API nc_status nc_nn_bilinear(const nc_tensor* input1, const nc_tensor* input2, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
 /* Rows of weight picked by the Int64 indices. */
 NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
 /* Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input). */

@@ -1128,6 +1128,24 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout")]
     internal static partial NativeStatus NnDropoutImport(IntPtr self, double probability, int training, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout1d")]
+    internal static partial NativeStatus NnDropout1dImport(IntPtr self, double probability, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout2d")]
+    internal static partial NativeStatus NnDropout2dImport(IntPtr self, double probability, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_dropout3d")]
+    internal static partial NativeStatus NnDropout3dImport(IntPtr self, double probability, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_alpha_dropout")]
+    internal static partial NativeStatus NnAlphaDropoutImport(IntPtr self, double probability, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_feature_alpha_dropout")]
+    internal static partial NativeStatus NnFeatureAlphaDropoutImport(IntPtr self, double probability, int training, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_bilinear")]
+    internal static partial NativeStatus NnBilinearImport(IntPtr input1, IntPtr input2, IntPtr weight, IntPtr bias, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding")]
     internal static partial NativeStatus NnEmbeddingImport(IntPtr indices, IntPtr weight, int haspaddingIndex, long paddingIndex, out IntPtr result);
 
@@ -3921,6 +3939,58 @@ internal static unsafe partial class LibTorch
         ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
         using var selfBorrow = new TensorBorrow(self);
         return Created.Tensor(NativeMethods.NnDropoutImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnDropout1d(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0); if (self.Dimensions is not (2 or 3)) throw new ArgumentException($"Dropout1d expects a 2-D or 3-D input, got {self.Dimensions}-D", nameof(self));
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnDropout1dImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnDropout2d(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnDropout2dImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnDropout3d(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0); if (self.Dimensions is not (4 or 5)) throw new ArgumentException($"Dropout3d expects a 4-D or 5-D input, got {self.Dimensions}-D", nameof(self));
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnDropout3dImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnAlphaDropout(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnAlphaDropoutImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnFeatureAlphaDropout(Tensor self, double probability, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0); ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.NnFeatureAlphaDropoutImport(selfBorrow.Pointer, probability, training ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor NnBilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input1);
+        ArgumentNullException.ThrowIfNull(input2);
+        ArgumentNullException.ThrowIfNull(weight);
+        using var input1Borrow = new TensorBorrow(input1);
+        using var input2Borrow = new TensorBorrow(input2);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var biasBorrow = new TensorBorrow(bias);
+        return Created.Tensor(NativeMethods.NnBilinearImport(input1Borrow.Pointer, input2Borrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor NnEmbedding(Tensor indices, Tensor weight, long? paddingIndex)

@@ -126,6 +126,24 @@ public static partial class Functional
     /// <summary>Zeroes elements with probability <c>probability</c> and scales the rest by 1 / (1 - p), when training.</summary>
     public static Tensor Dropout(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout(input, probability, training);
 
+    /// <summary>Zeroes whole channels of (N, C, L) or (C, L) input with probability <c>probability</c>, scaling the rest by 1 / (1 - p), when training.</summary>
+    public static Tensor Dropout1d(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout1d(input, probability, training);
+
+    /// <summary>Zeroes whole channels (dimension 1) with probability <c>probability</c>, scaling the rest by 1 / (1 - p), when training.</summary>
+    public static Tensor Dropout2d(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout2d(input, probability, training);
+
+    /// <summary>Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input with probability <c>probability</c>, scaling the rest by 1 / (1 - p), when training.</summary>
+    public static Tensor Dropout3d(Tensor input, double probability = 0.5, bool training = true) => LibTorch.NnDropout3d(input, probability, training);
+
+    /// <summary>Dropout that keeps a SELU network's mean and variance: dropped elements take SELU's negative saturation, then an affine map restores the statistics (when training).</summary>
+    public static Tensor AlphaDropout(Tensor input, double probability = 0.5, bool training = false) => LibTorch.NnAlphaDropout(input, probability, training);
+
+    /// <summary>AlphaDropout of whole channels (dimension 1), when training.</summary>
+    public static Tensor FeatureAlphaDropout(Tensor input, double probability = 0.5, bool training = false) => LibTorch.NnFeatureAlphaDropout(input, probability, training);
+
+    /// <summary>y = x1ᵀ · weight · x2 + bias per output feature. input1: (*, in1), input2: (*, in2), weight: (out, in1, in2) → (*, out).</summary>
+    public static Tensor Bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null) => LibTorch.NnBilinear(input1, input2, weight, bias);
+
     /// <summary>Rows of <c>weight</c> picked by the Int64 <c>indices</c>.</summary>
     public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIndex = null) => LibTorch.NnEmbedding(indices, weight, paddingIndex);
 

@@ -22,12 +22,16 @@ def inputs(seed, *shape):
 modules = {}
 
 
-def record(name, build, x, seed=0, train=True, state=None, extra=None):
+def record(name, build, x, seed=0, train=True, state=None, extra=None, others=None):
+    """others: further positional inputs (module(x, *others)); stored as "state" for the tests."""
     torch.manual_seed(seed)
     module = build()
     module.train(train)
     initial = {k: pack(v) for k, v in module.state_dict().items()}
-    if state is not None:
+    if others is not None:
+        output = module(x, *others)
+        state = others
+    elif state is not None:
         output = module(x, state)
     else:
         output = module(x)
@@ -154,6 +158,31 @@ record("local_response_norm", lambda: nn.LocalResponseNorm(2), x1d)
 record("local_response_norm_image", lambda: nn.LocalResponseNorm(3, alpha=0.1, beta=0.5, k=2.0), x4d)
 record("rms_norm", lambda: RMSNorm([8, 8]), x4d)
 record("rms_norm_eps", lambda: RMSNorm([5], eps=0.01), x2d)
+record("dropout1d_train", lambda: nn.Dropout1d(0.3), x1d, seed=31)
+record("dropout2d_train", lambda: nn.Dropout2d(0.5), x4d, seed=32)
+record("dropout3d_train", lambda: nn.Dropout3d(0.25), x5d, seed=33)
+record("alpha_dropout_train", lambda: nn.AlphaDropout(0.2), x2d, seed=34)
+record("feature_alpha_dropout_train", lambda: nn.FeatureAlphaDropout(0.4), x4d, seed=35)
+record("alpha_dropout_eval", lambda: nn.AlphaDropout(0.2), x2d, train=False)
+record("reflection_pad1d", lambda: nn.ReflectionPad1d((2, 1)), x1d)
+record("reflection_pad2d", lambda: nn.ReflectionPad2d(1), x4d)
+record("reflection_pad3d", lambda: nn.ReflectionPad3d((1, 0, 2, 1, 0, 1)), x5d)
+record("replication_pad1d", lambda: nn.ReplicationPad1d(3), x1d)
+record("replication_pad2d", lambda: nn.ReplicationPad2d((0, 2, 1, 1)), x4d)
+record("replication_pad3d", lambda: nn.ReplicationPad3d((1, 0, 2, 1, 0, 1)), x5d)
+record("zero_pad2d", lambda: nn.ZeroPad2d((1, 2, 0, 1)), x4d)
+record("constant_pad1d", lambda: nn.ConstantPad1d(2, 3.5), x1d)
+record("constant_pad2d", lambda: nn.ConstantPad2d((1, 0, 0, 2), -1.0), x4d)
+record("constant_pad3d", lambda: nn.ConstantPad3d(1, -1.0), x5d)
+record("upsample_bilinear", lambda: nn.Upsample(scale_factor=2, mode="bilinear", align_corners=False), x4d)
+record("upsample_nearest_size", lambda: nn.Upsample(size=(5, 7)), x4d)
+record("pixel_shuffle", lambda: nn.PixelShuffle(2), inputs(20, 1, 8, 3, 3))
+record("pixel_unshuffle", lambda: nn.PixelUnshuffle(2), x4d)
+record("identity", lambda: nn.Identity(), x2d)
+record("unflatten", lambda: nn.Unflatten(2, (2, 4)), x4d)
+record("cosine_similarity", lambda: nn.CosineSimilarity(dim=1), x2d, others=(inputs(21, 4, 5),))
+record("pairwise_distance", lambda: nn.PairwiseDistance(p=1.5), x2d, others=(inputs(21, 4, 5),))
+record("bilinear", lambda: nn.Bilinear(5, 3, 2), x2d, others=(inputs(22, 4, 3),))
 record("lstm", lambda: nn.LSTM(5, 4, num_layers=2, batch_first=True), seq)
 record("lstm_bidirectional_state", lambda: nn.LSTM(5, 3, bidirectional=True), seq.transpose(0, 1).contiguous(),
        state=(inputs(5, 2, 3, 3), inputs(6, 2, 3, 3)))

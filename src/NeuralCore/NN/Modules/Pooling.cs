@@ -184,5 +184,50 @@ public sealed class Dropout : Module
 
     public override Tensor Forward(Tensor input) => Functional.Dropout(input, Probability, Training);
 
-    protected override string ExtraRepresentation() => $"p={Probability}";
+    protected override string ExtraRepresentation() => $"p={Repr.Float(Probability)}, inplace=False";
+}
+
+/// <summary>Shared parts of the dropout modules that drop channels or keep SELU's statistics.</summary>
+public abstract class DropoutModule : Module
+{
+    private protected DropoutModule(double probability)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(probability, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(probability, 1.0);
+        Probability = probability;
+    }
+
+    public double Probability { get; }
+
+    protected override string ExtraRepresentation() => $"p={Repr.Float(Probability)}, inplace=False";
+}
+
+/// <summary>Zeroes whole channels of (N, C, L) or (C, L) input while training (torch.nn.Dropout1d).</summary>
+public sealed class Dropout1d(double probability = 0.5) : DropoutModule(probability)
+{
+    public override Tensor Forward(Tensor input) => Functional.Dropout1d(input, Probability, Training);
+}
+
+/// <summary>Zeroes whole channels of (N, C, H, W) input while training (torch.nn.Dropout2d).</summary>
+public sealed class Dropout2d(double probability = 0.5) : DropoutModule(probability)
+{
+    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, Probability, Training);
+}
+
+/// <summary>Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) input while training (torch.nn.Dropout3d).</summary>
+public sealed class Dropout3d(double probability = 0.5) : DropoutModule(probability)
+{
+    public override Tensor Forward(Tensor input) => Functional.Dropout3d(input, Probability, Training);
+}
+
+/// <summary>Dropout that keeps a SELU network's mean and variance, while training (torch.nn.AlphaDropout).</summary>
+public sealed class AlphaDropout(double probability = 0.5) : DropoutModule(probability)
+{
+    public override Tensor Forward(Tensor input) => Functional.AlphaDropout(input, Probability, Training);
+}
+
+/// <summary>AlphaDropout of whole channels, while training (torch.nn.FeatureAlphaDropout).</summary>
+public sealed class FeatureAlphaDropout(double probability = 0.5) : DropoutModule(probability)
+{
+    public override Tensor Forward(Tensor input) => Functional.FeatureAlphaDropout(input, Probability, Training);
 }
