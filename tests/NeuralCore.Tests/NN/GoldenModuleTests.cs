@@ -120,6 +120,9 @@ public class GoldenModuleTests
         ["cosine_similarity"] = (() => new CosineSimilarity(1), (m, x, others) => [((CosineSimilarity)m).Forward(x, others[0])]),
         ["pairwise_distance"] = (() => new PairwiseDistance(1.5), (m, x, others) => [((PairwiseDistance)m).Forward(x, others[0])]),
         ["bilinear"] = (() => new Bilinear(5, 3, 2), (m, x, others) => [((Bilinear)m).Forward(x, others[0])]),
+        ["conv3d"] = (() => new Conv3d(2, 3, (3, 3, 3), stride: (1, 2, 1), padding: (1, 1, 1)), One),
+        ["conv_transpose1d"] = (() => new ConvTranspose1d(3, 2, 3, stride: 2, padding: 1, outputPadding: 1), One),
+        ["conv_transpose3d"] = (() => new ConvTranspose3d(2, 2, 2, stride: 2), One),
         ["lstm"] = (() => new Lstm(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
         {
             var (output, (hidden, cell)) = ((Lstm)m).Forward(x);

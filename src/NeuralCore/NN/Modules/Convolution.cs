@@ -104,3 +104,50 @@ public sealed class ConvTranspose2d : ConvolutionModule
         CheckGeometry();
     }
 }
+
+/// <summary>3-D convolution (torch.nn.Conv3d). input: (N, C_in, D, H, W) → (N, C_out, D_out, H_out, W_out).</summary>
+public sealed class Conv3d : ConvolutionModule
+{
+    /// <summary>Cubic kernel, stride, padding and dilation.</summary>
+    public Conv3d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long dilation = 1, long groups = 1,
+        bool bias = true, DType? dtype = null, Device? device = null)
+        : this(inChannels, outChannels, (kernelSize, kernelSize, kernelSize), (stride, stride, stride), (padding, padding, padding),
+            (dilation, dilation, dilation), groups, bias, dtype, device)
+    {
+    }
+
+    /// <summary>(depth, height, width) triples.</summary>
+    public Conv3d(long inChannels, long outChannels, (long, long, long) kernelSize, (long, long, long)? stride = null, (long, long, long)? padding = null,
+        (long, long, long)? dilation = null, long groups = 1, bool bias = true, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, Functional.Triple(kernelSize, 0), false, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, outputPadding) =
+            (Functional.Triple(stride, 1), Functional.Triple(padding, 0), Functional.Triple(dilation, 1), [0, 0, 0]);
+        CheckGeometry();
+    }
+}
+
+/// <summary>1-D transposed convolution (torch.nn.ConvTranspose1d). input: (N, C_in, L) → (N, C_out, L_out).</summary>
+public sealed class ConvTranspose1d : ConvolutionModule
+{
+    public ConvTranspose1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0,
+        long groups = 1, bool bias = true, long dilation = 1, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, [kernelSize], true, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, this.outputPadding) = ([stride], [padding], [dilation], [outputPadding]);
+        CheckGeometry();
+    }
+}
+
+/// <summary>3-D transposed convolution (torch.nn.ConvTranspose3d). input: (N, C_in, D, H, W) → (N, C_out, D_out, H_out, W_out).</summary>
+public sealed class ConvTranspose3d : ConvolutionModule
+{
+    public ConvTranspose3d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0,
+        long groups = 1, bool bias = true, long dilation = 1, DType? dtype = null, Device? device = null)
+        : base(inChannels, outChannels, [kernelSize, kernelSize, kernelSize], true, groups, bias, dtype, device)
+    {
+        (this.stride, this.padding, this.dilation, this.outputPadding) =
+            ([stride, stride, stride], [padding, padding, padding], [dilation, dilation, dilation], [outputPadding, outputPadding, outputPadding]);
+        CheckGeometry();
+    }
+}
