@@ -79,6 +79,14 @@ nc_status nc_tensor_randperm(int64_t n_, uint64_t seed_, nc_tensor** out) {
       *out = wrap(at::randperm(n, at::detail::createCPUGenerator(seed), at::TensorOptions().dtype(at::kLong))));
 }
 
+nc_status nc_tensor_randperm_global(int64_t n_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      int64_t n = n_;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::randperm(n, tensor_options(dtype.has_value() ? dtype : c10::optional<at::ScalarType>(at::kLong), device))));
+}
+
 nc_status nc_tensor_arange(nc_scalar start_, nc_scalar end_, nc_scalar step_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
   NC_GUARD(
       at::Scalar start = to_scalar(start_);

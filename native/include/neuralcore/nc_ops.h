@@ -32,6 +32,8 @@ NC_API nc_status nc_tensor_full(const int64_t* shape, int32_t shape_count, nc_sc
 NC_API nc_status nc_tensor_randint(int64_t low, int64_t high, const int64_t* shape, int32_t shape_count, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
 /* A random permutation of 0 … n - 1 (Int64) from a generator seeded with seed, as torch.randperm(n, generator=torch.Generator().manual_seed(seed)); the global generator is untouched. */
 NC_API nc_status nc_tensor_randperm(int64_t n, uint64_t seed, nc_tensor** out);
+/* A random permutation of 0 … n - 1 from the global generator, as torch.randperm(n); Int64 unless dtype says otherwise. */
+NC_API nc_status nc_tensor_randperm_global(int64_t n, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
 /* Values from start up to (excluding) end in steps of step; the dtype is inferred from the numbers unless given. */
 NC_API nc_status nc_tensor_arange(nc_scalar start, nc_scalar end, nc_scalar step, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
 /* steps evenly spaced values from start to end inclusive. */

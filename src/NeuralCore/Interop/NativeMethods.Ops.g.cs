@@ -33,6 +33,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm")]
     internal static partial NativeStatus TensorRandpermImport(long n, ulong seed, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_randperm_global")]
+    internal static partial NativeStatus TensorRandpermGlobalImport(long n, int dtype, int deviceType, int deviceIndex, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_arange")]
     internal static partial NativeStatus TensorArangeImport(NativeScalar start, NativeScalar end, NativeScalar step, int dtype, int deviceType, int deviceIndex, out IntPtr result);
 
@@ -1268,6 +1271,12 @@ internal static unsafe partial class LibTorch
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         return Created.Tensor(NativeMethods.TensorRandpermImport(n, seed, out var result), result);
+    }
+
+    internal static Tensor TensorRandpermGlobal(long n, DType? dtype, Device? device)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        return Created.Tensor(NativeMethods.TensorRandpermGlobalImport(n, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
     }
 
     internal static Tensor TensorArange(Scalar start, Scalar end, Scalar step, DType? dtype, Device? device)

@@ -30,6 +30,9 @@ public partial class Tensor
     /// <summary>A random permutation of 0 … <c>n</c> - 1 (Int64) from a generator seeded with <c>seed</c>, as torch.randperm(n, generator=torch.Generator().manual_seed(seed)); the global generator is untouched.</summary>
     public static Tensor RandPerm(long n, ulong seed) => LibTorch.TensorRandperm(n, seed);
 
+    /// <summary>A random permutation of 0 … <c>n</c> - 1 from the global generator, as torch.randperm(n); Int64 unless <c>dtype</c> says otherwise.</summary>
+    public static Tensor RandPerm(long n, DType? dtype = null, Device? device = null) => LibTorch.TensorRandpermGlobal(n, dtype, device);
+
     /// <summary><c>steps</c> evenly spaced values from <c>start</c> to <c>end</c> inclusive.</summary>
     public static Tensor Linspace(double start, double end, long steps, DType? dtype = null, Device? device = null) => LibTorch.TensorLinspace(start, end, steps, dtype, device);
 

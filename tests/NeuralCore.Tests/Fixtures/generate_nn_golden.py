@@ -310,7 +310,34 @@ schedulers = {
     "plateau": plateau_rates(),
 }
 
+inits = {}
+
+
+def init_case(name, shape, fill, seed=40):
+    torch.manual_seed(seed)
+    tensor = torch.empty(*shape)
+    fill(tensor)
+    inits[name] = {"seed": seed, "shape": list(shape), "value": pack(tensor)}
+
+
+init_case("kaiming_normal_fan_out_relu", (6, 4, 3), lambda t: nn.init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"))
+init_case("kaiming_uniform_leaky", (5, 7), lambda t: nn.init.kaiming_uniform_(t, a=0.2))
+init_case("xavier_normal_tanh", (5, 7), lambda t: nn.init.xavier_normal_(t, gain=nn.init.calculate_gain("tanh")))
+init_case("trunc_normal", (200,), nn.init.trunc_normal_)
+init_case("trunc_normal_shifted", (8, 5), lambda t: nn.init.trunc_normal_(t, mean=0.5, std=2.0, a=-1.0, b=3.0))
+init_case("orthogonal_wide", (3, 7), lambda t: nn.init.orthogonal_(t, gain=2.0))
+init_case("orthogonal_tall_conv", (6, 2, 2), nn.init.orthogonal_)
+init_case("sparse", (10, 4), lambda t: nn.init.sparse_(t, 0.3, std=0.5))
+init_case("dirac_groups", (4, 2, 3, 3), lambda t: nn.init.dirac_(t, groups=2))
+init_case("eye", (3, 5), nn.init.eye_)
+gains = {"linear": nn.init.calculate_gain("linear"), "conv_transpose2d": nn.init.calculate_gain("conv_transpose2d"),
+         "sigmoid": nn.init.calculate_gain("sigmoid"), "tanh": nn.init.calculate_gain("tanh"), "relu": nn.init.calculate_gain("relu"),
+         "leaky_relu": nn.init.calculate_gain("leaky_relu"), "leaky_relu_0.2": nn.init.calculate_gain("leaky_relu", 0.2),
+         "selu": nn.init.calculate_gain("selu")}
+
 result = {
+    "inits": inits,
+    "gains": gains,
     "modules": modules,
     "losses": {k: pack(v) for k, v in losses.items()},
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},

@@ -22,6 +22,7 @@ internal static class OpCases
         ["tensor.full_int"] = new(x => Tensor.Full(shape: [3], value: 7), [], null, 1E-05),
         ["tensor.randint"] = new(x => Tensor.RandInt(low: 0, high: 10, shape: [5]), [], 42, 1E-05),
         ["tensor.randperm"] = new(x => Tensor.RandPerm(n: 10, seed: 7), [], null, 1E-05),
+        ["tensor.randperm_global"] = new(x => Tensor.RandPerm(n: 10), [], 9, 1E-05),
         ["tensor.linspace"] = new(x => Tensor.Linspace(start: -1.0, end: 2.0, steps: 7), [], null, 1E-05),
         ["tensor.eye_0"] = new(x => Tensor.Eye(rows: 3), [], null, 1E-05),
         ["tensor.eye_wide"] = new(x => Tensor.Eye(rows: 2, columns: 4), [], null, 1E-05),
