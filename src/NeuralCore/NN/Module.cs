@@ -152,6 +152,40 @@ public abstract class Module : IDisposable
                 yield return entry;
     }
 
+    /// <summary>This module and every module below it, depth first; a module reached twice appears once.</summary>
+    public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
+
+    /// <summary>Calls <paramref name="action"/> on every submodule, children first, then on this module (torch's <c>apply</c>), e.g. to initialise weights.</summary>
+    public Module Apply(Action<Module> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        foreach (var child in Children()) child.Apply(action);
+        action(this);
+        return this;
+    }
+
+    /// <summary>Sets whether autograd records operations on every parameter (torch's <c>requires_grad_</c>), e.g. to freeze a backbone.</summary>
+    public Module RequiresGrad(bool requiresGrad = true)
+    {
+        foreach (var parameter in Parameters()) parameter.RequiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>
+    /// Replaces the parameter registered under <paramref name="name"/>, e.g. to tie one module's weight to another's
+    /// (word_language_model's <c>decoder.weight = encoder.weight</c>): both modules then hold the same Parameter.
+    /// </summary>
+    private protected void ReplaceParameter(string name, Parameter? parameter)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+            if (parameters[i].Name == name)
+            {
+                parameters[i] = (name, parameter);
+                return;
+            }
+        throw new ArgumentException($"{GetType().Name} has no parameter '{name}'", nameof(name));
+    }
+
     /// <summary>Every parameter with its dotted name, in PyTorch's order; shared parameters appear once.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {

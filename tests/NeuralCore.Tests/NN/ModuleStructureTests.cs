@@ -61,6 +61,80 @@ public class ModuleStructureTests
         }
     }
 
+    private sealed class TiedModel : Module
+    {
+        public TiedModel()
+        {
+            Encoder = new Embedding(10, 4);
+            Decoder = new Linear(4, 10) { Weight = Encoder.Weight };  // word_language_model's weight tying
+            RegisterModule("encoder", Encoder);
+            RegisterModule("decoder", Decoder);
+            RegisterModule("heads", new ModuleDict(new Dictionary<string, Module> { ["a"] = new Linear(2, 3), ["b"] = new Linear(3, 1) }));
+            RegisterModule("scales", new ParameterList(new Parameter(Tensor.Ones(2)), new Parameter(Tensor.Zeros(3))));
+            RegisterModule("extra", new ParameterDict(new Dictionary<string, Parameter> { ["gain"] = new Parameter(Tensor.Ones(1)) }));
+        }
+
+        public Embedding Encoder { get; }
+        public Linear Decoder { get; }
+    }
+
+    [Fact]
+    public void TiedWeightsAndContainers_NameTheirStateAsPyTorch()
+    {
+        // The expected lists are what python3-torch gives for the same model (state_dict keys, named_parameters, apply order).
+        using var model = new TiedModel();
+        model.StateDict().Keys.Should().Equal("encoder.weight", "decoder.weight", "decoder.bias", "heads.a.weight", "heads.a.bias", "heads.b.weight",
+            "heads.b.bias", "scales.0", "scales.1", "extra.gain");
+        model.NamedParameters().Select(p => p.Name).Should().Equal("encoder.weight", "decoder.bias", "heads.a.weight", "heads.a.bias",
+            "heads.b.weight", "heads.b.bias", "scales.0", "scales.1", "extra.gain");
+        var visited = new List<string>();
+        model.Apply(m => visited.Add(m.GetType().Name));
+        visited.Should().Equal("Embedding", "Linear", "Linear", "Linear", "ModuleDict", "ParameterList", "ParameterDict", "TiedModel");
+        model.Modules().Should().HaveCount(8);
+    }
+
+    [Fact]
+    public void TiedWeights_TrainAsOneParameter()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new TiedModel();
+        ReferenceEquals(model.Decoder.Weight, model.Encoder.Weight).Should().BeTrue();
+        var tokens = Tensor.FromArray(new long[] { 1, 4, 7 });
+        var logits = model.Decoder.Forward(model.Encoder.Forward(tokens));
+        logits.Sum().Backward();
+        // One parameter, two uses: the optimizer sees it once and both modules see the update.
+        var before = model.Encoder.Weight.Clone();
+        using (var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.5)) optimizer.Step();
+        model.Decoder.Weight.Equal(model.Encoder.Weight).Should().BeTrue();
+        model.Encoder.Weight.Equal(before).Should().BeFalse();
+        var wrongShape = () => model.Decoder.Weight = new Parameter(Tensor.Zeros(3, 3));
+        wrongShape.Should().Throw<ArgumentException>().WithMessage("*[10, 4]*");
+    }
+
+    [Fact]
+    public void RequiresGrad_FreezesAndUnfreezesEveryParameter()
+    {
+        using var model = new Sequential(new Linear(3, 2), new Linear(2, 1));
+        model.RequiresGrad(false).Parameters().Should().OnlyContain(p => !p.RequiresGrad);
+        model.RequiresGrad().Parameters().Should().OnlyContain(p => p.RequiresGrad);
+    }
+
+    [Fact]
+    public void GradientUtilities_ClipValuesAndRoundTripThroughOneVector()
+    {
+        using var scope = TensorScope.Begin();
+        using var model = new Linear(3, 2);
+        (model.Forward(Tensor.Ones(4, 3) * 10).Sum()).Backward();
+        NeuralCore.NN.Utils.ClipGradValue(model.Parameters(), 0.5);
+        model.Parameters().Select(p => p.Grad!.Abs().Max().Item<float>()).Should().OnlyContain(v => v <= 0.5f);
+        var vector = NeuralCore.NN.Utils.ParametersToVector(model.Parameters());
+        vector.Shape.Should().Equal(8L);
+        vector[..6].Equal(model.Weight.View(-1)).Should().BeTrue();
+        NeuralCore.NN.Utils.VectorToParameters(Tensor.Arange(8, dtype: DType.Float32), model.Parameters());
+        model.Weight.ToArray<float>().Should().Equal(0f, 1f, 2f, 3f, 4f, 5f);
+        model.Bias!.ToArray<float>().Should().Equal(6f, 7f);
+    }
+
     [Fact]
     public void ToString_PrintsTheTreeLikePyTorch()
     {

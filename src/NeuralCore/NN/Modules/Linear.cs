@@ -13,8 +13,8 @@ public sealed class Linear : Module
         ArgumentOutOfRangeException.ThrowIfNegative(inFeatures);
         ArgumentOutOfRangeException.ThrowIfNegative(outFeatures);
         (InFeatures, OutFeatures) = (inFeatures, outFeatures);
-        Weight = new Parameter(Tensor.Empty([outFeatures, inFeatures], dtype, device));
-        RegisterParameter("weight", Weight);
+        weight = new Parameter(Tensor.Empty([outFeatures, inFeatures], dtype, device));
+        RegisterParameter("weight", weight);
         Bias = bias ? new Parameter(Tensor.Empty([outFeatures], dtype, device)) : null;
         RegisterParameter("bias", Bias);
         ResetParameters();
@@ -22,7 +22,22 @@ public sealed class Linear : Module
 
     public long InFeatures { get; }
     public long OutFeatures { get; }
-    public Parameter Weight { get; }
+    /// <summary>The weight (outFeatures, inFeatures). Assigning another module's parameter of that shape ties them, as in PyTorch.</summary>
+    public Parameter Weight
+    {
+        get => weight;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (!value.Shape.SequenceEqual(new[] { OutFeatures, InFeatures }))
+                throw new ArgumentException($"Linear's weight must have shape [{OutFeatures}, {InFeatures}], got [{string.Join(", ", value.Shape)}]", nameof(value));
+            weight = value;
+            ReplaceParameter("weight", value);
+        }
+    }
+
+    private Parameter weight = null!;
+
     public Parameter? Bias { get; }
 
     /// <summary>PyTorch's default: Kaiming-uniform weight (a = √5), bias U(-1/√fan_in, 1/√fan_in).</summary>

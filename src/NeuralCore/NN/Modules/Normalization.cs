@@ -109,9 +109,9 @@ public sealed class Embedding : Module
         if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
             throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
         PaddingIndex = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
-        Weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
-        RegisterParameter("weight", Weight);
-        Init.Normal(Weight);
+        weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        RegisterParameter("weight", weight);
+        Init.Normal(weight);
         if (PaddingIndex is { } row)
             using (Autograd.NoGrad())
             using (var padding = Weight[row])
@@ -119,7 +119,22 @@ public sealed class Embedding : Module
     }
 
     public long? PaddingIndex { get; }
-    public Parameter Weight { get; }
+
+    /// <summary>The table (numEmbeddings, embeddingDim). Assigning another module's parameter of that shape ties them, as in PyTorch.</summary>
+    public Parameter Weight
+    {
+        get => weight;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (!value.Shape.SequenceEqual(weight.Shape))
+                throw new ArgumentException($"Embedding's weight must have shape [{string.Join(", ", weight.Shape)}], got [{string.Join(", ", value.Shape)}]", nameof(value));
+            weight = value;
+            ReplaceParameter("weight", value);
+        }
+    }
+
+    private Parameter weight;
 
     public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight, PaddingIndex);
 
