@@ -2830,6 +2830,18 @@ nc_status nc_nn_embedding(const nc_tensor* indices_, const nc_tensor* weight_, i
       *out = wrap(at::embedding(weight, indices, padding_index.value_or(-1))));
 }
 
+nc_status nc_nn_embedding_bag(const nc_tensor* indices_, const nc_tensor* weight_, const nc_tensor* offsets_, const char* mode_, const nc_tensor* per_sample_weights_, int32_t include_last_offset_, int32_t has_padding_index_, int64_t padding_index_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& indices = unwrap(indices_);
+      const at::Tensor& weight = unwrap(weight_);
+      c10::optional<at::Tensor> offsets = optional_tensor(offsets_);
+      std::string mode = to_text(mode_);
+      c10::optional<at::Tensor> per_sample_weights = optional_tensor(per_sample_weights_);
+      bool include_last_offset = include_last_offset_ != 0;
+      c10::optional<int64_t> padding_index = has_padding_index_ ? c10::optional<int64_t>(padding_index_) : c10::nullopt;
+      *out = wrap(embedding_bag(indices, weight, offsets, mode, per_sample_weights, include_last_offset, padding_index)));
+}
+
 nc_status nc_nn_cross_entropy(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int64_t ignore_index_, int32_t reduction_, double label_smoothing_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

@@ -246,6 +246,51 @@ inline at::Tensor composed_rms_norm(const at::Tensor& input, at::IntArrayRef nor
   return result;
 }
 
+// torch.nn.functional.embedding_bag: sums, means or maxima of bags of rows of weight. 2-D input is one bag per row;
+// 1-D input is split into bags at offsets.
+inline at::Tensor embedding_bag(const at::Tensor& input, const at::Tensor& weight, const c10::optional<at::Tensor>& offsets, const std::string& mode,
+                                const c10::optional<at::Tensor>& per_sample_weights, bool include_last_offset, c10::optional<int64_t> padding_idx) {
+  at::Tensor indices = input, bag_offsets;
+  c10::optional<at::Tensor> sample_weights = per_sample_weights;
+  if (input.dim() == 2) {
+    if (offsets.has_value()) throw std::invalid_argument("embedding_bag: offsets must be null for 2-D input, whose rows are the bags");
+    bag_offsets = at::arange(0, input.numel(), input.size(1), input.options());
+    indices = input.reshape(-1);
+    if (sample_weights.has_value()) sample_weights = sample_weights->reshape(-1);
+  } else if (input.dim() == 1) {
+    if (!offsets.has_value() || offsets->dim() != 1) throw std::invalid_argument("embedding_bag: 1-D input needs 1-D offsets");
+    bag_offsets = *offsets;
+  } else {
+    throw std::invalid_argument("embedding_bag: input must be 1-D or 2-D, got " + std::to_string(input.dim()) + "-D");
+  }
+  // libtorch 1.13's CPU kernel reads out of bounds on inconsistent offsets or indices instead of failing: check first.
+  if (indices.numel() > 0) {
+    const auto rows = weight.size(0);
+    if (indices.min().item<int64_t>() < 0 || indices.max().item<int64_t>() >= rows)
+      throw std::invalid_argument("embedding_bag: indices must lie in [0, " + std::to_string(rows) + ")");
+  }
+  if (bag_offsets.numel() > 0) {
+    const auto count = indices.numel();
+    if (bag_offsets[0].item<int64_t>() != 0) throw std::invalid_argument("embedding_bag: offsets must start at 0");
+    if (bag_offsets.numel() > 1 && (bag_offsets.diff() < 0).any().item<bool>())
+      throw std::invalid_argument("embedding_bag: offsets must not decrease");
+    const auto last = bag_offsets[-1].item<int64_t>();
+    if (include_last_offset ? last != count : last > count)
+      throw std::invalid_argument("embedding_bag: the last offset is " + std::to_string(last) + "; it must " +
+                                  (include_last_offset ? "equal" : "not exceed") + " the number of indices (" + std::to_string(count) + ")");
+  }
+  int64_t mode_code;
+  if (mode == "sum") mode_code = 0;
+  else if (mode == "mean") mode_code = 1;
+  else if (mode == "max") mode_code = 2;
+  else throw std::invalid_argument("embedding_bag: mode must be sum, mean or max, got " + mode);
+  if (sample_weights.has_value() && mode != "sum")
+    throw std::invalid_argument("embedding_bag: per-sample weights need mode sum, got " + mode);
+  c10::optional<int64_t> padding;  // none: libtorch reads -1 as the last row
+  if (padding_idx.has_value()) padding = *padding_idx < 0 ? weight.size(0) + *padding_idx : *padding_idx;
+  return std::get<0>(at::embedding_bag(weight, indices, bag_offsets, false, mode_code, false, sample_weights, include_last_offset, padding));
+}
+
 // A loss's none/mean/sum (at::Reduction codes) for losses composed here rather than taken from libtorch.
 inline at::Tensor reduce_loss(const at::Tensor& loss, int64_t reduction) {
   if (reduction == at::Reduction::Mean) return loss.mean();

@@ -655,6 +655,8 @@ NC_API nc_status nc_nn_feature_alpha_dropout(const nc_tensor* self, double proba
 NC_API nc_status nc_nn_bilinear(const nc_tensor* input1, const nc_tensor* input2, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
 /* Rows of weight picked by the Int64 indices. */
 NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
+/* Sums, means or maxima (mode) of bags of rows of weight: one bag per row of 2-D indices, or 1-D indices split at offsets; perSampleWeights scale rows (sum mode). */
+NC_API nc_status nc_nn_embedding_bag(const nc_tensor* indices, const nc_tensor* weight, const nc_tensor* offsets, const char* mode, const nc_tensor* per_sample_weights, int32_t include_last_offset, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
 /* Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input). */
 NC_API nc_status nc_nn_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int64_t ignore_index, int32_t reduction, double label_smoothing, nc_tensor** out);
 /* Negative log-likelihood of log-probabilities (N, C) at class indices (N). */

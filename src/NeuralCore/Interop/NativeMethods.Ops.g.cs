@@ -1152,6 +1152,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding")]
     internal static partial NativeStatus NnEmbeddingImport(IntPtr indices, IntPtr weight, int haspaddingIndex, long paddingIndex, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding_bag", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial NativeStatus NnEmbeddingBagImport(IntPtr indices, IntPtr weight, IntPtr offsets, string mode, IntPtr perSampleWeights, int includeLastOffset, int haspaddingIndex, long paddingIndex, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cross_entropy")]
     internal static partial NativeStatus NnCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, long ignoreIndex, int reduction, double labelSmoothing, out IntPtr result);
 
@@ -4009,6 +4012,18 @@ internal static unsafe partial class LibTorch
         using var indicesBorrow = new TensorBorrow(indices);
         using var weightBorrow = new TensorBorrow(weight);
         return Created.Tensor(NativeMethods.NnEmbeddingImport(indicesBorrow.Pointer, weightBorrow.Pointer, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
+    }
+
+    internal static Tensor NnEmbeddingBag(Tensor indices, Tensor weight, Tensor? offsets, string mode, Tensor? perSampleWeights, bool includeLastOffset, long? paddingIndex)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(mode);
+        using var indicesBorrow = new TensorBorrow(indices);
+        using var weightBorrow = new TensorBorrow(weight);
+        using var offsetsBorrow = new TensorBorrow(offsets);
+        using var perSampleWeightsBorrow = new TensorBorrow(perSampleWeights);
+        return Created.Tensor(NativeMethods.NnEmbeddingBagImport(indicesBorrow.Pointer, weightBorrow.Pointer, offsetsBorrow.Pointer, mode, perSampleWeightsBorrow.Pointer, includeLastOffset ? 1 : 0, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
     }
 
     internal static Tensor NnCrossEntropy(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, double labelSmoothing)

@@ -147,6 +147,9 @@ public static partial class Functional
     /// <summary>Rows of <c>weight</c> picked by the Int64 <c>indices</c>.</summary>
     public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIndex = null) => LibTorch.NnEmbedding(indices, weight, paddingIndex);
 
+    /// <summary>Sums, means or maxima (<c>mode</c>) of bags of rows of <c>weight</c>: one bag per row of 2-D <c>indices</c>, or 1-D <c>indices</c> split at <c>offsets</c>; <c>perSampleWeights</c> scale rows (sum mode).</summary>
+    public static Tensor EmbeddingBag(Tensor indices, Tensor weight, Tensor? offsets = null, string mode = "mean", Tensor? perSampleWeights = null, bool includeLastOffset = false, long? paddingIndex = null) => LibTorch.NnEmbeddingBag(indices, weight, offsets, mode, perSampleWeights, includeLastOffset, paddingIndex);
+
     /// <summary>Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input).</summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) => LibTorch.NnCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
 

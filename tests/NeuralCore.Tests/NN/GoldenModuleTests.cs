@@ -123,6 +123,9 @@ public class GoldenModuleTests
         ["conv3d"] = (() => new Conv3d(2, 3, (3, 3, 3), stride: (1, 2, 1), padding: (1, 1, 1)), One),
         ["conv_transpose1d"] = (() => new ConvTranspose1d(3, 2, 3, stride: 2, padding: 1, outputPadding: 1), One),
         ["conv_transpose3d"] = (() => new ConvTranspose3d(2, 2, 2, stride: 2), One),
+        ["embedding_bag_mean"] = (() => new EmbeddingBag(10, 3), (m, x, others) => [((EmbeddingBag)m).Forward(x, others[0])]),
+        ["embedding_bag_sum_padding"] = (() => new EmbeddingBag(10, 3, mode: "sum", paddingIndex: 4), (m, x, others) => [((EmbeddingBag)m).Forward(x, others[0])]),
+        ["embedding_bag_max_rows"] = (() => new EmbeddingBag(10, 2, mode: "max"), One),
         ["lstm"] = (() => new Lstm(5, 4, numLayers: 2, batchFirst: true), (m, x, _) =>
         {
             var (output, (hidden, cell)) = ((Lstm)m).Forward(x);

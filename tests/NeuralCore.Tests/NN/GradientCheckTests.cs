@@ -30,7 +30,7 @@ public class GradientCheckTests
             input.RequiresGrad = true;
         }
         var state = golden.TryGetProperty("state", out var stateElement)
-            ? stateElement.EnumerateArray().Select(e => NNGolden.Tensor(e).To(DType.Float64)).ToArray()
+            ? stateElement.EnumerateArray().Select(NNGolden.Tensor).Select(t => t.DType.IsFloatingPoint() ? t.To(DType.Float64) : t).ToArray()
             : [];
 
         var seed = (ulong)golden.GetProperty("seed").GetInt32();

@@ -135,6 +135,22 @@ public class ModuleStructureTests
         model.Bias!.ToArray<float>().Should().Equal(6f, 7f);
     }
 
+    [Theory]
+    [InlineData(new long[] { 1, 3 }, false, "*start at 0*")]
+    [InlineData(new long[] { 0, 4, 2 }, false, "*not decrease*")]
+    [InlineData(new long[] { 0, 9 }, false, "*not exceed the number of indices (5)*")]
+    [InlineData(new long[] { 0, 2 }, true, "*equal the number of indices (5)*")]
+    public void EmbeddingBag_InconsistentOffsets_ThrowInsteadOfReadingOutOfBounds(long[] offsets, bool includeLastOffset, string message)
+    {
+        // libtorch 1.13's kernel corrupts memory on these (python3-torch aborted in malloc on the last one).
+        using var scope = TensorScope.Begin();
+        using var bag = new EmbeddingBag(10, 3, mode: "sum", includeLastOffset: includeLastOffset);
+        var act = () => bag.Forward(Tensor.FromArray(new long[] { 1, 4, 4, 0, 7 }), Tensor.FromArray(offsets));
+        act.Should().Throw<TorchException>().WithMessage(message);
+        var outOfRange = () => bag.Forward(Tensor.FromArray(new long[] { 1, 10 }), Tensor.FromArray(new long[] { 0 }));
+        outOfRange.Should().Throw<TorchException>().WithMessage("*[0, 10)*");
+    }
+
     [Fact]
     public void ToString_PrintsTheTreeLikePyTorch()
     {

@@ -274,3 +274,45 @@ public sealed class RmsNorm : Module
     protected override string ExtraRepresentation() =>
         $"({string.Join(", ", normalizedShape)},), eps={(Eps is { } e ? Repr.Float(e) : "None")}, elementwise_affine={(Weight is not null ? "True" : "False")}";
 }
+
+/// <summary>
+/// Sums, means or maxima of bags of embeddings without materialising them (torch.nn.EmbeddingBag).
+/// <c>Forward(indices, offsets)</c>: 2-D indices are one bag per row; 1-D indices are split into bags at <c>offsets</c>.
+/// </summary>
+public sealed class EmbeddingBag : Module
+{
+    private readonly string mode;
+    private readonly bool includeLastOffset;
+
+    /// <param name="mode">sum, mean (default) or max.</param>
+    /// <param name="includeLastOffset">The offsets end with the number of indices (the CSR layout).</param>
+    /// <param name="paddingIndex">A row that never contributes to a bag and stays zero.</param>
+    public EmbeddingBag(long numEmbeddings, long embeddingDim, string mode = "mean", bool includeLastOffset = false, long? paddingIndex = null,
+        DType? dtype = null, Device? device = null)
+    {
+        if (mode is not ("sum" or "mean" or "max")) throw new ArgumentException($"mode must be sum, mean or max, got {mode}", nameof(mode));
+        if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
+            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
+        (this.mode, this.includeLastOffset) = (mode, includeLastOffset);
+        PaddingIndex = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
+        Weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        RegisterParameter("weight", Weight);
+        Init.Normal(Weight);
+        if (PaddingIndex is { } row)
+            using (Autograd.NoGrad())
+            using (var padding = Weight[row])
+                padding.ZeroInPlace();
+    }
+
+    public long? PaddingIndex { get; }
+    public Parameter Weight { get; }
+
+    /// <summary>One row per bag (B, embeddingDim).</summary>
+    public Tensor Forward(Tensor input, Tensor? offsets, Tensor? perSampleWeights = null) =>
+        Functional.EmbeddingBag(input, Weight, offsets, mode, perSampleWeights, includeLastOffset, PaddingIndex);
+
+    /// <summary>2-D input: one bag per row.</summary>
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}, mode='{mode}'";
+}
