@@ -1,16 +1,30 @@
 namespace NeuralCore.Optim;
 
 /// <summary>
-/// Base of the learning-rate schedulers (torch.optim.lr_scheduler). Construction records each group's initial rate;
-/// <see cref="Step"/> advances one epoch (or one batch, for <see cref="OneCycleLR"/>) and writes the new rates.
+/// Base of the learning-rate schedulers (torch.optim.lr_scheduler); subclass it with the rate as a function of the
+/// step count. The first scheduler made on an optimizer records each group's initial rate (PyTorch's
+/// <c>initial_lr</c>), which every scheduler of that optimizer starts from; <see cref="Step"/> advances one epoch (or
+/// one batch, for <see cref="OneCycleLR"/> and <see cref="CyclicLR"/>) and writes the new rates.
 /// </summary>
 public abstract class LRScheduler
 {
-    private protected LRScheduler(Optimizer optimizer)
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Optimizer, double[]> InitialRates = new();
+
+    protected LRScheduler(Optimizer optimizer)
     {
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        BaseLearningRates = Enumerable.Range(0, optimizer.ParamGroups.Count).Select(optimizer.GetLearningRate).ToArray();
+        BaseLearningRates = InitialRates.GetValue(optimizer,
+            o => Enumerable.Range(0, o.ParamGroups.Count).Select(o.GetLearningRate).ToArray());
     }
+
+    /// <summary>Sets the rates of step <paramref name="epoch"/>; PyTorch's schedulers apply step 0's rate when they are made.</summary>
+    protected void SetRates(int epoch)
+    {
+        for (var group = 0; group < BaseLearningRates.Count; group++)
+            Optimizer.SetLearningRate(group, LearningRateAt(epoch, BaseLearningRates[group]));
+    }
+
+    internal double RateAt(int epoch, double baseLearningRate) => LearningRateAt(epoch, baseLearningRate);
 
     public Optimizer Optimizer { get; }
 
@@ -27,8 +41,7 @@ public abstract class LRScheduler
     public void Step()
     {
         LastEpoch++;
-        for (var group = 0; group < BaseLearningRates.Count; group++)
-            Optimizer.SetLearningRate(group, LearningRateAt(LastEpoch, BaseLearningRates[group]));
+        SetRates(LastEpoch);
     }
 
     /// <summary>The rate of a group whose initial rate is <paramref name="baseLearningRate"/>, after <paramref name="epoch"/> steps.</summary>
@@ -127,6 +140,220 @@ public sealed class OneCycleLR : LRScheduler
             ? Cosine(initialLearningRate, maxLearningRate, epoch / warmupEnd)
             : Cosine(maxLearningRate, minimumLearningRate, (epoch - warmupEnd) / (totalSteps - 1 - warmupEnd));
     }
+}
+
+/// <summary>The initial rate times <c>lambda(step)</c> (torch.optim.lr_scheduler.LambdaLR).</summary>
+public sealed class LambdaLR : LRScheduler
+{
+    private readonly Func<int, double> lambda;
+
+    public LambdaLR(Optimizer optimizer, Func<int, double> lrLambda) : base(optimizer)
+    {
+        lambda = lrLambda ?? throw new ArgumentNullException(nameof(lrLambda));
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate) => baseLearningRate * lambda(epoch);
+}
+
+/// <summary>The rate multiplied by <c>lambda(step)</c> at every step (torch.optim.lr_scheduler.MultiplicativeLR).</summary>
+public sealed class MultiplicativeLR : LRScheduler
+{
+    private readonly Func<int, double> lambda;
+    private readonly List<double> factors = [1.0];  // the product of lambda(1..k) for each step k reached
+
+    public MultiplicativeLR(Optimizer optimizer, Func<int, double> lrLambda) : base(optimizer) =>
+        lambda = lrLambda ?? throw new ArgumentNullException(nameof(lrLambda));
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate)
+    {
+        while (factors.Count <= epoch) factors.Add(factors[^1] * lambda(factors.Count));
+        return baseLearningRate * factors[epoch];
+    }
+}
+
+/// <summary>
+/// The rate scaled from <c>startFactor</c> to <c>endFactor</c> linearly over <c>totalIters</c> steps, then held
+/// (torch.optim.lr_scheduler.LinearLR; a warm-up).
+/// </summary>
+public sealed class LinearLR : LRScheduler
+{
+    private readonly double startFactor, endFactor;
+    private readonly int totalIters;
+
+    public LinearLR(Optimizer optimizer, double startFactor = 1.0 / 3, double endFactor = 1.0, int totalIters = 5) : base(optimizer)
+    {
+        if (!(startFactor > 0 && startFactor <= 1)) throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, "must be in (0, 1]");
+        if (!(endFactor >= 0 && endFactor <= 1)) throw new ArgumentOutOfRangeException(nameof(endFactor), endFactor, "must be in [0, 1]");
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalIters, 1);
+        (this.startFactor, this.endFactor, this.totalIters) = (startFactor, endFactor, totalIters);
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate) =>
+        baseLearningRate * (startFactor + (endFactor - startFactor) * Math.Min(totalIters, epoch) / totalIters);
+}
+
+/// <summary>The rate times <c>factor</c> for the first <c>totalIters</c> steps, then the initial rate (torch.optim.lr_scheduler.ConstantLR).</summary>
+public sealed class ConstantLR : LRScheduler
+{
+    private readonly double factor;
+    private readonly int totalIters;
+
+    public ConstantLR(Optimizer optimizer, double factor = 1.0 / 3, int totalIters = 5) : base(optimizer)
+    {
+        if (!(factor >= 0 && factor <= 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "must be in [0, 1]");
+        ArgumentOutOfRangeException.ThrowIfNegative(totalIters);
+        (this.factor, this.totalIters) = (factor, totalIters);
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate) => baseLearningRate * (epoch >= totalIters ? 1 : factor);
+}
+
+/// <summary>The rate decayed as (1 − step / totalIters)^power to zero at totalIters (torch.optim.lr_scheduler.PolynomialLR).</summary>
+public sealed class PolynomialLR : LRScheduler
+{
+    private readonly int totalIters;
+    private readonly double power;
+
+    public PolynomialLR(Optimizer optimizer, int totalIters = 5, double power = 1.0) : base(optimizer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(totalIters, 1);
+        (this.totalIters, this.power) = (totalIters, power);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate) =>
+        baseLearningRate * Math.Pow(1.0 - (double)Math.Min(totalIters, epoch) / totalIters, power);
+}
+
+/// <summary>
+/// Cosine annealing from the initial rate to <c>etaMin</c>, restarting after <c>t0</c> steps, each period
+/// <c>tMult</c> times the last (torch.optim.lr_scheduler.CosineAnnealingWarmRestarts, SGDR).
+/// </summary>
+public sealed class CosineAnnealingWarmRestarts : LRScheduler
+{
+    private readonly int t0, tMult;
+    private readonly double etaMin;
+
+    public CosineAnnealingWarmRestarts(Optimizer optimizer, int t0, int tMult = 1, double etaMin = 0) : base(optimizer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(t0, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tMult, 1);
+        (this.t0, this.tMult, this.etaMin) = (t0, tMult, etaMin);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate)
+    {
+        // Where the step falls: T_cur steps into a period of T_i.
+        long current = epoch, period = t0;
+        while (current >= period)
+        {
+            current -= period;
+            period *= tMult;
+        }
+        return etaMin + (baseLearningRate - etaMin) * (1 + Math.Cos(Math.PI * current / period)) / 2;
+    }
+}
+
+/// <summary>How <see cref="CyclicLR"/> scales each cycle's amplitude.</summary>
+public enum CyclicMode
+{
+    /// <summary>The same amplitude every cycle.</summary>
+    Triangular,
+
+    /// <summary>The amplitude halves every cycle.</summary>
+    Triangular2,
+
+    /// <summary>The amplitude shrinks by gamma^step.</summary>
+    ExpRange,
+}
+
+/// <summary>
+/// The rate cycled between <c>baseLr</c> and <c>maxLr</c>, <c>stepSizeUp</c> steps up and <c>stepSizeDown</c> down,
+/// stepped once per batch (torch.optim.lr_scheduler.CyclicLR with cycle_momentum=False; the momentum is not cycled).
+/// </summary>
+public sealed class CyclicLR : LRScheduler
+{
+    private readonly double baseLr, maxLr, gamma, stepRatio;
+    private readonly int totalSize;
+    private readonly CyclicMode mode;
+
+    public CyclicLR(Optimizer optimizer, double baseLr, double maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
+        CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0) : base(optimizer)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stepSizeUp, 1);
+        var down = stepSizeDown ?? stepSizeUp;
+        ArgumentOutOfRangeException.ThrowIfLessThan(down, 1);
+        (this.baseLr, this.maxLr, this.mode, this.gamma) = (Hyperparameter.NonNegative(baseLr, nameof(baseLr)), Hyperparameter.NonNegative(maxLr, nameof(maxLr)), mode, gamma);
+        totalSize = stepSizeUp + down;
+        stepRatio = (double)stepSizeUp / totalSize;
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate)
+    {
+        var cycle = Math.Floor(1 + (double)epoch / totalSize);
+        var x = 1.0 + (double)epoch / totalSize - cycle;
+        var scale = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
+        var height = (maxLr - baseLr) * scale;
+        return mode switch
+        {
+            CyclicMode.Triangular => baseLr + height,
+            CyclicMode.Triangular2 => baseLr + height / Math.Pow(2, cycle - 1),
+            _ => baseLr + height * Math.Pow(gamma, epoch),
+        };
+    }
+}
+
+/// <summary>
+/// Runs <c>schedulers</c> one after another, switching at each of <c>milestones</c>, each counting its steps from
+/// the switch (torch.optim.lr_scheduler.SequentialLR), e.g. a LinearLR warm-up followed by cosine annealing.
+/// </summary>
+public sealed class SequentialLR : LRScheduler
+{
+    private readonly LRScheduler[] schedulers;
+    private readonly int[] milestones;
+
+    public SequentialLR(Optimizer optimizer, IReadOnlyList<LRScheduler> schedulers, IReadOnlyList<int> milestones) : base(optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(schedulers);
+        ArgumentNullException.ThrowIfNull(milestones);
+        if (schedulers.Count == 0) throw new ArgumentException("SequentialLR needs at least one scheduler", nameof(schedulers));
+        if (milestones.Count != schedulers.Count - 1)
+            throw new ArgumentException($"SequentialLR needs one milestone fewer than schedulers, got {milestones.Count} for {schedulers.Count}", nameof(milestones));
+        if (schedulers.Any(s => !ReferenceEquals(s.Optimizer, optimizer)))
+            throw new ArgumentException("every scheduler of SequentialLR must belong to its optimizer", nameof(schedulers));
+        (this.schedulers, this.milestones) = (schedulers.ToArray(), milestones.ToArray());
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate)
+    {
+        var index = milestones.Count(m => m <= epoch);
+        return schedulers[index].RateAt(index == 0 ? epoch : epoch - milestones[index - 1], baseLearningRate);
+    }
+}
+
+/// <summary>
+/// Applies several schedulers at once, their factors multiplied (torch.optim.lr_scheduler.ChainedScheduler), e.g. a
+/// ConstantLR warm-up with ExponentialLR decay. Each must scale the initial rate by a factor of its own (not LambdaLR
+/// with a rate that is not a factor, nor ReduceLROnPlateau).
+/// </summary>
+public sealed class ChainedScheduler : LRScheduler
+{
+    private readonly LRScheduler[] schedulers;
+
+    public ChainedScheduler(IReadOnlyList<LRScheduler> schedulers) : base(schedulers?.FirstOrDefault()?.Optimizer ?? throw new ArgumentException("ChainedScheduler needs at least one scheduler", nameof(schedulers)))
+    {
+        if (schedulers.Any(s => !ReferenceEquals(s.Optimizer, Optimizer)))
+            throw new ArgumentException("every scheduler of ChainedScheduler must belong to one optimizer", nameof(schedulers));
+        this.schedulers = schedulers.ToArray();
+        SetRates(0);
+    }
+
+    protected override double LearningRateAt(int epoch, double baseLearningRate) =>
+        baseLearningRate == 0 ? 0 : schedulers.Aggregate(baseLearningRate, (rate, s) => rate * (s.RateAt(epoch, baseLearningRate) / baseLearningRate));
 }
 
 /// <summary>

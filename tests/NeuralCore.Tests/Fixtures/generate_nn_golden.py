@@ -312,6 +312,21 @@ schedulers = {
     "cosine": schedule(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=10, eta_min=0.01)),
     "one_cycle": schedule(lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=13, cycle_momentum=False)),
     "plateau": plateau_rates(),
+    "lambda": schedule(lambda o: torch.optim.lr_scheduler.LambdaLR(o, lr_lambda=lambda e: 0.95 ** e)),
+    "multiplicative": schedule(lambda o: torch.optim.lr_scheduler.MultiplicativeLR(o, lr_lambda=lambda e: 0.9 if e % 2 else 1.05)),
+    "linear": schedule(lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=0.25, end_factor=1.0, total_iters=4)),
+    "constant": schedule(lambda o: torch.optim.lr_scheduler.ConstantLR(o, factor=0.5, total_iters=3)),
+    "polynomial": schedule(lambda o: torch.optim.lr_scheduler.PolynomialLR(o, total_iters=8, power=2.0)),
+    "cosine_warm_restarts": schedule(lambda o: torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001)),
+    "cyclic_triangular2": schedule(lambda o: torch.optim.lr_scheduler.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=2, step_size_down=3, mode="triangular2", cycle_momentum=False)),
+    "cyclic_exp_range": schedule(lambda o: torch.optim.lr_scheduler.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=3, mode="exp_range", gamma=0.9, cycle_momentum=False)),
+    "sequential": schedule(lambda o: torch.optim.lr_scheduler.SequentialLR(
+        o, [torch.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3), torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9)],
+        milestones=[3])),
+    "chained": schedule(lambda o: torch.optim.lr_scheduler.ChainedScheduler(
+        [torch.optim.lr_scheduler.ConstantLR(o, factor=0.5, total_iters=3), torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9)])),
 }
 
 inits = {}

@@ -61,7 +61,24 @@ public class GoldenOptimizerTests
         ["exponential"] = o => new ExponentialLR(o, gamma: 0.8),
         ["cosine"] = o => new CosineAnnealingLR(o, tMax: 10, etaMin: 0.01),
         ["one_cycle"] = o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 13),
+        ["lambda"] = o => new LambdaLR(o, e => Math.Pow(0.95, e)),
+        ["multiplicative"] = o => new MultiplicativeLR(o, e => e % 2 == 1 ? 0.9 : 1.05),
+        ["linear"] = o => new LinearLR(o, startFactor: 0.25, endFactor: 1.0, totalIters: 4),
+        ["constant"] = o => new ConstantLR(o, factor: 0.5, totalIters: 3),
+        ["polynomial"] = o => new PolynomialLR(o, totalIters: 8, power: 2.0),
+        ["cosine_warm_restarts"] = o => new CosineAnnealingWarmRestarts(o, t0: 3, tMult: 2, etaMin: 0.001),
+        ["cyclic_triangular2"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, stepSizeDown: 3, mode: CyclicMode.Triangular2),
+        ["cyclic_exp_range"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: CyclicMode.ExpRange, gamma: 0.9),
+        ["sequential"] = o => new SequentialLR(o, [new LinearLR(o, startFactor: 0.1, totalIters: 3), new ExponentialLR(o, gamma: 0.9)], [3]),
+        ["chained"] = o => new ChainedScheduler([new ConstantLR(o, factor: 0.5, totalIters: 3), new ExponentialLR(o, gamma: 0.9)]),
+        ["step_written_by_a_user"] = o => new HalveEveryThreeSteps(o),
     };
+
+    // A scheduler a user writes: the base class is public; it must equal StepLR(stepSize: 3, gamma: 0.5).
+    private sealed class HalveEveryThreeSteps(Optimizer optimizer) : LRScheduler(optimizer)
+    {
+        protected override double LearningRateAt(int epoch, double baseLearningRate) => baseLearningRate * Math.Pow(0.5, epoch / 3);
+    }
 
     public static TheoryData<string> SchedulerNames() => new(Schedulers.Keys);
 
@@ -79,7 +96,7 @@ public class GoldenOptimizerTests
             scheduler.Step();
             rates.Add(optimizer.LearningRate);
         }
-        var expected = NNGolden.Numbers(NNGolden.Section("schedulers").GetProperty(name));
+        var expected = NNGolden.Numbers(NNGolden.Section("schedulers").GetProperty(name == "step_written_by_a_user" ? "step" : name));
         rates.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
     }
 
