@@ -354,7 +354,13 @@ gains = {"linear": nn.init.calculate_gain("linear"), "conv_transpose2d": nn.init
          "leaky_relu": nn.init.calculate_gain("leaky_relu"), "leaky_relu_0.2": nn.init.calculate_gain("leaky_relu", 0.2),
          "selu": nn.init.calculate_gain("selu")}
 
+random_splits = {
+    "counts": [list(s.indices) for s in torch.utils.data.random_split(range(10), [7, 3], generator=torch.Generator().manual_seed(42))],
+    "fractions": [list(s.indices) for s in torch.utils.data.random_split(range(11), [0.5, 0.3, 0.2], generator=torch.Generator().manual_seed(3))],
+}
+
 result = {
+    "random_splits": random_splits,
     "inits": inits,
     "gains": gains,
     "modules": modules,
