@@ -2061,6 +2061,15 @@ nc_status nc_tensor_normal(const nc_tensor* mean_, const nc_tensor* std_, nc_ten
       *out = wrap(at::normal(mean, std)));
 }
 
+nc_status nc_tensor_exponential(const int64_t* shape_, int32_t shape__count, double lambd_, int32_t dtype_, int32_t device__type, int32_t device__index, nc_tensor** out) {
+  NC_GUARD(
+      at::IntArrayRef shape = to_shape(shape_, shape__count);
+      double lambd = lambd_;
+      c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
+      c10::optional<c10::Device> device = optional_device(device__type, device__index);
+      *out = wrap(at::empty(shape, tensor_options(dtype, device)).exponential_(lambd)));
+}
+
 nc_status nc_tensor_poisson(const nc_tensor* self_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

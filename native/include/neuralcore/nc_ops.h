@@ -534,6 +534,8 @@ NC_API nc_status nc_tensor_bernoulli(const nc_tensor* self, nc_tensor** out);
 NC_API nc_status nc_tensor_bernoulli_p(const nc_tensor* self, double p, nc_tensor** out);
 /* Normal samples with elementwise mean and std. */
 NC_API nc_status nc_tensor_normal(const nc_tensor* mean, const nc_tensor* std, nc_tensor** out);
+/* Samples of the exponential distribution of rate lambd in the given shape (torch.empty(shape).exponential_(lambd)). */
+NC_API nc_status nc_tensor_exponential(const int64_t* shape, int32_t shape_count, double lambd, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
 /* Poisson samples with the rates this tensor holds. */
 NC_API nc_status nc_tensor_poisson(const nc_tensor* self, nc_tensor** out);
 /* Fills with integers drawn uniformly from [from, to) (to: null draws up to the dtype's limit). */

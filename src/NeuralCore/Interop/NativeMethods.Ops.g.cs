@@ -879,6 +879,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_normal")]
     internal static partial NativeStatus TensorNormalImport(IntPtr mean, IntPtr std, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_exponential")]
+    internal static partial NativeStatus TensorExponentialImport(long* shape, int shapeCount, double lambd, int dtype, int deviceType, int deviceIndex, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_poisson")]
     internal static partial NativeStatus TensorPoissonImport(IntPtr self, out IntPtr result);
 
@@ -3243,6 +3246,13 @@ internal static unsafe partial class LibTorch
         using var meanBorrow = new TensorBorrow(mean);
         using var stdBorrow = new TensorBorrow(std);
         return Created.Tensor(NativeMethods.TensorNormalImport(meanBorrow.Pointer, stdBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorExponential(ReadOnlySpan<long> shape, double lambd, DType? dtype, Device? device)
+    {
+        if (!(lambd > 0)) throw new ArgumentOutOfRangeException(nameof(lambd), lambd, "the rate must be positive");
+        fixed (long* shapePointer = shape)
+            return Created.Tensor(NativeMethods.TensorExponentialImport(shapePointer, shape.Length, lambd, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
     }
 
     internal static Tensor TensorPoisson(Tensor self)

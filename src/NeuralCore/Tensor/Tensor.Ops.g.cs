@@ -1196,6 +1196,9 @@ public partial class Tensor
     /// <summary>Normal samples with elementwise <c>mean</c> and <c>std</c>.</summary>
     public static Tensor Normal(Tensor mean, Tensor std) => LibTorch.TensorNormal(mean, std);
 
+    /// <summary>Samples of the exponential distribution of rate <c>lambd</c> in the given shape (torch.empty(shape).exponential_(lambd)).</summary>
+    public static Tensor Exponential(ReadOnlySpan<long> shape, double lambd = 1, DType? dtype = null, Device? device = null) => LibTorch.TensorExponential(shape, lambd, dtype, device);
+
     /// <summary>Poisson samples with the rates this tensor holds.</summary>
     public Tensor Poisson() => LibTorch.TensorPoisson(this);
 

@@ -359,7 +359,46 @@ random_splits = {
     "fractions": [list(s.indices) for s in torch.utils.data.random_split(range(11), [0.5, 0.3, 0.2], generator=torch.Generator().manual_seed(3))],
 }
 
+distributions = {}
+D = torch.distributions
+
+
+def distribution_case(name, make, value, sample_seed, sample_shape, rsample=False, moments=True):
+    d = make()
+    case = {"entropy": pack(d.entropy()), "log_prob": pack(d.log_prob(value)), "value": pack(value)}
+    if moments:
+        case.update({"mean": pack(d.mean), "variance": pack(d.variance)})
+    torch.manual_seed(sample_seed)
+    case["sample"] = pack(d.sample(sample_shape))
+    case["sample_seed"] = sample_seed
+    if rsample:
+        torch.manual_seed(sample_seed + 100)
+        case["rsample"] = pack(d.rsample(sample_shape).detach())
+    distributions[name] = case
+
+
+distribution_case("normal", lambda: D.Normal(torch.tensor([[0.5, -1.0], [2.0, 0.0]]), torch.tensor([1.5, 0.5])),
+                  torch.tensor([[0.0, 1.0], [2.5, -0.5]]), 50, (3,), rsample=True)
+distribution_case("uniform", lambda: D.Uniform(torch.tensor([0.0, -1.0]), torch.tensor([2.0, 3.0])), torch.tensor([1.5, -0.5]), 52, (4,),
+                  rsample=True)
+distribution_case("bernoulli_probs", lambda: D.Bernoulli(probs=torch.tensor([0.2, 0.7, 1.0])), torch.tensor([0.0, 1.0, 1.0]), 53, (5,))
+distribution_case("bernoulli_logits", lambda: D.Bernoulli(logits=torch.tensor([-1.0, 0.5, 2.0])), torch.tensor([1.0, 0.0, 1.0]), 54, (2,))
+distribution_case("categorical_probs", lambda: D.Categorical(probs=torch.tensor([[0.1, 0.2, 0.7], [1.0, 1.0, 2.0]])), torch.tensor([2, 0]),
+                  55, (6,), moments=False)
+distribution_case("categorical_logits", lambda: D.Categorical(logits=torch.tensor([[0.5, -1.0, 2.0]])), torch.tensor([1]), 56, (4, 2),
+                  moments=False)
+distribution_case("exponential", lambda: D.Exponential(torch.tensor([0.5, 2.0])), torch.tensor([1.0, 0.25]), 57, (3,), rsample=True)
+kl = {
+    "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
+    "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),
+    "categorical": D.kl_divergence(D.Categorical(probs=torch.tensor([[0.1, 0.2, 0.7]])), D.Categorical(logits=torch.tensor([[0.5, -1.0, 2.0]]))),
+    "exponential": D.kl_divergence(D.Exponential(torch.tensor([0.5, 2.0])), D.Exponential(torch.tensor([1.5, 1.0]))),
+    "uniform": D.kl_divergence(D.Uniform(torch.tensor([0.0, -1.0]), torch.tensor([2.0, 3.0])), D.Uniform(torch.tensor([-1.0, -2.0]), torch.tensor([3.0, 3.5]))),
+}
+
 result = {
+    "distributions": distributions,
+    "kl": {k: pack(v) for k, v in kl.items()},
     "random_splits": random_splits,
     "inits": inits,
     "gains": gains,

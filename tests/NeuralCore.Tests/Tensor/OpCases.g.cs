@@ -270,6 +270,7 @@ internal static class OpCases
         ["tensor.bernoulli"] = new(x => x("probs").Bernoulli(), [], 5, 1E-05),
         ["tensor.bernoulli_p"] = new(x => x("a").Bernoulli(p: 0.3), [], 6, 1E-05),
         ["tensor.normal"] = new(x => Tensor.Normal(mean: x("a"), std: x("pos")), [], 7, 1E-05),
+        ["tensor.exponential"] = new(x => Tensor.Exponential(shape: [2, 3], lambd: 2.0), [], 8, 1E-05),
         ["tensor.poisson"] = new(x => x("pos").Poisson(), [], 8, 1E-05),
         ["tensor.random"] = new(x => x("a").RandomInPlace(low: 0, high: 10), [], 9, 1E-05),
         ["nn.one_hot_0"] = new(x => Functional.OneHot(input: x("labels")), [], null, 1E-05),

@@ -1,0 +1,91 @@
+using NeuralCore.Distributions;
+using NeuralCore.Tests.Support;
+
+namespace NeuralCore.Tests;
+
+/// <summary>
+/// torch.distributions against python3-torch (Fixtures/nn_golden.json, "distributions" and "kl"): moments, entropy,
+/// log densities, and seeded samples that draw PyTorch's numbers.
+/// </summary>
+[Collection(GlobalStateCollection.Name)]
+public class GoldenDistributionTests
+{
+    private static Tensor T(params float[] values) => Tensor.FromArray(values);
+
+    private static readonly Dictionary<string, Func<Distribution>> Cases = new()
+    {
+        ["normal"] = () => new Normal(T(0.5f, -1.0f, 2.0f, 0.0f).View(2, 2), T(1.5f, 0.5f)),
+        ["uniform"] = () => new Uniform(T(0.0f, -1.0f), T(2.0f, 3.0f)),
+        ["bernoulli_probs"] = () => Bernoulli.FromProbs(T(0.2f, 0.7f, 1.0f)),
+        ["bernoulli_logits"] = () => Bernoulli.FromLogits(T(-1.0f, 0.5f, 2.0f)),
+        ["categorical_probs"] = () => Categorical.FromProbs(T(0.1f, 0.2f, 0.7f, 1.0f, 1.0f, 2.0f).View(2, 3)),
+        ["categorical_logits"] = () => Categorical.FromLogits(T(0.5f, -1.0f, 2.0f).View(1, 3)),
+        ["exponential"] = () => new Exponential(T(0.5f, 2.0f)),
+    };
+
+    public static TheoryData<string> CaseNames() => new(NNGolden.Names("distributions"));
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Distribution_MatchesPyTorch(string name)
+    {
+        Cases.Should().ContainKey(name);
+        var golden = NNGolden.Section("distributions").GetProperty(name);
+        using var scope = TensorScope.Begin();
+        using var distribution = Cases[name]();
+        distribution.Entropy().ShouldMatch(NNGolden.Values(golden.GetProperty("entropy")));
+        distribution.LogProb(NNGolden.Tensor(golden.GetProperty("value"))).ShouldMatch(NNGolden.Values(golden.GetProperty("log_prob")));
+        if (golden.TryGetProperty("mean", out var mean))
+        {
+            distribution.Mean.ShouldMatch(NNGolden.Values(mean));
+            distribution.Variance.ShouldMatch(NNGolden.Values(golden.GetProperty("variance")));
+        }
+        var seed = golden.GetProperty("sample_seed").GetInt32();
+        var expected = NNGolden.Values(golden.GetProperty("sample"));
+        var shape = expected.Shape[..^distribution.BatchShape.Length];
+        Torch.ManualSeed((ulong)seed);
+        distribution.Sample(shape).ShouldMatch(expected);
+        if (golden.TryGetProperty("rsample", out var rsample))
+        {
+            Torch.ManualSeed((ulong)(seed + 100));
+            distribution.RSample(shape).ShouldMatch(NNGolden.Values(rsample));
+        }
+    }
+
+    [Fact]
+    public void EveryGoldenDistributionIsCovered() => NNGolden.Names("distributions").Should().BeEquivalentTo(Cases.Keys);
+
+    [Fact]
+    public void KlDivergence_MatchesPyTorch()
+    {
+        using var scope = TensorScope.Begin();
+        var pairs = new Dictionary<string, (Distribution P, Distribution Q)>
+        {
+            ["normal"] = (new Normal(T(0.5f, -1.0f), T(1.5f, 0.5f)), new Normal(T(0.0f, 0.0f), T(1.0f, 2.0f))),
+            ["bernoulli"] = (Bernoulli.FromProbs(T(0.2f, 0.7f)), Bernoulli.FromLogits(T(0.3f, -0.4f))),
+            ["categorical"] = (Categorical.FromProbs(T(0.1f, 0.2f, 0.7f).View(1, 3)), Categorical.FromLogits(T(0.5f, -1.0f, 2.0f).View(1, 3))),
+            ["exponential"] = (new Exponential(T(0.5f, 2.0f)), new Exponential(T(1.5f, 1.0f))),
+            ["uniform"] = (new Uniform(T(0.0f, -1.0f), T(2.0f, 3.0f)), new Uniform(T(-1.0f, -2.0f), T(3.0f, 3.5f))),
+        };
+        NNGolden.Names("kl").Should().BeEquivalentTo(pairs.Keys);
+        foreach (var (name, (p, q)) in pairs)
+            KullbackLeibler.KlDivergence(p, q).ShouldMatch(NNGolden.Values(NNGolden.Section("kl").GetProperty(name)));
+        var unsupported = () => KullbackLeibler.KlDivergence(pairs["normal"].P, pairs["uniform"].Q);
+        unsupported.Should().Throw<NotSupportedException>();
+    }
+
+    [Fact]
+    public void RSample_CarriesGradientsToTheParameters()
+    {
+        using var scope = TensorScope.Begin();
+        var loc = Tensor.Zeros([3], requiresGrad: true);
+        var scale = Tensor.Ones([3], requiresGrad: true);
+        using var normal = new Normal(loc, scale);
+        Torch.ManualSeed(1);
+        var draw = normal.RSample(1000);
+        draw.Mean().Backward();
+        loc.Grad!.ToArray<float>().Should().OnlyContain(g => Math.Abs(g - 1f / 3) < 1e-6);
+        var act = () => Bernoulli.FromProbs(T(0.5f)).RSample(2);
+        act.Should().Throw<NotSupportedException>();
+    }
+}
