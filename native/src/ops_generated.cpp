@@ -1836,6 +1836,13 @@ nc_status nc_tensor_lgamma_inplace(const nc_tensor* self_) {
       self.lgamma_());
 }
 
+nc_status nc_tensor_xlogy(const nc_tensor* self_, const nc_tensor* other_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& other = unwrap(other_);
+      *out = wrap(at::xlogy(self, other)));
+}
+
 nc_status nc_tensor_digamma(const nc_tensor* self_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
@@ -2068,6 +2075,25 @@ nc_status nc_tensor_exponential(const int64_t* shape_, int32_t shape__count, dou
       c10::optional<at::ScalarType> dtype = optional_dtype(dtype_);
       c10::optional<c10::Device> device = optional_device(device__type, device__index);
       *out = wrap(at::empty(shape, tensor_options(dtype, device)).exponential_(lambd)));
+}
+
+nc_status nc_tensor_standard_gamma(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::_standard_gamma(self)));
+}
+
+nc_status nc_tensor_sample_dirichlet(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(at::_sample_dirichlet(self)));
+}
+
+nc_status nc_tensor_binomial(const nc_tensor* count_, const nc_tensor* prob_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& count = unwrap(count_);
+      const at::Tensor& prob = unwrap(prob_);
+      *out = wrap(at::binomial(count, prob)));
 }
 
 nc_status nc_tensor_poisson(const nc_tensor* self_, nc_tensor** out) {

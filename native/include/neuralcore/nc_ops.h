@@ -482,6 +482,8 @@ NC_API nc_status nc_tensor_erfinv_inplace(const nc_tensor* self);
 /* log |Γ(x)|. */
 NC_API nc_status nc_tensor_lgamma(const nc_tensor* self, nc_tensor** out);
 NC_API nc_status nc_tensor_lgamma_inplace(const nc_tensor* self);
+/* x · log(y), and 0 where x is 0 (so 0 · log 0 = 0). */
+NC_API nc_status nc_tensor_xlogy(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 /* ψ(x), the derivative of lgamma. */
 NC_API nc_status nc_tensor_digamma(const nc_tensor* self, nc_tensor** out);
 NC_API nc_status nc_tensor_digamma_inplace(const nc_tensor* self);
@@ -536,6 +538,12 @@ NC_API nc_status nc_tensor_bernoulli_p(const nc_tensor* self, double p, nc_tenso
 NC_API nc_status nc_tensor_normal(const nc_tensor* mean, const nc_tensor* std, nc_tensor** out);
 /* Samples of the exponential distribution of rate lambd in the given shape (torch.empty(shape).exponential_(lambd)). */
 NC_API nc_status nc_tensor_exponential(const int64_t* shape, int32_t shape_count, double lambd, int32_t dtype, int32_t device_type, int32_t device_index, nc_tensor** out);
+/* Gamma(concentration, 1) samples, differentiable with respect to the concentration (torch._standard_gamma). */
+NC_API nc_status nc_tensor_standard_gamma(const nc_tensor* self, nc_tensor** out);
+/* Dirichlet samples over the last dimension of the concentrations (torch._sample_dirichlet). */
+NC_API nc_status nc_tensor_sample_dirichlet(const nc_tensor* self, nc_tensor** out);
+/* Binomial samples of count trials with success probability prob (torch.binomial). */
+NC_API nc_status nc_tensor_binomial(const nc_tensor* count, const nc_tensor* prob, nc_tensor** out);
 /* Poisson samples with the rates this tensor holds. */
 NC_API nc_status nc_tensor_poisson(const nc_tensor* self, nc_tensor** out);
 /* Fills with integers drawn uniformly from [from, to) (to: null draws up to the dtype's limit). */

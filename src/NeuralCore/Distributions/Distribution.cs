@@ -63,7 +63,7 @@ public abstract class Distribution : IDisposable
     /// <summary>sampleShape + BatchShape + EventShape.</summary>
     protected long[] ExtendedShape(long[] sampleShape) => [.. sampleShape, .. BatchShape, .. EventShape];
 
-    /// <summary>Records a tensor the distribution made and releases on <see cref="Dispose"/>.</summary>
+    /// <summary>Records a tensor the distribution made and releases on <see cref="Dispose()"/>.</summary>
     protected Tensor Own(Tensor tensor)
     {
         TensorScope.Unregister(tensor);
@@ -96,8 +96,14 @@ public abstract class Distribution : IDisposable
 
     public void Dispose()
     {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing) return;
         foreach (var tensor in owned) tensor.Dispose();
         owned.Clear();
-        GC.SuppressFinalize(this);
     }
 }

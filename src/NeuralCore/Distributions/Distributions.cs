@@ -322,4 +322,7 @@ internal static class Probability
         var eps = probs.DType == DType.Float64 ? 2.220446049250313e-16 : 1.1920928955078125e-07;  // torch.finfo(dtype).eps
         return probs.Clamp(eps, 1 - eps);
     }
+
+    /// <summary>torch.finfo(dtype).tiny: the smallest positive normal number.</summary>
+    public static double Tiny(DType dtype) => dtype == DType.Float64 ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
 }

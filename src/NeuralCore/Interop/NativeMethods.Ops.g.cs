@@ -795,6 +795,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_lgamma_inplace")]
     internal static partial NativeStatus TensorLgammaInPlaceImport(IntPtr self);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_xlogy")]
+    internal static partial NativeStatus TensorXlogyImport(IntPtr self, IntPtr other, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_digamma")]
     internal static partial NativeStatus TensorDigammaImport(IntPtr self, out IntPtr result);
 
@@ -881,6 +884,15 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_exponential")]
     internal static partial NativeStatus TensorExponentialImport(long* shape, int shapeCount, double lambd, int dtype, int deviceType, int deviceIndex, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_standard_gamma")]
+    internal static partial NativeStatus TensorStandardGammaImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sample_dirichlet")]
+    internal static partial NativeStatus TensorSampleDirichletImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_binomial")]
+    internal static partial NativeStatus TensorBinomialImport(IntPtr count, IntPtr prob, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_poisson")]
     internal static partial NativeStatus TensorPoissonImport(IntPtr self, out IntPtr result);
@@ -3047,6 +3059,14 @@ internal static unsafe partial class LibTorch
         NativeMethods.TensorLgammaInPlaceImport(selfBorrow.Pointer).ThrowIfFailed();
     }
 
+    internal static Tensor TensorXlogy(Tensor self, Tensor other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorXlogyImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result), result);
+    }
+
     internal static Tensor TensorDigamma(Tensor self)
     {
         using var selfBorrow = new TensorBorrow(self);
@@ -3253,6 +3273,29 @@ internal static unsafe partial class LibTorch
         if (!(lambd > 0)) throw new ArgumentOutOfRangeException(nameof(lambd), lambd, "the rate must be positive");
         fixed (long* shapePointer = shape)
             return Created.Tensor(NativeMethods.TensorExponentialImport(shapePointer, shape.Length, lambd, dtype is { } dtypeValue ? (int)dtypeValue : -1, device is { } deviceValue ? (int)deviceValue.Type : -1, device?.Index ?? -1, out var result), result);
+    }
+
+    internal static Tensor TensorStandardGamma(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorStandardGammaImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorSampleDirichlet(Tensor self)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorSampleDirichletImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorBinomial(Tensor count, Tensor prob)
+    {
+        ArgumentNullException.ThrowIfNull(count);
+        ArgumentNullException.ThrowIfNull(prob);
+        using var countBorrow = new TensorBorrow(count);
+        using var probBorrow = new TensorBorrow(prob);
+        return Created.Tensor(NativeMethods.TensorBinomialImport(countBorrow.Pointer, probBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor TensorPoisson(Tensor self)

@@ -1096,6 +1096,9 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>x · log(y), and 0 where x is 0 (so 0 · log 0 = 0).</summary>
+    public Tensor Xlogy(Tensor other) => LibTorch.TensorXlogy(this, other);
+
     /// <summary>ψ(x), the derivative of lgamma.</summary>
     public Tensor Digamma() => LibTorch.TensorDigamma(this);
 

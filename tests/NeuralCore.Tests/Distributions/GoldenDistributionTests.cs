@@ -21,6 +21,13 @@ public class GoldenDistributionTests
         ["categorical_probs"] = () => Categorical.FromProbs(T(0.1f, 0.2f, 0.7f, 1.0f, 1.0f, 2.0f).View(2, 3)),
         ["categorical_logits"] = () => Categorical.FromLogits(T(0.5f, -1.0f, 2.0f).View(1, 3)),
         ["exponential"] = () => new Exponential(T(0.5f, 2.0f)),
+        ["gamma"] = () => new Gamma(T(2.0f, 0.5f), T(1.5f, 3.0f)),
+        ["dirichlet"] = () => new Dirichlet(T(1.5f, 2.0f, 0.5f, 3.0f, 1.0f, 1.0f).View(2, 3)),
+        ["beta"] = () => new Beta(T(2.0f, 0.7f), T(3.0f, 1.5f)),
+        ["poisson"] = () => new Poisson(T(0.5f, 4.0f)),
+        ["binomial_probs"] = () => Binomial.FromProbs(T(5.0f, 10.0f), T(0.3f, 0.8f)),
+        ["binomial_logits"] = () => Binomial.FromLogits(Tensor.Full([], 6.0), T(-0.5f, 1.0f)),
+        ["independent_normal"] = () => new Independent(new Normal(T(0.5f, -1.0f, 0.0f, 2.0f, 0.0f, 1.0f).View(2, 3), Tensor.Full([], 1.5)), 1),
     };
 
     public static TheoryData<string> CaseNames() => new(NNGolden.Names("distributions"));
@@ -33,7 +40,7 @@ public class GoldenDistributionTests
         var golden = NNGolden.Section("distributions").GetProperty(name);
         using var scope = TensorScope.Begin();
         using var distribution = Cases[name]();
-        distribution.Entropy().ShouldMatch(NNGolden.Values(golden.GetProperty("entropy")));
+        if (golden.TryGetProperty("entropy", out var entropy)) distribution.Entropy().ShouldMatch(NNGolden.Values(entropy));
         distribution.LogProb(NNGolden.Tensor(golden.GetProperty("value"))).ShouldMatch(NNGolden.Values(golden.GetProperty("log_prob")));
         if (golden.TryGetProperty("mean", out var mean))
         {
@@ -42,7 +49,7 @@ public class GoldenDistributionTests
         }
         var seed = golden.GetProperty("sample_seed").GetInt32();
         var expected = NNGolden.Values(golden.GetProperty("sample"));
-        var shape = expected.Shape[..^distribution.BatchShape.Length];
+        var shape = expected.Shape[..^(distribution.BatchShape.Length + distribution.EventShape.Length)];
         Torch.ManualSeed((ulong)seed);
         distribution.Sample(shape).ShouldMatch(expected);
         if (golden.TryGetProperty("rsample", out var rsample))
@@ -87,5 +94,17 @@ public class GoldenDistributionTests
         loc.Grad!.ToArray<float>().Should().OnlyContain(g => Math.Abs(g - 1f / 3) < 1e-6);
         var act = () => Bernoulli.FromProbs(T(0.5f)).RSample(2);
         act.Should().Throw<NotSupportedException>();
+        var dirichlet = () => new Dirichlet(T(1f, 2f)).RSample(2);
+        dirichlet.Should().Throw<NotSupportedException>();
+
+        // Gamma's draw is differentiable in its concentration (libtorch's standard_gamma gradient) and its rate (1/rate scaling).
+        var concentration = Tensor.Full([2], 2.0, requiresGrad: true);
+        var rate = Tensor.Full([2], 4.0, requiresGrad: true);
+        using var gamma = new Gamma(concentration, rate);
+        var draws = gamma.RSample(500);
+        draws.Sum().Backward();
+        concentration.Grad!.ToArray<float>().Should().OnlyContain(g => float.IsFinite(g) && g > 0);
+        // d(x / rate)/d rate = -x / rate, summed over the draws of each column.
+        rate.Grad!.AllClose(-(draws.Detach().Sum([0]) / 4.0), relativeTolerance: 1e-4).Should().BeTrue();
     }
 }

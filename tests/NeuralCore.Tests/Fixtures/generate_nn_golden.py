@@ -363,9 +363,11 @@ distributions = {}
 D = torch.distributions
 
 
-def distribution_case(name, make, value, sample_seed, sample_shape, rsample=False, moments=True):
+def distribution_case(name, make, value, sample_seed, sample_shape, rsample=False, moments=True, entropy=True):
     d = make()
-    case = {"entropy": pack(d.entropy()), "log_prob": pack(d.log_prob(value)), "value": pack(value)}
+    case = {"log_prob": pack(d.log_prob(value)), "value": pack(value)}
+    if entropy:
+        case["entropy"] = pack(d.entropy())
     if moments:
         case.update({"mean": pack(d.mean), "variance": pack(d.variance)})
     torch.manual_seed(sample_seed)
@@ -388,6 +390,18 @@ distribution_case("categorical_probs", lambda: D.Categorical(probs=torch.tensor(
 distribution_case("categorical_logits", lambda: D.Categorical(logits=torch.tensor([[0.5, -1.0, 2.0]])), torch.tensor([1]), 56, (4, 2),
                   moments=False)
 distribution_case("exponential", lambda: D.Exponential(torch.tensor([0.5, 2.0])), torch.tensor([1.0, 0.25]), 57, (3,), rsample=True)
+distribution_case("gamma", lambda: D.Gamma(torch.tensor([2.0, 0.5]), torch.tensor([1.5, 3.0])), torch.tensor([1.2, 0.1]), 58, (3,), rsample=True)
+distribution_case("dirichlet", lambda: D.Dirichlet(torch.tensor([[1.5, 2.0, 0.5], [3.0, 1.0, 1.0]])),
+                  torch.tensor([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]]), 59, (2,))
+distribution_case("beta", lambda: D.Beta(torch.tensor([2.0, 0.7]), torch.tensor([3.0, 1.5])), torch.tensor([0.3, 0.8]), 60, (3,))
+distribution_case("poisson", lambda: D.Poisson(torch.tensor([0.5, 4.0])), torch.tensor([0.0, 3.0]), 61, (4,), entropy=False)
+distribution_case("binomial_probs", lambda: D.Binomial(total_count=torch.tensor([5.0, 10.0]), probs=torch.tensor([0.3, 0.8])),
+                  torch.tensor([2.0, 7.0]), 62, (3,), entropy=False)
+distribution_case("binomial_logits", lambda: D.Binomial(total_count=torch.tensor(6.0), logits=torch.tensor([-0.5, 1.0])),
+                  torch.tensor([1.0, 5.0]), 63, (2,), entropy=False)
+distribution_case("independent_normal", lambda: D.Independent(D.Normal(torch.tensor([[0.5, -1.0, 0.0], [2.0, 0.0, 1.0]]), torch.tensor(1.5)), 1),
+                  torch.tensor([[0.0, 1.0, -0.5], [2.5, -0.5, 0.0]]), 64, (2,), rsample=True)
+
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
     "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),

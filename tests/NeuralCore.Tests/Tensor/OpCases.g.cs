@@ -240,6 +240,8 @@ internal static class OpCases
         ["tensor.erfc"] = new(x => x("a").Erfc(), ["a"], null, 1E-05),
         ["tensor.erfinv"] = new(x => x("unit").Erfinv(), ["unit"], null, 1E-05),
         ["tensor.lgamma"] = new(x => x("pos").Lgamma(), ["pos"], null, 1E-05),
+        ["tensor.xlogy_0"] = new(x => x("pos").Xlogy(other: x("pos")), ["pos"], null, 1E-05),
+        ["tensor.xlogy_zeros"] = new(x => x("multihot").Xlogy(other: x("multihot")), [], null, 1E-05),
         ["tensor.digamma"] = new(x => x("pos").Digamma(), [], null, 1E-05),
         ["tensor.fmod"] = new(x => x("a").Fmod(other: x("b")), [], null, 1E-05),
         ["tensor.fmod_scalar"] = new(x => x("ints").Fmod(other: 4), [], null, 1E-05),
