@@ -302,3 +302,76 @@ public sealed class Independent : Distribution
 
     private Tensor SumRightmost(Tensor value) => dims == 0 ? value : value.Sum(Enumerable.Range(1, dims).Select(i => (long)-i).ToArray());
 }
+
+/// <summary>
+/// N(loc, Σ) over vectors of the last dimension (torch.distributions.MultivariateNormal), given by the covariance
+/// matrix or its lower Cholesky factor <c>scaleTril</c>; reparameterised. loc: (*, k), Σ: (*, k, k).
+/// </summary>
+public sealed class MultivariateNormal : Distribution
+{
+    private MultivariateNormal(Tensor loc, Tensor scaleTril)
+    {
+        ArgumentNullException.ThrowIfNull(loc);
+        if (loc.Dimensions < 1) throw new ArgumentException("loc must be at least one-dimensional", nameof(loc));
+        if (scaleTril.Dimensions < 2 || scaleTril.Size(-1) != scaleTril.Size(-2) || scaleTril.Size(-1) != loc.Size(-1))
+            throw new ArgumentException($"the scale must be (*, {loc.Size(-1)}, {loc.Size(-1)}), got [{string.Join(", ", scaleTril.Shape)}]");
+        var k = loc.Size(-1);
+        using var scope = TensorScope.Begin();
+        var batch = (loc.Narrow(-1, 0, 1) + scaleTril.Narrow(-1, 0, 1).Narrow(-2, 0, 1).Squeeze(-1)).Shape[..^1];
+        Loc = Own(loc.Expand([.. batch, k]));
+        ScaleTril = Own(scaleTril.Expand([.. batch, k, k]));
+    }
+
+    /// <summary>From the covariance matrix (symmetric positive definite).</summary>
+    public static MultivariateNormal FromCovariance(Tensor loc, Tensor covarianceMatrix)
+    {
+        ArgumentNullException.ThrowIfNull(covarianceMatrix);
+        using var scale = Linalg.Cholesky(covarianceMatrix);
+        return new MultivariateNormal(loc, scale);
+    }
+
+    /// <summary>From the lower-triangular Cholesky factor of the covariance.</summary>
+    public static MultivariateNormal FromScaleTril(Tensor loc, Tensor scaleTril)
+    {
+        ArgumentNullException.ThrowIfNull(scaleTril);
+        return new MultivariateNormal(loc, scaleTril);
+    }
+
+    public Tensor Loc { get; }
+    public Tensor ScaleTril { get; }
+
+    public override long[] BatchShape => Loc.Shape[..^1];
+    public override long[] EventShape => [Loc.Size(-1)];
+    public override bool HasRSample => true;
+    public override Tensor Mean => Loc.Clone();
+    public override Tensor Variance => ScaleTril.Square().Sum([-1]);
+
+    /// <summary>Σ = L · Lᵀ.</summary>
+    public Tensor CovarianceMatrix => ScaleTril.MatMul(ScaleTril.Transpose(-1, -2));
+
+    protected override Tensor RSampleCore(long[] sampleShape)
+    {
+        using var scope = TensorScope.Begin();
+        var epsilon = Tensor.Randn(ExtendedShape(sampleShape), Loc.DType, Loc.Device);
+        return scope.Keep(Loc + ScaleTril.MatMul(epsilon.Unsqueeze(-1)).Squeeze(-1));
+    }
+
+    public override Tensor LogProb(Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        using var scope = TensorScope.Begin();
+        var difference = value - Loc;
+        var scale = ScaleTril.Expand([.. difference.Shape, Loc.Size(-1)]);
+        var whitened = Linalg.Solve(scale, difference.Unsqueeze(-1)).Squeeze(-1);  // L⁻¹ (x − μ)
+        var mahalanobis = whitened.Square().Sum([-1]);
+        return scope.Keep(-0.5 * (Loc.Size(-1) * Math.Log(2 * Math.PI) + mahalanobis) - HalfLogDet());
+    }
+
+    public override Tensor Entropy()
+    {
+        using var scope = TensorScope.Begin();
+        return scope.Keep(0.5 * Loc.Size(-1) * (1.0 + Math.Log(2 * Math.PI)) + HalfLogDet());
+    }
+
+    private Tensor HalfLogDet() => ScaleTril.Diagonal(0, -2, -1).Log().Sum([-1]);
+}

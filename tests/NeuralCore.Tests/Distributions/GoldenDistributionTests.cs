@@ -27,6 +27,10 @@ public class GoldenDistributionTests
         ["poisson"] = () => new Poisson(T(0.5f, 4.0f)),
         ["binomial_probs"] = () => Binomial.FromProbs(T(5.0f, 10.0f), T(0.3f, 0.8f)),
         ["binomial_logits"] = () => Binomial.FromLogits(Tensor.Full([], 6.0), T(-0.5f, 1.0f)),
+        ["multivariate_normal"] = () => MultivariateNormal.FromCovariance(T(0.5f, -1.0f, 0.0f, 1.0f, 2.0f, -0.5f).View(2, 3),
+            T(4.0f, 1.0f, 0.5f, 1.0f, 3.0f, 0.25f, 0.5f, 0.25f, 2.0f).View(3, 3)),
+        ["multivariate_normal_scale_tril"] = () => MultivariateNormal.FromScaleTril(T(1.0f, -2.0f),
+            T(1.5f, 0.0f, 0.5f, 0.7f, 0.8f, 0.0f, -0.3f, 1.1f).View(2, 2, 2)),
         ["independent_normal"] = () => new Independent(new Normal(T(0.5f, -1.0f, 0.0f, 2.0f, 0.0f, 1.0f).View(2, 3), Tensor.Full([], 1.5)), 1),
     };
 

@@ -401,6 +401,11 @@ distribution_case("binomial_logits", lambda: D.Binomial(total_count=torch.tensor
                   torch.tensor([1.0, 5.0]), 63, (2,), entropy=False)
 distribution_case("independent_normal", lambda: D.Independent(D.Normal(torch.tensor([[0.5, -1.0, 0.0], [2.0, 0.0, 1.0]]), torch.tensor(1.5)), 1),
                   torch.tensor([[0.0, 1.0, -0.5], [2.5, -0.5, 0.0]]), 64, (2,), rsample=True)
+spd = torch.tensor([[4.0, 1.0, 0.5], [1.0, 3.0, 0.25], [0.5, 0.25, 2.0]])
+distribution_case("multivariate_normal", lambda: D.MultivariateNormal(torch.tensor([[0.5, -1.0, 0.0], [1.0, 2.0, -0.5]]), covariance_matrix=spd),
+                  torch.tensor([[0.0, 1.0, -0.5], [2.5, -0.5, 0.0]]), 65, (2,), rsample=True)
+distribution_case("multivariate_normal_scale_tril", lambda: D.MultivariateNormal(torch.tensor([1.0, -2.0]),
+                  scale_tril=torch.tensor([[[1.5, 0.0], [0.5, 0.7]], [[0.8, 0.0], [-0.3, 1.1]]])), torch.tensor([0.5, -1.0]), 66, (3,), rsample=True)
 
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
