@@ -14,35 +14,52 @@ public sealed class ParameterGroup(IEnumerable<Parameter> parameters)
 }
 
 /// <summary>
-/// Base of the optimizers (torch.optim.Optimizer). The update runs in libtorch's torch::optim, in native code,
-/// over parameters it shares with the module.
+/// Base of the optimizers (torch.optim.Optimizer). Sgd, Adam, AdamW, RmsProp and Adagrad update in libtorch's
+/// torch::optim, in native code; the others, and a user's own, subclass the managed form: override <see cref="Step"/>,
+/// keep per-parameter tensors in <see cref="State"/>, read rates with <see cref="GetLearningRate"/>.
 /// </summary>
 public abstract class Optimizer : IDisposable
 {
     private protected const int SgdKind = NativeConstants.OptimSgd, AdamKind = NativeConstants.OptimAdam, AdamWKind = NativeConstants.OptimAdamw,
         RmsPropKind = NativeConstants.OptimRmsprop, AdagradKind = NativeConstants.OptimAdagrad;
 
-    private readonly OptimizerHandle handle;
+    private readonly OptimizerHandle? handle;
+    private readonly double[]? learningRates;  // the managed form's per-group rates
+    private readonly Dictionary<Parameter, Dictionary<string, Tensor>> state = new(ReferenceEqualityComparer.Instance);
+    private bool disposed;
 
-    private protected Optimizer(int kind, IEnumerable<ParameterGroup> groups, NativeOptimizerOptions defaults)
+    /// <summary>A managed optimizer: <see cref="Step"/> is the subclass's; each group's rate is its own or <paramref name="lr"/>.</summary>
+    protected Optimizer(IEnumerable<ParameterGroup> groups, double lr)
+    {
+        ParamGroups = CheckGroups(groups, lr);
+        learningRates = ParamGroups.Select(g => g.LearningRate ?? lr).ToArray();
+    }
+
+    private static List<ParameterGroup> CheckGroups(IEnumerable<ParameterGroup> groups, double lr)
     {
         ArgumentNullException.ThrowIfNull(groups);
-        ParamGroups = groups.ToList();
-        if (ParamGroups.Count == 0 || ParamGroups.All(g => g.Parameters.Count == 0))
+        var list = groups.ToList();
+        if (list.Count == 0 || list.All(g => g.Parameters.Count == 0))
             throw new ArgumentException("optimizer got an empty parameter list", nameof(groups));
-        if (ParamGroups.Any(g => g.Parameters.Count == 0))
+        if (list.Any(g => g.Parameters.Count == 0))
             throw new ArgumentException("a parameter group is empty", nameof(groups));
-        Hyperparameter.NonNegative(defaults.LearningRate, "lr");
-        foreach (var group in ParamGroups)
+        Hyperparameter.NonNegative(lr, "lr");
+        foreach (var group in list)
         {
             if (group.LearningRate is { } rate) Hyperparameter.NonNegative(rate, "lr");
             if (group.WeightDecay is { } decay) Hyperparameter.NonNegative(decay, "weightDecay");
             if (group.Momentum is { } momentum) Hyperparameter.NonNegative(momentum, "momentum");
         }
-        var all = ParamGroups.SelectMany(g => g.Parameters).ToList();
+        var all = list.SelectMany(g => g.Parameters).ToList();
         if (all.Distinct(ReferenceEqualityComparer.Instance).Count() != all.Count)
             throw new ArgumentException("some parameters appear in more than one parameter group", nameof(groups));
+        return list;
+    }
 
+    private protected Optimizer(int kind, IEnumerable<ParameterGroup> groups, NativeOptimizerOptions defaults)
+    {
+        ParamGroups = CheckGroups(groups, defaults.LearningRate);
+        var all = ParamGroups.SelectMany(g => g.Parameters).ToList();
         var sizes = ParamGroups.Select(g => g.Parameters.Count).ToArray();
         var options = ParamGroups.Select(g => defaults with
         {
@@ -59,16 +76,49 @@ public abstract class Optimizer : IDisposable
         return [new ParameterGroup(parameters)];
     }
 
-    private OptimizerHandle Handle => handle.IsClosed ? throw new ObjectDisposedException(GetType().Name) : handle;
+    private OptimizerHandle? Native => disposed ? throw new ObjectDisposedException(GetType().Name) : handle;
+
+    /// <summary>A parameter's state tensors by name (created on first use), e.g. <c>State(p)["exp_avg"]</c>; the optimizer owns them.</summary>
+    protected Dictionary<string, Tensor> State(Parameter parameter)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (!state.TryGetValue(parameter, out var entries)) state[parameter] = entries = [];
+        return entries;
+    }
+
+    /// <summary>Sets a state tensor, releasing the one it replaces.</summary>
+    protected void SetState(Parameter parameter, string name, Tensor value)
+    {
+        var entries = State(parameter);
+        TensorScope.Unregister(value);
+        if (entries.TryGetValue(name, out var old) && !ReferenceEquals(old, value)) old.Dispose();
+        entries[name] = value;
+    }
 
     /// <summary>The parameter groups, in the order given.</summary>
     public IReadOnlyList<ParameterGroup> ParamGroups { get; }
 
     /// <summary>Updates every parameter from its gradient; parameters without a gradient are skipped.</summary>
-    public void Step() => LibTorch.OptimizerStep(Handle);
+    public virtual void Step()
+    {
+        if (Native is not { } native) throw new NotImplementedException($"{GetType().Name} must override Step");
+        LibTorch.OptimizerStep(native);
+    }
 
     /// <summary>Clears the gradients: drops them (<paramref name="setToNone"/>, PyTorch 2's default) or fills them with zeros.</summary>
-    public void ZeroGrad(bool setToNone = true) => LibTorch.OptimizerZeroGrad(Handle, setToNone);
+    public void ZeroGrad(bool setToNone = true)
+    {
+        if (Native is { } native)
+        {
+            LibTorch.OptimizerZeroGrad(native, setToNone);
+            return;
+        }
+        foreach (var parameter in ParamGroups.SelectMany(g => g.Parameters))
+            if (setToNone) parameter.Grad = null;
+            else
+                using (Autograd.NoGrad())
+                    parameter.Grad?.ZeroInPlace();
+    }
 
     /// <summary>The learning rate of group 0; setting it sets every group's.</summary>
     public double LearningRate
@@ -83,14 +133,24 @@ public abstract class Optimizer : IDisposable
     /// <summary>The learning rate of group <paramref name="group"/>.</summary>
     public double GetLearningRate(int group)
     {
-        return LibTorch.OptimizerGetLearningRate(Handle, group);
+        if (Native is { } native) return LibTorch.OptimizerGetLearningRate(native, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, learningRates!.Length);
+        return learningRates[group];
     }
 
     /// <summary>Sets the learning rate of group <paramref name="group"/>.</summary>
     public void SetLearningRate(int group, double learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
-        LibTorch.OptimizerSetLearningRate(Handle, group, learningRate);
+        if (Native is { } native)
+        {
+            LibTorch.OptimizerSetLearningRate(native, group, learningRate);
+            return;
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, learningRates!.Length);
+        learningRates[group] = learningRate;
     }
 
     /// <summary>
@@ -100,7 +160,20 @@ public abstract class Optimizer : IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        LibTorch.OptimizerSave(Handle, Path.GetFullPath(path));
+        if (Native is { } native)
+        {
+            LibTorch.OptimizerSave(native, Path.GetFullPath(path));
+            return;
+        }
+        // The managed form: a torch.save'd dictionary of "state.<parameter>.<name>" tensors and "lr.<group>" scalars.
+        var parameters = ParamGroups.SelectMany(g => g.Parameters).ToList();
+        using var scope = TensorScope.Begin();
+        var entries = new List<KeyValuePair<string, Tensor>>();
+        for (var i = 0; i < learningRates!.Length; i++) entries.Add(new($"lr.{i}", Tensor.Full([], learningRates[i], DType.Float64)));
+        for (var i = 0; i < parameters.Count; i++)
+            if (state.TryGetValue(parameters[i], out var values))
+                foreach (var (name, value) in values) entries.Add(new($"state.{i}.{name}", value));
+        IO.Serialization.Save(entries, path);
     }
 
     /// <summary>Restores the state written by <see cref="Save"/>.</summary>
@@ -112,7 +185,26 @@ public abstract class Optimizer : IDisposable
         if (!File.Exists(path)) throw new FileNotFoundException($"optimizer state not found: {path}", path);
         try
         {
-            LibTorch.OptimizerLoad(Handle, Path.GetFullPath(path));
+            if (Native is { } native)
+            {
+                LibTorch.OptimizerLoad(native, Path.GetFullPath(path));
+                return;
+            }
+            var loaded = IO.Serialization.Load(path);
+            var parameters = ParamGroups.SelectMany(g => g.Parameters).ToList();
+            foreach (var (key, value) in loaded)
+            {
+                var parts = key.Split('.', 3);
+                if (parts[0] == "lr" && parts.Length == 2 && int.TryParse(parts[1], out var group) && group < learningRates!.Length)
+                {
+                    learningRates[group] = value.Item<double>();
+                    value.Dispose();
+                }
+                else if (parts[0] == "state" && parts.Length == 3 && int.TryParse(parts[1], out var index) && index < parameters.Count)
+                    SetState(parameters[index], parts[2], value);
+                else
+                    throw new TorchException($"unexpected entry '{key}' in an optimizer state of {GetType().Name}", TorchErrorKind.Value);
+            }
         }
         catch (TorchException e)
         {
@@ -122,7 +214,11 @@ public abstract class Optimizer : IDisposable
 
     public void Dispose()
     {
-        handle.Dispose();
+        if (disposed) return;
+        disposed = true;
+        handle?.Dispose();
+        foreach (var tensor in state.Values.SelectMany(v => v.Values)) tensor.Dispose();
+        state.Clear();
         GC.SuppressFinalize(this);
     }
 }

@@ -260,6 +260,36 @@ def trajectory(make_optimizer, steps=10):
     return torch.stack(history)
 
 
+class NAdam2(torch.optim.Optimizer):
+    """torch.optim.NAdam as PyTorch 2.x computes it: python3-torch 1.13 multiplies mu into the next momentum product
+    twice (mu_product * mu * mu_next), which PyTorch 2.0 corrected to mu_product * mu_next."""
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state.update(step=0, mu_product=1.0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+                state["step"] += 1
+                step = state["step"]
+                grad = p.grad.add(p, alpha=group["weight_decay"]) if group["weight_decay"] else p.grad
+                mu = beta1 * (1. - 0.5 * (0.96 ** (step * group["momentum_decay"])))
+                mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * group["momentum_decay"])))
+                state["mu_product"] *= mu
+                state["exp_avg"].mul_(beta1).add_(grad, alpha=1 - beta1)
+                state["exp_avg_sq"].mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = state["exp_avg_sq"].div(1 - beta2 ** step).sqrt().add_(group["eps"])
+                p.addcdiv_(grad, denom, value=-group["lr"] * (1. - mu) / (1. - state["mu_product"]))
+                p.addcdiv_(state["exp_avg"], denom, value=-group["lr"] * mu_next / (1. - state["mu_product"] * mu_next))
+
+
 optimizers = {
     "sgd": lambda p: torch.optim.SGD(p, lr=0.1),
     "sgd_momentum_nesterov_decay": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01),
@@ -271,6 +301,13 @@ optimizers = {
     "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01),
     "rmsprop_centered_momentum": lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
     "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1),
+    "adadelta": lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, weight_decay=0.01),
+    "adadelta_maximize": lambda p: torch.optim.Adadelta(p, lr=0.1, maximize=True),
+    "adamax": lambda p: torch.optim.Adamax(p, lr=0.05, betas=(0.8, 0.99)),
+    "nadam": lambda p: NAdam2(p, lr=0.05, weight_decay=0.01),
+    "radam": lambda p: torch.optim.RAdam(p, lr=0.05),
+    "rprop": lambda p: torch.optim.Rprop(p, lr=0.05),
+    "asgd": lambda p: torch.optim.ASGD(p, lr=0.05, lambd=0.01, alpha=0.75, t0=3, weight_decay=0.01),
 }
 
 

@@ -22,6 +22,13 @@ public class GoldenOptimizerTests
         ["rmsprop"] = p => new RmsProp(p, lr: 0.01),
         ["rmsprop_centered_momentum"] = p => new RmsProp(p, lr: 0.01, alpha: 0.9, momentum: 0.5, centered: true, weightDecay: 0.01),
         ["adagrad"] = p => new Adagrad(p, lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1),
+        ["adadelta"] = p => new Adadelta(p, lr: 1.0, rho: 0.9, weightDecay: 0.01),
+        ["adadelta_maximize"] = p => new Adadelta(p, lr: 0.1, maximize: true),
+        ["adamax"] = p => new Adamax(p, lr: 0.05, betas: (0.8, 0.99)),
+        ["nadam"] = p => new NAdam(p, lr: 0.05, weightDecay: 0.01),
+        ["radam"] = p => new RAdam(p, lr: 0.05),
+        ["rprop"] = p => new Rprop(p, lr: 0.05),
+        ["asgd"] = p => new Asgd(p, lr: 0.05, lambd: 0.01, alpha: 0.75, t0: 3, weightDecay: 0.01),
     };
 
     public static TheoryData<string> OptimizerNames() => new(NNGolden.Names("optimizers"));
@@ -49,6 +56,82 @@ public class GoldenOptimizerTests
         Tensor.Stack(history.ToArray()).ShouldMatch(NNGolden.Values(NNGolden.Section("optimizers").GetProperty(name)));
         weight.Dispose();
         bias.Dispose();
+    }
+
+    // Plain SGD as a user writes it on the public base class.
+    private sealed class HandWrittenSgd(IEnumerable<Parameter> parameters, double lr) : Optimizer([new ParameterGroup(parameters)], lr)
+    {
+        public override void Step()
+        {
+            using var mode = Autograd.NoGrad();
+            foreach (var parameter in ParamGroups[0].Parameters)
+                if (parameter.Grad is { } gradient)
+                    using (var update = gradient * GetLearningRate(0))
+                        parameter.SubInPlace(update);
+        }
+    }
+
+    private static Tensor[] Train(Func<Parameter[], Optimizer> make, int steps, string? saveAfter = null, string? loadFrom = null)
+    {
+        using var scope = TensorScope.Begin();
+        var weight = new Parameter(Tensor.FromArray(new float[] { 0.5f, -1f, 0.25f, 1.5f, 0.75f, -0.5f }, 2, 3));
+        var bias = new Parameter(Tensor.FromArray(new float[] { 0.1f, -0.2f }));
+        var data = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("data"));
+        var goal = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("goal"));
+        if (loadFrom is not null)
+        {
+            var saved = NeuralCore.IO.Serialization.Load(loadFrom + ".weights");
+            using (Autograd.NoGrad())
+            {
+                weight.CopyFrom(saved["weight"]);
+                bias.CopyFrom(saved["bias"]);
+            }
+        }
+        using var optimizer = make([weight, bias]);
+        if (loadFrom is not null) optimizer.Load(loadFrom);
+        for (var step = 0; step < steps; step++)
+        {
+            optimizer.ZeroGrad();
+            ((data.MatMul(weight.T) + bias - goal).Pow(2).Mean() + weight.Pow(4).Sum() * 0.01).Backward();
+            optimizer.Step();
+        }
+        if (saveAfter is not null)
+        {
+            optimizer.Save(saveAfter);
+            NeuralCore.IO.Serialization.Save([new("weight", weight.Detach()), new("bias", bias.Detach())], saveAfter + ".weights");
+        }
+        return [scope.Keep(weight.Detach().Clone()), scope.Keep(bias.Detach().Clone())];
+    }
+
+    [Fact]
+    public void AnOptimizerWrittenByAUser_EqualsSgd()
+    {
+        var expected = Train(p => new Sgd(p, lr: 0.1), 10);
+        var actual = Train(p => new HandWrittenSgd(p, lr: 0.1), 10);
+        actual[0].AllClose(expected[0], relativeTolerance: 1e-6).Should().BeTrue();
+        actual[1].AllClose(expected[1], relativeTolerance: 1e-6).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("nadam")]
+    [InlineData("asgd")]
+    [InlineData("rprop")]
+    public void ManagedOptimizer_SavedAndLoaded_ResumesExactly(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"neuralcore-optimizer-{name}-{Guid.NewGuid():N}.pt");
+        try
+        {
+            var straight = Train(Optimizers[name], 10);
+            Train(Optimizers[name], 4, saveAfter: path);
+            var resumed = Train(Optimizers[name], 6, loadFrom: path);
+            resumed[0].Equal(straight[0]).Should().BeTrue("the moments, step counts and rates come back exactly");
+            resumed[1].Equal(straight[1]).Should().BeTrue();
+        }
+        finally
+        {
+            File.Delete(path);
+            File.Delete(path + ".weights");
+        }
     }
 
     [Fact]
