@@ -1,13 +1,13 @@
 namespace NeuralCore.NN;
 
-/// <summary>Shared parts of BatchNorm1d, BatchNorm2d, BatchNorm3d and SyncBatchNorm.</summary>
-public abstract class BatchNormModule : Module
+/// <summary>
+/// The state of batch and instance normalisation: per-channel affine weight and bias, running mean and variance and
+/// the batch count, under PyTorch's state-dict keys.
+/// </summary>
+public abstract class NormalizationModule : Module
 {
-    private readonly int[] acceptedDimensions;
-
-    private protected BatchNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
-        int[] acceptedDimensions)
-        : this(numFeatures, eps, momentum, acceptedDimensions,
+    private protected NormalizationModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device)
+        : this(numFeatures, eps, momentum,
             affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null,
             affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null,
             trackRunningStats ? Tensor.Zeros([numFeatures], dtype, device) : null,
@@ -17,11 +17,11 @@ public abstract class BatchNormModule : Module
     }
 
     /// <summary>Adopts existing state (the same objects, so optimizers holding the parameters stay valid).</summary>
-    private protected BatchNormModule(long numFeatures, double eps, double momentum, int[] acceptedDimensions, Parameter? weight, Parameter? bias,
+    private protected NormalizationModule(long numFeatures, double eps, double momentum, Parameter? weight, Parameter? bias,
         Tensor? runningMean, Tensor? runningVar, Tensor? numBatchesTracked)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
-        (NumFeatures, Eps, Momentum, this.acceptedDimensions) = (numFeatures, eps, momentum, acceptedDimensions);
+        (NumFeatures, Eps, Momentum) = (numFeatures, eps, momentum);
         (Weight, Bias, RunningMean, RunningVar, NumBatchesTracked) = (weight, bias, runningMean, runningVar, numBatchesTracked);
         RegisterParameter("weight", Weight);
         RegisterParameter("bias", Bias);
@@ -38,6 +38,21 @@ public abstract class BatchNormModule : Module
     public Tensor? RunningMean { get; }
     public Tensor? RunningVar { get; }
     public Tensor? NumBatchesTracked { get; }
+}
+
+/// <summary>Shared parts of BatchNorm1d, BatchNorm2d, BatchNorm3d and SyncBatchNorm.</summary>
+public abstract class BatchNormModule : NormalizationModule
+{
+    private readonly int[] acceptedDimensions;
+
+    private protected BatchNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
+        int[] acceptedDimensions)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) => this.acceptedDimensions = acceptedDimensions;
+
+    /// <summary>Adopts existing state (the same objects, so optimizers holding the parameters stay valid).</summary>
+    private protected BatchNormModule(long numFeatures, double eps, double momentum, int[] acceptedDimensions, Parameter? weight, Parameter? bias,
+        Tensor? runningMean, Tensor? runningVar, Tensor? numBatchesTracked)
+        : base(numFeatures, eps, momentum, weight, bias, runningMean, runningVar, numBatchesTracked) => this.acceptedDimensions = acceptedDimensions;
 
     private protected void CheckDimensions(Tensor input)
     {
@@ -171,35 +186,13 @@ public sealed class GroupNorm : Module
 }
 
 /// <summary>Shared parts of InstanceNorm1d, InstanceNorm2d and InstanceNorm3d.</summary>
-public abstract class InstanceNormModule : Module
+public abstract class InstanceNormModule : NormalizationModule
 {
     private readonly int batchedDimensions;
 
     private protected InstanceNormModule(long numFeatures, double eps, double momentum, bool affine, bool trackRunningStats, DType? dtype, Device? device,
         int batchedDimensions)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numFeatures, 1);
-        (NumFeatures, Eps, Momentum, this.batchedDimensions) = (numFeatures, eps, momentum, batchedDimensions);
-        Weight = affine ? new Parameter(Tensor.Ones([numFeatures], dtype, device)) : null;
-        Bias = affine ? new Parameter(Tensor.Zeros([numFeatures], dtype, device)) : null;
-        RunningMean = trackRunningStats ? Tensor.Zeros([numFeatures], dtype, device) : null;
-        RunningVar = trackRunningStats ? Tensor.Ones([numFeatures], dtype, device) : null;
-        NumBatchesTracked = trackRunningStats ? Tensor.Zeros([], DType.Int64, device) : null;
-        RegisterParameter("weight", Weight);
-        RegisterParameter("bias", Bias);
-        RegisterBuffer("running_mean", RunningMean);
-        RegisterBuffer("running_var", RunningVar);
-        RegisterBuffer("num_batches_tracked", NumBatchesTracked);
-    }
-
-    public long NumFeatures { get; }
-    public double Eps { get; }
-    public double Momentum { get; }
-    public Parameter? Weight { get; }
-    public Parameter? Bias { get; }
-    public Tensor? RunningMean { get; }
-    public Tensor? RunningVar { get; }
-    public Tensor? NumBatchesTracked { get; }
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, dtype, device) => this.batchedDimensions = batchedDimensions;
 
     /// <summary>Normalises each channel of each sample; an input without the batch dimension is treated as a batch of one.</summary>
     public override Tensor Forward(Tensor input)
