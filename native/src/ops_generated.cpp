@@ -2877,6 +2877,55 @@ nc_status nc_nn_embedding_bag(const nc_tensor* indices_, const nc_tensor* weight
       *out = wrap(embedding_bag(indices, weight, offsets, mode, per_sample_weights, include_last_offset, padding_index)));
 }
 
+nc_status nc_nn_lstm_cell(const nc_tensor* input_, const nc_tensor* hx_, const nc_tensor* cx_, const nc_tensor* weight_ih_, const nc_tensor* weight_hh_, const nc_tensor* bias_ih_, const nc_tensor* bias_hh_, nc_tensor** hidden, nc_tensor** cell) {
+  NC_GUARD(
+      const at::Tensor& input = unwrap(input_);
+      const at::Tensor& hx = unwrap(hx_);
+      const at::Tensor& cx = unwrap(cx_);
+      const at::Tensor& weight_ih = unwrap(weight_ih_);
+      const at::Tensor& weight_hh = unwrap(weight_hh_);
+      c10::optional<at::Tensor> bias_ih = optional_tensor(bias_ih_);
+      c10::optional<at::Tensor> bias_hh = optional_tensor(bias_hh_);
+      auto result = at::lstm_cell(input, {hx, cx}, weight_ih, weight_hh, bias_ih, bias_hh);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *hidden = result0;
+      *cell = result1);
+}
+
+nc_status nc_nn_gru_cell(const nc_tensor* input_, const nc_tensor* hx_, const nc_tensor* weight_ih_, const nc_tensor* weight_hh_, const nc_tensor* bias_ih_, const nc_tensor* bias_hh_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input = unwrap(input_);
+      const at::Tensor& hx = unwrap(hx_);
+      const at::Tensor& weight_ih = unwrap(weight_ih_);
+      const at::Tensor& weight_hh = unwrap(weight_hh_);
+      c10::optional<at::Tensor> bias_ih = optional_tensor(bias_ih_);
+      c10::optional<at::Tensor> bias_hh = optional_tensor(bias_hh_);
+      *out = wrap(at::gru_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh)));
+}
+
+nc_status nc_nn_rnn_tanh_cell(const nc_tensor* input_, const nc_tensor* hx_, const nc_tensor* weight_ih_, const nc_tensor* weight_hh_, const nc_tensor* bias_ih_, const nc_tensor* bias_hh_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input = unwrap(input_);
+      const at::Tensor& hx = unwrap(hx_);
+      const at::Tensor& weight_ih = unwrap(weight_ih_);
+      const at::Tensor& weight_hh = unwrap(weight_hh_);
+      c10::optional<at::Tensor> bias_ih = optional_tensor(bias_ih_);
+      c10::optional<at::Tensor> bias_hh = optional_tensor(bias_hh_);
+      *out = wrap(at::rnn_tanh_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh)));
+}
+
+nc_status nc_nn_rnn_relu_cell(const nc_tensor* input_, const nc_tensor* hx_, const nc_tensor* weight_ih_, const nc_tensor* weight_hh_, const nc_tensor* bias_ih_, const nc_tensor* bias_hh_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& input = unwrap(input_);
+      const at::Tensor& hx = unwrap(hx_);
+      const at::Tensor& weight_ih = unwrap(weight_ih_);
+      const at::Tensor& weight_hh = unwrap(weight_hh_);
+      c10::optional<at::Tensor> bias_ih = optional_tensor(bias_ih_);
+      c10::optional<at::Tensor> bias_hh = optional_tensor(bias_hh_);
+      *out = wrap(at::rnn_relu_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh)));
+}
+
 nc_status nc_nn_cross_entropy(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int64_t ignore_index_, int32_t reduction_, double label_smoothing_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

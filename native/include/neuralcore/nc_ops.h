@@ -667,6 +667,14 @@ NC_API nc_status nc_nn_bilinear(const nc_tensor* input1, const nc_tensor* input2
 NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
 /* Sums, means or maxima (mode) of bags of rows of weight: one bag per row of 2-D indices, or 1-D indices split at offsets; perSampleWeights scale rows (sum mode). */
 NC_API nc_status nc_nn_embedding_bag(const nc_tensor* indices, const nc_tensor* weight, const nc_tensor* offsets, const char* mode, const nc_tensor* per_sample_weights, int32_t include_last_offset, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
+/* One LSTM step: the next (hidden, cell) from input (N, in) and state (N, hidden); weights (4·hidden, in) and (4·hidden, hidden) in PyTorch's gate order i, f, g, o. */
+NC_API nc_status nc_nn_lstm_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* cx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** hidden, nc_tensor** cell);
+/* One GRU step: the next hidden state from input (N, in) and hidden (N, hidden); weights (3·hidden, in) and (3·hidden, hidden) in PyTorch's gate order r, z, n. */
+NC_API nc_status nc_nn_gru_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
+/* One Elman step: tanh(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh). */
+NC_API nc_status nc_nn_rnn_tanh_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
+/* One Elman step with relu: relu(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh). */
+NC_API nc_status nc_nn_rnn_relu_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
 /* Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input). */
 NC_API nc_status nc_nn_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int64_t ignore_index, int32_t reduction, double label_smoothing, nc_tensor** out);
 /* Negative log-likelihood of log-probabilities (N, C) at class indices (N). */

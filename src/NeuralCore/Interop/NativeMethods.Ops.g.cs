@@ -1170,6 +1170,18 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding_bag", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus NnEmbeddingBagImport(IntPtr indices, IntPtr weight, IntPtr offsets, string mode, IntPtr perSampleWeights, int includeLastOffset, int haspaddingIndex, long paddingIndex, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_lstm_cell")]
+    internal static partial NativeStatus NnLstmCellImport(IntPtr input, IntPtr hx, IntPtr cx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result0, out IntPtr result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_gru_cell")]
+    internal static partial NativeStatus NnGruCellImport(IntPtr input, IntPtr hx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn_tanh_cell")]
+    internal static partial NativeStatus NnRnnTanhCellImport(IntPtr input, IntPtr hx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn_relu_cell")]
+    internal static partial NativeStatus NnRnnReluCellImport(IntPtr input, IntPtr hx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cross_entropy")]
     internal static partial NativeStatus NnCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, long ignoreIndex, int reduction, double labelSmoothing, out IntPtr result);
 
@@ -4077,6 +4089,72 @@ internal static unsafe partial class LibTorch
         using var offsetsBorrow = new TensorBorrow(offsets);
         using var perSampleWeightsBorrow = new TensorBorrow(perSampleWeights);
         return Created.Tensor(NativeMethods.NnEmbeddingBagImport(indicesBorrow.Pointer, weightBorrow.Pointer, offsetsBorrow.Pointer, mode, perSampleWeightsBorrow.Pointer, includeLastOffset ? 1 : 0, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
+    }
+
+    internal static (Tensor Hidden, Tensor Cell) NnLstmCell(Tensor input, Tensor hx, Tensor cx, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(hx);
+        ArgumentNullException.ThrowIfNull(cx);
+        ArgumentNullException.ThrowIfNull(weightIh);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        using var inputBorrow = new TensorBorrow(input);
+        using var hxBorrow = new TensorBorrow(hx);
+        using var cxBorrow = new TensorBorrow(cx);
+        using var weightIhBorrow = new TensorBorrow(weightIh);
+        using var weightHhBorrow = new TensorBorrow(weightHh);
+        using var biasIhBorrow = new TensorBorrow(biasIh);
+        using var biasHhBorrow = new TensorBorrow(biasHh);
+        {
+            var status = NativeMethods.NnLstmCellImport(inputBorrow.Pointer, hxBorrow.Pointer, cxBorrow.Pointer, weightIhBorrow.Pointer, weightHhBorrow.Pointer, biasIhBorrow.Pointer, biasHhBorrow.Pointer, out var result0, out var result1);
+            status.ThrowIfFailed();
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
+    }
+
+    internal static Tensor NnGruCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(hx);
+        ArgumentNullException.ThrowIfNull(weightIh);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        using var inputBorrow = new TensorBorrow(input);
+        using var hxBorrow = new TensorBorrow(hx);
+        using var weightIhBorrow = new TensorBorrow(weightIh);
+        using var weightHhBorrow = new TensorBorrow(weightHh);
+        using var biasIhBorrow = new TensorBorrow(biasIh);
+        using var biasHhBorrow = new TensorBorrow(biasHh);
+        return Created.Tensor(NativeMethods.NnGruCellImport(inputBorrow.Pointer, hxBorrow.Pointer, weightIhBorrow.Pointer, weightHhBorrow.Pointer, biasIhBorrow.Pointer, biasHhBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnRnnTanhCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(hx);
+        ArgumentNullException.ThrowIfNull(weightIh);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        using var inputBorrow = new TensorBorrow(input);
+        using var hxBorrow = new TensorBorrow(hx);
+        using var weightIhBorrow = new TensorBorrow(weightIh);
+        using var weightHhBorrow = new TensorBorrow(weightHh);
+        using var biasIhBorrow = new TensorBorrow(biasIh);
+        using var biasHhBorrow = new TensorBorrow(biasHh);
+        return Created.Tensor(NativeMethods.NnRnnTanhCellImport(inputBorrow.Pointer, hxBorrow.Pointer, weightIhBorrow.Pointer, weightHhBorrow.Pointer, biasIhBorrow.Pointer, biasHhBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnRnnReluCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(hx);
+        ArgumentNullException.ThrowIfNull(weightIh);
+        ArgumentNullException.ThrowIfNull(weightHh);
+        using var inputBorrow = new TensorBorrow(input);
+        using var hxBorrow = new TensorBorrow(hx);
+        using var weightIhBorrow = new TensorBorrow(weightIh);
+        using var weightHhBorrow = new TensorBorrow(weightHh);
+        using var biasIhBorrow = new TensorBorrow(biasIh);
+        using var biasHhBorrow = new TensorBorrow(biasHh);
+        return Created.Tensor(NativeMethods.NnRnnReluCellImport(inputBorrow.Pointer, hxBorrow.Pointer, weightIhBorrow.Pointer, weightHhBorrow.Pointer, biasIhBorrow.Pointer, biasHhBorrow.Pointer, out var result), result);
     }
 
     internal static Tensor NnCrossEntropy(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, double labelSmoothing)

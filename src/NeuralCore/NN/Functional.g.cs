@@ -150,6 +150,18 @@ public static partial class Functional
     /// <summary>Sums, means or maxima (<c>mode</c>) of bags of rows of <c>weight</c>: one bag per row of 2-D <c>indices</c>, or 1-D <c>indices</c> split at <c>offsets</c>; <c>perSampleWeights</c> scale rows (sum mode).</summary>
     public static Tensor EmbeddingBag(Tensor indices, Tensor weight, Tensor? offsets = null, string mode = "mean", Tensor? perSampleWeights = null, bool includeLastOffset = false, long? paddingIndex = null) => LibTorch.NnEmbeddingBag(indices, weight, offsets, mode, perSampleWeights, includeLastOffset, paddingIndex);
 
+    /// <summary>One LSTM step: the next (hidden, cell) from input (N, in) and state (N, hidden); weights (4·hidden, in) and (4·hidden, hidden) in PyTorch's gate order i, f, g, o.</summary>
+    public static (Tensor Hidden, Tensor Cell) LstmCell(Tensor input, Tensor hx, Tensor cx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnLstmCell(input, hx, cx, weightIh, weightHh, biasIh, biasHh);
+
+    /// <summary>One GRU step: the next hidden state from input (N, in) and hidden (N, hidden); weights (3·hidden, in) and (3·hidden, hidden) in PyTorch's gate order r, z, n.</summary>
+    public static Tensor GruCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnGruCell(input, hx, weightIh, weightHh, biasIh, biasHh);
+
+    /// <summary>One Elman step: tanh(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh).</summary>
+    public static Tensor RnnTanhCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnRnnTanhCell(input, hx, weightIh, weightHh, biasIh, biasHh);
+
+    /// <summary>One Elman step with relu: relu(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh).</summary>
+    public static Tensor RnnReluCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnRnnReluCell(input, hx, weightIh, weightHh, biasIh, biasHh);
+
     /// <summary>Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input).</summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) => LibTorch.NnCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
 

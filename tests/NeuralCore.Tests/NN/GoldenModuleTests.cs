@@ -123,6 +123,18 @@ public class GoldenModuleTests
         ["conv3d"] = (() => new Conv3d(2, 3, (3, 3, 3), stride: (1, 2, 1), padding: (1, 1, 1)), One),
         ["conv_transpose1d"] = (() => new ConvTranspose1d(3, 2, 3, stride: 2, padding: 1, outputPadding: 1), One),
         ["conv_transpose3d"] = (() => new ConvTranspose3d(2, 2, 2, stride: 2), One),
+        ["lstm_cell"] = (() => new LstmCell(3, 4), (m, x, _) =>
+        {
+            var (hidden, cell) = ((LstmCell)m).Forward(x);
+            return [hidden, cell];
+        }),
+        ["lstm_cell_unbatched_no_bias"] = (() => new LstmCell(3, 4, bias: false), (m, x, _) =>
+        {
+            var (hidden, cell) = ((LstmCell)m).Forward(x);
+            return [hidden, cell];
+        }),
+        ["gru_cell_state"] = (() => new GruCell(3, 4), (m, x, others) => [((GruCell)m).Forward(x, others[0])]),
+        ["rnn_cell_relu_state"] = (() => new RnnCell(3, 4, nonlinearity: RnnNonlinearity.Relu), (m, x, others) => [((RnnCell)m).Forward(x, others[0])]),
         ["embedding_bag_mean"] = (() => new EmbeddingBag(10, 3), (m, x, others) => [((EmbeddingBag)m).Forward(x, others[0])]),
         ["embedding_bag_sum_padding"] = (() => new EmbeddingBag(10, 3, mode: "sum", paddingIndex: 4), (m, x, others) => [((EmbeddingBag)m).Forward(x, others[0])]),
         ["embedding_bag_max_rows"] = (() => new EmbeddingBag(10, 2, mode: "max"), One),

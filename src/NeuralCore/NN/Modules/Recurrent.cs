@@ -156,3 +156,110 @@ public enum RnnNonlinearity
     Tanh,
     Relu,
 }
+
+/// <summary>
+/// Shared parts of LstmCell, GruCell and RnnCell (torch.nn.RNNCellBase): keys <c>weight_ih</c>, <c>weight_hh</c>,
+/// <c>bias_ih</c>, <c>bias_hh</c>, every one initialised U(−1/√hidden, 1/√hidden) as PyTorch does.
+/// </summary>
+public abstract class RecurrentCellModule : Module
+{
+    private protected RecurrentCellModule(long inputSize, long hiddenSize, bool bias, int gates, DType? dtype, Device? device)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hiddenSize, 1);
+        (InputSize, HiddenSize) = (inputSize, hiddenSize);
+        WeightIh = new Parameter(Tensor.Empty([gates * hiddenSize, inputSize], dtype, device));
+        WeightHh = new Parameter(Tensor.Empty([gates * hiddenSize, hiddenSize], dtype, device));
+        BiasIh = bias ? new Parameter(Tensor.Empty([gates * hiddenSize], dtype, device)) : null;
+        BiasHh = bias ? new Parameter(Tensor.Empty([gates * hiddenSize], dtype, device)) : null;
+        RegisterParameter("weight_ih", WeightIh);
+        RegisterParameter("weight_hh", WeightHh);
+        RegisterParameter("bias_ih", BiasIh);
+        RegisterParameter("bias_hh", BiasHh);
+        ResetParameters();
+    }
+
+    public long InputSize { get; }
+    public long HiddenSize { get; }
+    public Parameter WeightIh { get; }
+    public Parameter WeightHh { get; }
+    public Parameter? BiasIh { get; }
+    public Parameter? BiasHh { get; }
+
+    /// <summary>PyTorch's default: every parameter U(−1/√hidden, 1/√hidden), in registration order.</summary>
+    public void ResetParameters()
+    {
+        var bound = 1 / Math.Sqrt(HiddenSize);
+        foreach (var parameter in new[] { WeightIh, WeightHh, BiasIh, BiasHh })
+            if (parameter is not null) Init.Uniform(parameter, -bound, bound);
+    }
+
+    /// <summary>Input (N, in) or unbatched (in); a missing state is zeros (N, hidden). Returns the batch form and whether to unbatch.</summary>
+    private protected (Tensor Input, bool Unbatched) Batched(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Dimensions is not (1 or 2))
+            throw new ArgumentException($"{GetType().Name}: expected input to be 1-D or 2-D, got {input.Dimensions}-D", nameof(input));
+        if (input.Size(-1) != InputSize)
+            throw new ArgumentException($"{GetType().Name}: input has {input.Size(-1)} features, expected {InputSize}", nameof(input));
+        return input.Dimensions == 1 ? (input.Unsqueeze(0), true) : (input, false);
+    }
+
+    private protected Tensor State(Tensor? state, Tensor batchedInput, bool unbatched) =>
+        state is null ? Tensor.Zeros([batchedInput.Size(0), HiddenSize], batchedInput.DType, batchedInput.Device)
+        : unbatched ? state.Unsqueeze(0) : state;
+
+    protected override string ExtraRepresentation() => $"{InputSize}, {HiddenSize}" + (BiasIh is null ? ", bias=False" : "");
+}
+
+/// <summary>One LSTM step (torch.nn.LSTMCell): <c>Forward(input, (h, c))</c> gives the next (h, c); a missing state is zeros.</summary>
+public sealed class LstmCell(long inputSize, long hiddenSize, bool bias = true, DType? dtype = null, Device? device = null)
+    : RecurrentCellModule(inputSize, hiddenSize, bias, 4, dtype, device)
+{
+    public (Tensor Hidden, Tensor Cell) Forward(Tensor input, (Tensor Hidden, Tensor Cell)? state)
+    {
+        using var scope = TensorScope.Begin();
+        var (batch, unbatched) = Batched(input);
+        var (hidden, cell) = Functional.LstmCell(batch, State(state?.Hidden, batch, unbatched), State(state?.Cell, batch, unbatched),
+            WeightIh, WeightHh, BiasIh, BiasHh);
+        return unbatched ? (scope.Keep(hidden.Squeeze(0)), scope.Keep(cell.Squeeze(0))) : (scope.Keep(hidden), scope.Keep(cell));
+    }
+
+    /// <summary>From a zero state.</summary>
+    public new (Tensor Hidden, Tensor Cell) Forward(Tensor input) => Forward(input, null);
+}
+
+/// <summary>One GRU step (torch.nn.GRUCell): <c>Forward(input, h)</c> gives the next h; a missing state is zeros.</summary>
+public sealed class GruCell(long inputSize, long hiddenSize, bool bias = true, DType? dtype = null, Device? device = null)
+    : RecurrentCellModule(inputSize, hiddenSize, bias, 3, dtype, device)
+{
+    public Tensor Forward(Tensor input, Tensor? hidden)
+    {
+        using var scope = TensorScope.Begin();
+        var (batch, unbatched) = Batched(input);
+        var next = Functional.GruCell(batch, State(hidden, batch, unbatched), WeightIh, WeightHh, BiasIh, BiasHh);
+        return scope.Keep(unbatched ? next.Squeeze(0) : next);
+    }
+
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+}
+
+/// <summary>One Elman step with tanh or relu (torch.nn.RNNCell): <c>Forward(input, h)</c> gives the next h.</summary>
+public sealed class RnnCell(long inputSize, long hiddenSize, bool bias = true, RnnNonlinearity nonlinearity = RnnNonlinearity.Tanh,
+    DType? dtype = null, Device? device = null) : RecurrentCellModule(inputSize, hiddenSize, bias, 1, dtype, device)
+{
+    public Tensor Forward(Tensor input, Tensor? hidden)
+    {
+        using var scope = TensorScope.Begin();
+        var (batch, unbatched) = Batched(input);
+        var state = State(hidden, batch, unbatched);
+        var next = nonlinearity == RnnNonlinearity.Relu
+            ? Functional.RnnReluCell(batch, state, WeightIh, WeightHh, BiasIh, BiasHh)
+            : Functional.RnnTanhCell(batch, state, WeightIh, WeightHh, BiasIh, BiasHh);
+        return scope.Keep(unbatched ? next.Squeeze(0) : next);
+    }
+
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    protected override string ExtraRepresentation() => base.ExtraRepresentation() + (nonlinearity == RnnNonlinearity.Relu ? ", nonlinearity=relu" : "");
+}
