@@ -38,6 +38,9 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
         this.seed = seed ?? Random.Shared.Next();
     }
 
+    /// <summary>The dataset batches come from (<c>loader.dataset</c>; its <c>Count</c> is <c>len(loader.dataset)</c>).</summary>
+    public Dataset<(Tensor Input, Tensor Target)> Dataset => dataset;
+
     public int BatchSize { get; }
     public bool Shuffle { get; }
     public bool DropLast { get; }

@@ -11,6 +11,8 @@ public class DataTests
         using var dataset = new TensorDataset(Tensor.Arange(10, dtype: DType.Float32).View(10, 1), Tensor.Arange(10));
         var loader = new DataLoader(dataset, batchSize: 4, shuffle: true, seed: 3);
         loader.Count.Should().Be(3);
+        loader.Dataset.Should().BeSameAs(dataset);
+        loader.Dataset.Count.Should().Be(10);
         var seen = new List<long>();
         var sizes = new List<long>();
         foreach (var (input, target) in loader)
