@@ -2893,6 +2893,17 @@ nc_status nc_nn_lstm_cell(const nc_tensor* input_, const nc_tensor* hx_, const n
       *cell = result1);
 }
 
+nc_status nc_nn_scaled_dot_product_attention(const nc_tensor* query_, const nc_tensor* key_, const nc_tensor* value_, const nc_tensor* attn_mask_, double dropout_p_, int32_t is_causal_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& query = unwrap(query_);
+      const at::Tensor& key = unwrap(key_);
+      const at::Tensor& value = unwrap(value_);
+      c10::optional<at::Tensor> attn_mask = optional_tensor(attn_mask_);
+      double dropout_p = dropout_p_;
+      bool is_causal = is_causal_ != 0;
+      *out = wrap(dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal)));
+}
+
 nc_status nc_nn_gru_cell(const nc_tensor* input_, const nc_tensor* hx_, const nc_tensor* weight_ih_, const nc_tensor* weight_hh_, const nc_tensor* bias_ih_, const nc_tensor* bias_hh_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& input = unwrap(input_);

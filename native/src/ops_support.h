@@ -291,6 +291,33 @@ inline at::Tensor embedding_bag(const at::Tensor& input, const at::Tensor& weigh
   return std::get<0>(at::embedding_bag(weight, indices, bag_offsets, false, mode_code, false, sample_weights, include_last_offset, padding));
 }
 
+// torch.nn.functional.scaled_dot_product_attention: libtorch's fused kernels from 2.0 on (flash and memory-efficient
+// attention on CUDA); on 1.13 the same math composed, with PyTorch's conventions: a boolean mask keeps True positions,
+// a float mask is added to the scores, is_causal masks above the diagonal of the (L, S) score matrix.
+inline at::Tensor dot_product_attention(const at::Tensor& query, const at::Tensor& key, const at::Tensor& value,
+                                               const c10::optional<at::Tensor>& attn_mask, double dropout_p, bool is_causal) {
+  if (is_causal && attn_mask.has_value() && attn_mask->defined())
+    throw std::invalid_argument("scaled_dot_product_attention: give either attn_mask or is_causal, not both");
+  if (dropout_p < 0 || dropout_p > 1) throw std::invalid_argument("scaled_dot_product_attention: dropout_p must lie in [0, 1]");
+#if TORCH_VERSION_MAJOR >= 2
+  return at::scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal);
+#else
+  const auto length = query.size(-2), source = key.size(-2);
+  auto scores = at::matmul(query, key.transpose(-2, -1)) / std::sqrt(static_cast<double>(query.size(-1)));
+  if (is_causal) {
+    const auto keep = at::ones({length, source}, query.options().dtype(at::kBool)).tril();
+    scores = scores.masked_fill(keep.logical_not(), -std::numeric_limits<double>::infinity());
+  }
+  if (attn_mask.has_value() && attn_mask->defined()) {
+    scores = attn_mask->scalar_type() == at::kBool ? scores.masked_fill(attn_mask->logical_not(), -std::numeric_limits<double>::infinity())
+                                                    : scores + *attn_mask;
+  }
+  auto weights = at::softmax(scores, -1);
+  if (dropout_p > 0) weights = at::dropout(weights, dropout_p, true);
+  return at::matmul(weights, value);
+#endif
+}
+
 // A loss's none/mean/sum (at::Reduction codes) for losses composed here rather than taken from libtorch.
 inline at::Tensor reduce_loss(const at::Tensor& loss, int64_t reduction) {
   if (reduction == at::Reduction::Mean) return loss.mean();

@@ -669,6 +669,8 @@ NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weig
 NC_API nc_status nc_nn_embedding_bag(const nc_tensor* indices, const nc_tensor* weight, const nc_tensor* offsets, const char* mode, const nc_tensor* per_sample_weights, int32_t include_last_offset, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
 /* One LSTM step: the next (hidden, cell) from input (N, in) and state (N, hidden); weights (4·hidden, in) and (4·hidden, hidden) in PyTorch's gate order i, f, g, o. */
 NC_API nc_status nc_nn_lstm_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* cx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** hidden, nc_tensor** cell);
+/* softmax(query · keyᵀ / √d + mask) · value over (…, L, d), (…, S, d), (…, S, e) → (…, L, e); a Bool attnMask keeps True positions, a float one is added; isCausal masks future positions. libtorch's fused kernels from 2.0 on, the same math composed on 1.13. */
+NC_API nc_status nc_nn_scaled_dot_product_attention(const nc_tensor* query, const nc_tensor* key, const nc_tensor* value, const nc_tensor* attn_mask, double dropout_p, int32_t is_causal, nc_tensor** out);
 /* One GRU step: the next hidden state from input (N, in) and hidden (N, hidden); weights (3·hidden, in) and (3·hidden, hidden) in PyTorch's gate order r, z, n. */
 NC_API nc_status nc_nn_gru_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
 /* One Elman step: tanh(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh). */

@@ -1173,6 +1173,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_lstm_cell")]
     internal static partial NativeStatus NnLstmCellImport(IntPtr input, IntPtr hx, IntPtr cx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result0, out IntPtr result1);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_scaled_dot_product_attention")]
+    internal static partial NativeStatus NnScaledDotProductAttentionImport(IntPtr query, IntPtr key, IntPtr value, IntPtr attnMask, double dropoutP, int isCausal, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_gru_cell")]
     internal static partial NativeStatus NnGruCellImport(IntPtr input, IntPtr hx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result);
 
@@ -4110,6 +4113,18 @@ internal static unsafe partial class LibTorch
             status.ThrowIfFailed();
             return (Created.Tensor(result0), Created.Tensor(result1));
         }
+    }
+
+    internal static Tensor NnScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask, double dropoutP, bool isCausal)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        using var queryBorrow = new TensorBorrow(query);
+        using var keyBorrow = new TensorBorrow(key);
+        using var valueBorrow = new TensorBorrow(value);
+        using var attnMaskBorrow = new TensorBorrow(attnMask);
+        return Created.Tensor(NativeMethods.NnScaledDotProductAttentionImport(queryBorrow.Pointer, keyBorrow.Pointer, valueBorrow.Pointer, attnMaskBorrow.Pointer, dropoutP, isCausal ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnGruCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh, Tensor? biasHh)

@@ -153,6 +153,9 @@ public static partial class Functional
     /// <summary>One LSTM step: the next (hidden, cell) from input (N, in) and state (N, hidden); weights (4·hidden, in) and (4·hidden, hidden) in PyTorch's gate order i, f, g, o.</summary>
     public static (Tensor Hidden, Tensor Cell) LstmCell(Tensor input, Tensor hx, Tensor cx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnLstmCell(input, hx, cx, weightIh, weightHh, biasIh, biasHh);
 
+    /// <summary>softmax(query · keyᵀ / √d + mask) · value over (…, L, d), (…, S, d), (…, S, e) → (…, L, e); a Bool <c>attnMask</c> keeps True positions, a float one is added; <c>isCausal</c> masks future positions. libtorch's fused kernels from 2.0 on, the same math composed on 1.13.</summary>
+    public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask = null, double dropoutP = 0, bool isCausal = false) => LibTorch.NnScaledDotProductAttention(query, key, value, attnMask, dropoutP, isCausal);
+
     /// <summary>One GRU step: the next hidden state from input (N, in) and hidden (N, hidden); weights (3·hidden, in) and (3·hidden, hidden) in PyTorch's gate order r, z, n.</summary>
     public static Tensor GruCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnGruCell(input, hx, weightIh, weightHh, biasIh, biasHh);
 

@@ -152,6 +152,23 @@ public class ModuleStructureTests
     }
 
     [Fact]
+    public void ScaledDotProductAttention_RefusesAMaskTogetherWithIsCausal_AndBroadcastsOverHeads()
+    {
+        using var scope = TensorScope.Begin();
+        var query = Tensor.Randn(2, 3, 5, 4);
+        var key = Tensor.Randn(2, 3, 6, 4);
+        var value = Tensor.Randn(2, 3, 6, 7);
+        var both = () => Functional.ScaledDotProductAttention(query, key, value, Tensor.Ones([5, 6], DType.Bool), isCausal: true);
+        both.Should().Throw<TorchException>().WithMessage("*either attn_mask or is_causal*");
+        // A (batch, 1, L, S) mask broadcasts over the heads; masking every key but one returns that key's value.
+        var mask = Tensor.Zeros([2, 1, 5, 6], DType.Bool);
+        mask[TensorIndex.Ellipsis, 2] = Tensor.Ones([], DType.Bool);
+        var output = Functional.ScaledDotProductAttention(query, key, value, mask);
+        output.Shape.Should().Equal(2L, 3L, 5L, 7L);
+        output.AllClose(value[TensorIndex.Ellipsis, 2..3, ..].Expand(2, 3, 5, 7), absoluteTolerance: 1e-6).Should().BeTrue();
+    }
+
+    [Fact]
     public void ToString_PrintsTheTreeLikePyTorch()
     {
         using var model = new Sequential(new Linear(4, 2), new Relu());
