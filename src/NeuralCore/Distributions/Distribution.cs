@@ -79,7 +79,8 @@ public abstract class Distribution : IDisposable
         return parameters.Select(p => Own(p.Expand(shape))).ToArray();
     }
 
-    private static long[] BroadcastShapes(long[] a, long[] b)
+    /// <summary>The shape two shapes broadcast to (PyTorch's rules); throws when they do not.</summary>
+    private protected static long[] BroadcastShapes(long[] a, long[] b)
     {
         var length = Math.Max(a.Length, b.Length);
         var result = new long[length];

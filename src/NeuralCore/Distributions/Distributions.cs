@@ -146,17 +146,11 @@ public sealed class Bernoulli : Distribution
     public override Tensor LogProb(Tensor value)
     {
         using var scope = TensorScope.Begin();
-        var shape = BroadcastShape(Logits, value);
+        var shape = BroadcastShapes(Logits.Shape, value.Shape);
         return scope.Keep(-NN.Functional.BinaryCrossEntropyWithLogits(Logits.Expand(shape), value.Expand(shape), reduction: NN.Reduction.None));
     }
 
     public override Tensor Entropy() => NN.Functional.BinaryCrossEntropyWithLogits(Logits, Probs, reduction: NN.Reduction.None);
-
-    private static long[] BroadcastShape(Tensor a, Tensor b)
-    {
-        using var scope = TensorScope.Begin();
-        return (a + b).Shape;
-    }
 }
 
 /// <summary>
@@ -211,7 +205,7 @@ public sealed class Categorical : Distribution
         ArgumentNullException.ThrowIfNull(value);
         using var scope = TensorScope.Begin();
         var index = value.To(DType.Int64).Unsqueeze(-1);
-        var shape = (index + Logits.Narrow(-1, 0, 1).To(DType.Int64)).Shape;  // the broadcast of value and the batch
+        var shape = BroadcastShapes(index.Shape, [.. BatchShape, 1]);
         var logits = Logits.Expand([.. shape[..^1], NumEvents]);
         return scope.Keep(logits.Gather(-1, index.Expand(shape)).Squeeze(-1));
     }

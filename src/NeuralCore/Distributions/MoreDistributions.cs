@@ -316,8 +316,7 @@ public sealed class MultivariateNormal : Distribution
         if (scaleTril.Dimensions < 2 || scaleTril.Size(-1) != scaleTril.Size(-2) || scaleTril.Size(-1) != loc.Size(-1))
             throw new ArgumentException($"the scale must be (*, {loc.Size(-1)}, {loc.Size(-1)}), got [{string.Join(", ", scaleTril.Shape)}]");
         var k = loc.Size(-1);
-        using var scope = TensorScope.Begin();
-        var batch = (loc.Narrow(-1, 0, 1) + scaleTril.Narrow(-1, 0, 1).Narrow(-2, 0, 1).Squeeze(-1)).Shape[..^1];
+        var batch = BroadcastShapes(loc.Shape[..^1], scaleTril.Shape[..^2]);
         Loc = Own(loc.Expand([.. batch, k]));
         ScaleTril = Own(scaleTril.Expand([.. batch, k, k]));
     }

@@ -51,34 +51,45 @@ public sealed class ModuleList : Module, IReadOnlyList<Module>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>Submodules by name, in insertion order, whose parameters belong to the owner (torch.nn.ModuleDict).</summary>
-public sealed class ModuleDict : Module, IReadOnlyDictionary<string, Module>
+/// <summary>The dictionary containers' shared part: items by name in insertion order, each registered with the owner.</summary>
+public abstract class NamedCollection<T> : Module, IReadOnlyDictionary<string, T> where T : class
 {
-    private readonly Dictionary<string, Module> byName = [];
+    private readonly Dictionary<string, T> byName = [];
     private readonly List<string> order = [];
 
+    private protected NamedCollection() { }
+
+    /// <summary>Adds an item under a new name (no '.' in it).</summary>
+    public void Add(string name, T item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (byName.ContainsKey(name)) throw new ArgumentException($"{GetType().Name} already holds '{name}'", nameof(name));
+        Register(name, item);
+        byName.Add(name, item);
+        order.Add(name);
+    }
+
+    private protected abstract void Register(string name, T item);
+
+    public T this[string key] => byName[key];
+    public IEnumerable<string> Keys => order;
+    public IEnumerable<T> Values => order.Select(k => byName[k]);
+    public int Count => order.Count;
+    public bool ContainsKey(string key) => byName.ContainsKey(key);
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T value) => byName.TryGetValue(key, out value);
+    public IEnumerator<KeyValuePair<string, T>> GetEnumerator() => order.Select(k => KeyValuePair.Create(k, byName[k])).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>Submodules by name, in insertion order, whose parameters belong to the owner (torch.nn.ModuleDict).</summary>
+public sealed class ModuleDict : NamedCollection<Module>
+{
     public ModuleDict(params IEnumerable<KeyValuePair<string, Module>> modules)
     {
         foreach (var (name, module) in modules) Add(name, module);
     }
 
-    /// <summary>Adds a module under a new name (no '.' in it).</summary>
-    public void Add(string name, Module module)
-    {
-        if (byName.ContainsKey(name)) throw new ArgumentException($"ModuleDict already holds '{name}'", nameof(name));
-        RegisterModule(name, module);
-        byName.Add(name, module);
-        order.Add(name);
-    }
-
-    public Module this[string key] => byName[key];
-    public IEnumerable<string> Keys => order;
-    public IEnumerable<Module> Values => order.Select(k => byName[k]);
-    public int Count => order.Count;
-    public bool ContainsKey(string key) => byName.ContainsKey(key);
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Module value) => byName.TryGetValue(key, out value);
-    public IEnumerator<KeyValuePair<string, Module>> GetEnumerator() => order.Select(k => KeyValuePair.Create(k, byName[k])).GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    private protected override void Register(string name, Module item) => RegisterModule(name, item);
 }
 
 /// <summary>Parameters in a list, registered as "0", "1", … (torch.nn.ParameterList).</summary>
@@ -106,32 +117,12 @@ public sealed class ParameterList : Module, IReadOnlyList<Parameter>
 }
 
 /// <summary>Parameters by name, in insertion order (torch.nn.ParameterDict).</summary>
-public sealed class ParameterDict : Module, IReadOnlyDictionary<string, Parameter>
+public sealed class ParameterDict : NamedCollection<Parameter>
 {
-    private readonly Dictionary<string, Parameter> byName = [];
-    private readonly List<string> order = [];
-
     public ParameterDict(params IEnumerable<KeyValuePair<string, Parameter>> parameters)
     {
         foreach (var (name, parameter) in parameters) Add(name, parameter);
     }
 
-    /// <summary>Adds a parameter under a new name (no '.' in it).</summary>
-    public void Add(string name, Parameter parameter)
-    {
-        ArgumentNullException.ThrowIfNull(parameter);
-        if (byName.ContainsKey(name)) throw new ArgumentException($"ParameterDict already holds '{name}'", nameof(name));
-        RegisterParameter(name, parameter);
-        byName.Add(name, parameter);
-        order.Add(name);
-    }
-
-    public Parameter this[string key] => byName[key];
-    public IEnumerable<string> Keys => order;
-    public IEnumerable<Parameter> Values => order.Select(k => byName[k]);
-    public int Count => order.Count;
-    public bool ContainsKey(string key) => byName.ContainsKey(key);
-    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Parameter value) => byName.TryGetValue(key, out value);
-    public IEnumerator<KeyValuePair<string, Parameter>> GetEnumerator() => order.Select(k => KeyValuePair.Create(k, byName[k])).GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    private protected override void Register(string name, Parameter item) => RegisterParameter(name, item);
 }

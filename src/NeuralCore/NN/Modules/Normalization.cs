@@ -121,16 +121,8 @@ public sealed class Embedding : Module
 {
     public Embedding(long numEmbeddings, long embeddingDim, long? paddingIndex = null, DType? dtype = null, Device? device = null)
     {
-        if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
-            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
-        PaddingIndex = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
-        weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        (weight, PaddingIndex) = EmbeddingTable.Create(numEmbeddings, embeddingDim, paddingIndex, dtype, device);
         RegisterParameter("weight", weight);
-        Init.Normal(weight);
-        if (PaddingIndex is { } row)
-            using (Autograd.NoGrad())
-            using (var padding = Weight[row])
-                padding.ZeroInPlace();
     }
 
     public long? PaddingIndex { get; }
@@ -284,17 +276,9 @@ public sealed class EmbeddingBag : Module
         DType? dtype = null, Device? device = null)
     {
         if (mode is not ("sum" or "mean" or "max")) throw new ArgumentException($"mode must be sum, mean or max, got {mode}", nameof(mode));
-        if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
-            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
         (this.mode, this.includeLastOffset) = (mode, includeLastOffset);
-        PaddingIndex = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
-        Weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        (Weight, PaddingIndex) = EmbeddingTable.Create(numEmbeddings, embeddingDim, paddingIndex, dtype, device);
         RegisterParameter("weight", Weight);
-        Init.Normal(Weight);
-        if (PaddingIndex is { } row)
-            using (Autograd.NoGrad())
-            using (var padding = Weight[row])
-                padding.ZeroInPlace();
     }
 
     public long? PaddingIndex { get; }
@@ -308,4 +292,23 @@ public sealed class EmbeddingBag : Module
     public override Tensor Forward(Tensor input) => Forward(input, null);
 
     protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}, mode='{mode}'";
+}
+
+/// <summary>The weight of Embedding and EmbeddingBag as PyTorch makes it.</summary>
+internal static class EmbeddingTable
+{
+    /// <summary>N(0, 1) rows with the padding row (negative counts from the end) zeroed; returns the padding row's index.</summary>
+    public static (Parameter Weight, long? PaddingIndex) Create(long numEmbeddings, long embeddingDim, long? paddingIndex, DType? dtype, Device? device)
+    {
+        if (paddingIndex is { } p && (p >= numEmbeddings || p < -numEmbeddings))
+            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, "must be within the number of embeddings");
+        var padding = paddingIndex is { } index && index < 0 ? index + numEmbeddings : paddingIndex;
+        var weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
+        Init.Normal(weight);
+        if (padding is { } row)
+            using (Autograd.NoGrad())
+            using (var zeroed = weight[row])
+                zeroed.ZeroInPlace();
+        return (weight, padding);
+    }
 }
