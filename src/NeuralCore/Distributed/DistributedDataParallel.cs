@@ -70,7 +70,7 @@ public sealed class DistributedDataParallel : Module
     public override Tensor Forward(Tensor input)
     {
         if (Training && BroadcastBuffers && group.WorldSize > 1) SynchronizeBuffers();
-        return Module.Forward(input);
+        return Module.Call(input);
     }
 
     // One broadcast per dtype: the buffers are packed into one flat tensor, then unpacked.

@@ -34,6 +34,28 @@ public static class Init
     public static Tensor KaimingNormal(Tensor tensor, double a = 0, string mode = "fan_in", string nonlinearity = "leaky_relu") =>
         Normal(tensor, 0, CalculateGain(nonlinearity, a) / Math.Sqrt(Fan(tensor, mode)));
 
+    /// <summary>Glorot initialisation: U(-a, a) with a = gain · √(6 / (fan_in + fan_out)).</summary>
+    public static Tensor XavierUniform(Tensor tensor, double gain = 1)
+    {
+        var (fanIn, fanOut) = Fans(tensor);
+        var bound = Math.Sqrt(3.0) * gain * Math.Sqrt(2.0 / (fanIn + fanOut));
+        return Uniform(tensor, -bound, bound);
+    }
+
+    /// <summary>Fills with <paramref name="value"/> (torch.nn.init.constant_).</summary>
+    public static Tensor Constant(Tensor tensor, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var mode = Autograd.NoGrad();
+        return tensor.FillInPlace(value);
+    }
+
+    /// <summary>Fills with zeros (torch.nn.init.zeros_).</summary>
+    public static Tensor Zeros(Tensor tensor) => Constant(tensor, 0);
+
+    /// <summary>Fills with ones (torch.nn.init.ones_).</summary>
+    public static Tensor Ones(Tensor tensor) => Constant(tensor, 1);
+
     /// <summary>Glorot initialisation: N(0, std²) with std = gain · √(2 / (fan_in + fan_out)).</summary>
     public static Tensor XavierNormal(Tensor tensor, double gain = 1)
     {

@@ -25,9 +25,53 @@ public abstract class Module : IDisposable
     public bool Training { get; private set; } = true;
 
     /// <summary>The computation; derived classes override it. <c>input</c>: the batch.</summary>
+    /// <remarks>A module with several inputs or a non-tensor result derives from <see cref="Module{T, TResult}"/>,
+    /// <see cref="Module{T1, T2, TResult}"/> or <see cref="Module{T1, T2, T3, TResult}"/> instead.</remarks>
     /// <exception cref="NotImplementedException">The module does not define a one-tensor forward.</exception>
     public virtual Tensor Forward(Tensor input) =>
         throw new NotImplementedException($"{GetType().Name} does not define Forward(Tensor)");
+
+    /// <summary>
+    /// Runs <see cref="Forward(Tensor)"/> between the registered hooks, as calling a torch module does
+    /// (<c>model(x)</c>); <see cref="Forward(Tensor)"/> called directly skips them, as <c>model.forward(x)</c> does.
+    /// </summary>
+    public Tensor Call(Tensor input) => hooks is null ? Forward(input) : hooks.Run(this, input, Forward);
+
+    /// <summary>
+    /// Registers <paramref name="hook"/> to run before every <see cref="Call(Tensor)"/> (torch's
+    /// <c>register_forward_pre_hook</c>); it returns the input to use (its argument to keep it). Hooks run in
+    /// registration order; dispose the handle to remove it.
+    /// </summary>
+    public RemovableHandle RegisterForwardPreHook(Func<Module, Tensor, Tensor> hook) => TensorForm().AddPre(hook);
+
+    /// <summary>Registers a pre-hook that only observes the input.</summary>
+    public RemovableHandle RegisterForwardPreHook(Action<Module, Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return RegisterForwardPreHook((module, input) => { hook(module, input); return input; });
+    }
+
+    /// <summary>
+    /// Registers <paramref name="hook"/> to run after every <see cref="Call(Tensor)"/> with the input and the output
+    /// (torch's <c>register_forward_hook</c>); it returns the output to use (its argument to keep it).
+    /// </summary>
+    public RemovableHandle RegisterForwardHook(Func<Module, Tensor, Tensor, Tensor> hook) => TensorForm().AddPost(hook);
+
+    /// <summary>Registers a forward hook that only observes, e.g. to record a layer's activations.</summary>
+    public RemovableHandle RegisterForwardHook(Action<Module, Tensor, Tensor> hook)
+    {
+        ArgumentNullException.ThrowIfNull(hook);
+        return RegisterForwardHook((module, input, output) => { hook(module, input, output); return output; });
+    }
+
+    private ForwardHooks<Tensor, Tensor>? hooks;
+
+    private ForwardHooks<Tensor, Tensor> TensorForm()
+    {
+        if (this is IForwardForm form)
+            throw new InvalidOperationException($"{GetType().Name} is called with {form.Signature}: register hooks that take those");
+        return hooks ??= new ForwardHooks<Tensor, Tensor>();
+    }
 
     /// <summary>Adds a parameter under <paramref name="name"/>; null records an absent one (bias=False).</summary>
     protected void RegisterParameter(string name, Parameter? parameter) => parameters.Add((CheckName(name), parameter));

@@ -57,7 +57,7 @@ public sealed class DataParallel : Module
         // Fewer samples than devices (an uneven last batch) use fewer replicas, as torch.chunk gives fewer parts.
         var chunks = input.Chunk((int)Math.Min(devices.Length, batch), Dimension);
         var count = chunks.Length;
-        if (count == 1 && devices[0] == OutputDevice) return scope.Keep(Module.Forward(chunks[0].To(devices[0])));
+        if (count == 1 && devices[0] == OutputDevice) return scope.Keep(Module.Call(chunks[0].To(devices[0])));
 
         // Each parameter is broadcast once to every replica's device, so that backward sums the replicas' gradients
         // in device order (one autograd node per parameter, as torch's Broadcast) rather than in thread-finishing order.
@@ -79,7 +79,7 @@ public sealed class DataParallel : Module
                 if (devices[i].Type == DeviceType.Cpu) LibTorch.RuntimeSetThreadNumThreads(threadsPerCpuReplica);
                 using var mode = gradEnabled ? Autograd.EnableGrad() : Autograd.NoGrad();
                 using var local = TensorScope.Begin();
-                var output = replicas[i].Forward(chunks[i].To(devices[i]));
+                var output = replicas[i].Call(chunks[i].To(devices[i]));
                 outputs[i] = local.Keep(output.To(OutputDevice));
             }
             catch (Exception e)

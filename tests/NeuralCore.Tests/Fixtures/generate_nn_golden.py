@@ -383,6 +383,10 @@ def init_case(name, shape, fill, seed=40):
 init_case("kaiming_normal_fan_out_relu", (6, 4, 3), lambda t: nn.init.kaiming_normal_(t, mode="fan_out", nonlinearity="relu"))
 init_case("kaiming_uniform_leaky", (5, 7), lambda t: nn.init.kaiming_uniform_(t, a=0.2))
 init_case("xavier_normal_tanh", (5, 7), lambda t: nn.init.xavier_normal_(t, gain=nn.init.calculate_gain("tanh")))
+init_case("xavier_uniform_relu", (4, 3, 2), lambda t: nn.init.xavier_uniform_(t, gain=nn.init.calculate_gain("relu")))
+init_case("constant", (2, 3), lambda t: nn.init.constant_(t, 0.25))
+init_case("zeros", (2, 3), nn.init.zeros_)
+init_case("ones", (2, 3), nn.init.ones_)
 init_case("trunc_normal", (200,), nn.init.trunc_normal_)
 init_case("trunc_normal_shifted", (8, 5), lambda t: nn.init.trunc_normal_(t, mean=0.5, std=2.0, a=-1.0, b=3.0))
 init_case("orthogonal_wide", (3, 7), lambda t: nn.init.orthogonal_(t, gain=2.0))
@@ -448,6 +452,75 @@ distribution_case("multivariate_normal", lambda: D.MultivariateNormal(torch.tens
 distribution_case("multivariate_normal_scale_tril", lambda: D.MultivariateNormal(torch.tensor([1.0, -2.0]),
                   scale_tril=torch.tensor([[[1.5, 0.0], [0.5, 0.7]], [[0.8, 0.0], [-0.3, 1.1]]])), torch.tensor([0.5, -1.0]), 66, (3,), rsample=True)
 
+# Attention and the Transformer: outputs, and the gradients of sum(output * cotangent) with respect to the first
+# `grads` inputs and to every parameter. Dropout is 0 (or the module is in eval mode), so the numbers are deterministic.
+attention = {}
+
+
+def attention_case(name, build, ins, call, grads=1, seed=70, train=True):
+    torch.manual_seed(seed)
+    module = build()
+    module.train(train)
+    initial = {k: pack(v) for k, v in module.state_dict().items()}
+    ins = [t.clone().requires_grad_(i < grads) for i, t in enumerate(ins)]
+    outs = [o for o in call(module, *ins) if o is not None]
+    generator = torch.Generator().manual_seed(seed + 1)
+    cotangents = [torch.randn(o.shape, generator=generator) for o in outs]
+    sum((o * c).sum() for o, c in zip(outs, cotangents)).backward()
+    attention[name] = {"seed": seed, "train": train, "inputs": [pack(t) for t in ins], "grads": grads, "initial": initial,
+                       "outputs": [pack(o) for o in outs], "cotangents": [pack(c) for c in cotangents],
+                       "input_grads": [pack(t.grad) for t in ins[:grads]],
+                       "parameter_grads": {k: pack(p.grad) for k, p in module.named_parameters()}}
+
+
+def causal(size):
+    return torch.triu(torch.full((size, size), float("-inf")), diagonal=1)
+
+
+attn_bool = torch.tensor([[False, True, False, False, True, False], [False, False, True, False, False, False],
+                          [True, False, False, False, False, True], [False, False, False, True, False, False]])
+padding = torch.tensor([[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]])
+attention_case("mha_self", lambda: nn.MultiheadAttention(8, 2), [inputs(71, 5, 3, 8)], lambda m, x: m(x, x, x))
+attention_case("mha_cross_bool_mask_padding_per_head", lambda: nn.MultiheadAttention(8, 2),
+               [inputs(72, 4, 3, 8), inputs(73, 6, 3, 8), inputs(74, 6, 3, 8), attn_bool, padding],
+               lambda m, q, k, v, mask, kpm: m(q, k, v, key_padding_mask=kpm, attn_mask=mask, average_attn_weights=False), grads=3)
+attention_case("mha_batch_first_kdim_vdim_float_mask_no_weights", lambda: nn.MultiheadAttention(8, 4, kdim=5, vdim=3, batch_first=True),
+               [inputs(75, 2, 4, 8), inputs(76, 2, 6, 5), inputs(77, 2, 6, 3), inputs(78, 8, 4, 6)],
+               lambda m, q, k, v, mask: m(q, k, v, attn_mask=mask, need_weights=False), grads=3)
+attention_case("mha_bias_kv_zero_attn", lambda: nn.MultiheadAttention(8, 2, add_bias_kv=True, add_zero_attn=True),
+               [inputs(79, 4, 3, 8), inputs(80, 6, 3, 8), attn_bool, padding],
+               lambda m, q, kv, mask, kpm: m(q, kv, kv, key_padding_mask=kpm, attn_mask=mask), grads=2)
+attention_case("mha_unbatched_no_bias_eval", lambda: nn.MultiheadAttention(6, 3, bias=False), [inputs(81, 5, 6), inputs(82, 7, 6)],
+               lambda m, q, kv: m(q, kv, kv), grads=2, train=False)
+attention_case("mha_padding_only_no_weights", lambda: nn.MultiheadAttention(8, 2, batch_first=True),
+               [inputs(83, 3, 6, 8), padding], lambda m, x, kpm: m(x, x, x, key_padding_mask=kpm, need_weights=False))
+attention_case("encoder_layer_causal", lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0),
+               [inputs(84, 5, 3, 8), causal(5)], lambda m, x, mask: (m(x, src_mask=mask),))
+attention_case("encoder_layer_norm_first_gelu_batch_first_padding", lambda: nn.TransformerEncoderLayer(
+                   8, 2, dim_feedforward=16, dropout=0.0, activation="gelu", batch_first=True, norm_first=True),
+               [inputs(85, 3, 6, 8), padding], lambda m, x, kpm: (m(x, src_key_padding_mask=kpm),))
+attention_case("encoder_layer_eval", lambda: nn.TransformerEncoderLayer(8, 4, dim_feedforward=12), [inputs(86, 5, 2, 8)],
+               lambda m, x: (m(x),), train=False)
+attention_case("encoder_stack_norm", lambda: nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0), 2,
+                                                                    norm=nn.LayerNorm(8)),
+               [inputs(87, 6, 3, 8), causal(6), padding], lambda m, x, mask, kpm: (m(x, mask=mask, src_key_padding_mask=kpm),))
+attention_case("decoder_layer", lambda: nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0),
+               [inputs(88, 4, 3, 8), inputs(89, 6, 3, 8), causal(4), padding],
+               lambda m, t, mem, mask, kpm: (m(t, mem, tgt_mask=mask, memory_key_padding_mask=kpm),), grads=2)
+attention_case("decoder_layer_norm_first_batch_first", lambda: nn.TransformerDecoderLayer(
+                   8, 2, dim_feedforward=16, dropout=0.0, batch_first=True, norm_first=True),
+               [inputs(90, 3, 4, 8), inputs(91, 3, 6, 8), attn_bool, padding[:, :4]],
+               lambda m, t, mem, mask, kpm: (m(t, mem, memory_mask=mask, tgt_key_padding_mask=kpm),), grads=2)
+attention_case("decoder_stack_norm", lambda: nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0), 2,
+                                                                    norm=nn.LayerNorm(8)),
+               [inputs(92, 4, 3, 8), inputs(93, 6, 3, 8), causal(4)], lambda m, t, mem, mask: (m(t, mem, tgt_mask=mask),), grads=2)
+attention_case("transformer", lambda: nn.Transformer(8, 2, num_encoder_layers=2, num_decoder_layers=1, dim_feedforward=16, dropout=0.0),
+               [inputs(94, 6, 3, 8), inputs(95, 4, 3, 8), causal(4), padding],
+               lambda m, s, t, mask, kpm: (m(s, t, tgt_mask=mask, src_key_padding_mask=kpm, memory_key_padding_mask=kpm),), grads=2)
+attention_case("transformer_batch_first_norm_first_gelu_eval", lambda: nn.Transformer(
+                   8, 4, num_encoder_layers=1, num_decoder_layers=2, dim_feedforward=12, activation="gelu", batch_first=True, norm_first=True),
+               [inputs(96, 2, 5, 8), inputs(97, 2, 3, 8), causal(3)], lambda m, s, t, mask: (m(s, t, tgt_mask=mask),), grads=2, train=False)
+
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
     "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),
@@ -463,6 +536,7 @@ result = {
     "inits": inits,
     "gains": gains,
     "modules": modules,
+    "attention": attention,
     "losses": {k: pack(v) for k, v in losses.items()},
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},

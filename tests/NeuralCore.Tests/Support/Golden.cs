@@ -42,6 +42,7 @@ public static class Golden
         {
             "float32" => NeuralCore.Tensor.FromArray(values.Data.Select(v => (float)v).ToArray(), values.Shape),
             "int64" => NeuralCore.Tensor.FromArray(values.Data.Select(v => (long)v).ToArray(), values.Shape),
+            "bool" => NeuralCore.Tensor.FromArray(values.Data.Select(v => v != 0).ToArray(), values.Shape),
             var other => throw new NotSupportedException(other),
         };
     }

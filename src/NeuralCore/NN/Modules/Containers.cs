@@ -15,13 +15,15 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
     /// <summary>Appends a module.</summary>
     public void Add(Module module)
     {
+        if (module is IForwardForm form)
+            throw new ArgumentException($"Sequential passes one tensor along, but {module.GetType().Name} is called with {form.Signature}", nameof(module));
         RegisterModule(RegisteredModuleCount.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
     }
 
     public override Tensor Forward(Tensor input)
     {
         var current = input;
-        for (var i = 0; i < RegisteredModuleCount; i++) current = RegisteredModule(i).Forward(current);
+        for (var i = 0; i < RegisteredModuleCount; i++) current = RegisteredModule(i).Call(current);
         return current;
     }
 
