@@ -11,11 +11,11 @@ namespace NeuralCore.Tests;
 [Collection(GlobalStateCollection.Name)]
 public class GoldenAttentionTests
 {
-    private delegate Tensor?[] Runner(Module module, Tensor[] inputs);
+    internal delegate Tensor?[] Runner(Module module, Tensor[] inputs);
 
     private static Tensor?[] Pair((Tensor Output, Tensor? Weights) result) => [result.Output, result.Weights];
 
-    private static readonly Dictionary<string, (Func<Module> Build, Runner Run)> Cases = new()
+    internal static readonly Dictionary<string, (Func<Module> Build, Runner Run)> Cases = new()
     {
         ["mha_self"] = (() => new MultiheadAttention(8, 2), (m, x) => Pair(((MultiheadAttention)m).Call(x[0], x[0], x[0]))),
         ["mha_cross_bool_mask_padding_per_head"] = (() => new MultiheadAttention(8, 2),

@@ -33,13 +33,37 @@ public class GradientCheckTests
             ? stateElement.EnumerateArray().Select(NNGolden.Tensor).Select(t => t.DType.IsFloatingPoint() ? t.To(DType.Float64) : t).ToArray()
             : [];
 
-        var seed = (ulong)golden.GetProperty("seed").GetInt32();
+        ShouldAgree(name, module, () => run(module, input, state), (ulong)golden.GetProperty("seed").GetInt32(), input.RequiresGrad ? [input] : []);
+    }
+
+    public static TheoryData<string> AttentionNames() => new(GoldenAttentionTests.Cases.Keys);
+
+    [Theory]
+    [MemberData(nameof(AttentionNames))]
+    public void AttentionGradients_AgreeWithFiniteDifferences(string name)
+    {
+        var (build, run) = GoldenAttentionTests.Cases[name];
+        var golden = NNGolden.Section("attention").GetProperty(name);
+        using var scope = TensorScope.Begin();
+        using var module = build();
+        module.Train(golden.GetProperty("train").GetBoolean());
+        module.To(DType.Float64);
+        var inputs = golden.GetProperty("inputs").EnumerateArray().Select(NNGolden.Tensor)
+            .Select(t => t.DType.IsFloatingPoint() ? t.To(DType.Float64) : t).ToArray();
+        var differentiated = inputs.Take(golden.GetProperty("grads").GetInt32()).ToArray();
+        foreach (var input in differentiated) input.RequiresGrad = true;
+        ShouldAgree(name, module, () => run(module, inputs).OfType<Tensor>().ToArray(), (ulong)golden.GetProperty("seed").GetInt32(), differentiated);
+    }
+
+    // f = Σ outputs · fixed weights; its backward against central differences at eight elements of each tensor.
+    private static void ShouldAgree(string name, Module module, Func<Tensor[]> run, ulong seed, Tensor[] inputs)
+    {
         Tensor[]? weights = null;
         double Objective()
         {
             using var inner = TensorScope.Begin();
             Torch.ManualSeed(seed);
-            var outputs = run(module, input, state);
+            var outputs = run();
             weights ??= outputs.Select(o => inner.Keep((Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape))).ToArray();
             return outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum().Item<double>()).Sum();
         }
@@ -47,14 +71,14 @@ public class GradientCheckTests
         Tensor Loss()
         {
             Torch.ManualSeed(seed);
-            var outputs = run(module, input, state);
+            var outputs = run();
             weights ??= outputs.Select(o => (Tensor.Arange(o.NumberOfElements, dtype: DType.Float64) * 0.37).Sin().View(o.Shape)).ToArray();
             return Tensor.Stack(outputs.Zip(weights).Select(pair => (pair.First * pair.Second).Sum()).ToArray()).Sum();
         }
 
         Loss().Backward();
         var checkedTensors = module.NamedParameters().Select(p => (p.Name, Tensor: (Tensor)p.Parameter)).ToList();
-        if (input.RequiresGrad) checkedTensors.Add(("input", input));
+        checkedTensors.AddRange(inputs.Select((input, i) => ($"input {i}", input)));
         checkedTensors.Should().NotBeEmpty();
         foreach (var (tensorName, tensor) in checkedTensors)
         {
