@@ -40,30 +40,37 @@ struct BroadcastFunction : public torch::autograd::Function<BroadcastFunction> {
 
 extern "C" {
 
-nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor* hidden, const nc_tensor* cell, const nc_tensor* const* params,
-                    int32_t param_count, int32_t has_biases, int64_t num_layers, double dropout, int32_t training,
-                    int32_t bidirectional, int32_t batch_first, nc_tensor** output, nc_tensor** hidden_out, nc_tensor** cell_out) {
+nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor* batch_sizes, const nc_tensor* hidden, const nc_tensor* cell,
+                    const nc_tensor* const* params, int32_t param_count, int32_t has_biases, int64_t num_layers, double dropout,
+                    int32_t training, int32_t bidirectional, int32_t batch_first, nc_tensor** output, nc_tensor** hidden_out,
+                    nc_tensor** cell_out) {
   NC_GUARD({
     const auto weights = to_list(params, param_count);
     const auto& x = unwrap(input);
     const auto& h = unwrap(hidden);
+    const bool biases = has_biases != 0, train = training != 0, both = bidirectional != 0, first = batch_first != 0;
     at::Tensor result, h_n, c_n;
-    switch (mode) {
-      case NC_RNN_LSTM:
-        std::tie(result, h_n, c_n) = at::lstm(x, {h, unwrap(cell)}, weights, has_biases != 0, num_layers, dropout, training != 0,
-                                              bidirectional != 0, batch_first != 0);
-        break;
-      case NC_RNN_GRU:
-        std::tie(result, h_n) = at::gru(x, h, weights, has_biases != 0, num_layers, dropout, training != 0, bidirectional != 0, batch_first != 0);
-        break;
-      case NC_RNN_TANH:
-        std::tie(result, h_n) = at::rnn_tanh(x, h, weights, has_biases != 0, num_layers, dropout, training != 0, bidirectional != 0, batch_first != 0);
-        break;
-      case NC_RNN_RELU:
-        std::tie(result, h_n) = at::rnn_relu(x, h, weights, has_biases != 0, num_layers, dropout, training != 0, bidirectional != 0, batch_first != 0);
-        break;
-      default:
-        throw std::invalid_argument("unknown recurrent mode " + std::to_string(mode));
+    if (batch_sizes != nullptr) {
+      const auto& sizes = unwrap(batch_sizes);
+      switch (mode) {
+        case NC_RNN_LSTM:
+          std::tie(result, h_n, c_n) = at::lstm(x, sizes, {h, unwrap(cell)}, weights, biases, num_layers, dropout, train, both);
+          break;
+        case NC_RNN_GRU: std::tie(result, h_n) = at::gru(x, sizes, h, weights, biases, num_layers, dropout, train, both); break;
+        case NC_RNN_TANH: std::tie(result, h_n) = at::rnn_tanh(x, sizes, h, weights, biases, num_layers, dropout, train, both); break;
+        case NC_RNN_RELU: std::tie(result, h_n) = at::rnn_relu(x, sizes, h, weights, biases, num_layers, dropout, train, both); break;
+        default: throw std::invalid_argument("unknown recurrent mode " + std::to_string(mode));
+      }
+    } else {
+      switch (mode) {
+        case NC_RNN_LSTM:
+          std::tie(result, h_n, c_n) = at::lstm(x, {h, unwrap(cell)}, weights, biases, num_layers, dropout, train, both, first);
+          break;
+        case NC_RNN_GRU: std::tie(result, h_n) = at::gru(x, h, weights, biases, num_layers, dropout, train, both, first); break;
+        case NC_RNN_TANH: std::tie(result, h_n) = at::rnn_tanh(x, h, weights, biases, num_layers, dropout, train, both, first); break;
+        case NC_RNN_RELU: std::tie(result, h_n) = at::rnn_relu(x, h, weights, biases, num_layers, dropout, train, both, first); break;
+        default: throw std::invalid_argument("unknown recurrent mode " + std::to_string(mode));
+      }
     }
     std::unique_ptr<nc_tensor> a(wrap(std::move(result))), b(wrap(std::move(h_n)));
     std::unique_ptr<nc_tensor> c(c_n.defined() ? wrap(std::move(c_n)) : nullptr);

@@ -2937,6 +2937,40 @@ nc_status nc_nn_rnn_relu_cell(const nc_tensor* input_, const nc_tensor* hx_, con
       *out = wrap(at::rnn_relu_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh)));
 }
 
+nc_status nc_nn_pad_sequence(const nc_tensor* const* sequences_, int32_t sequences__count, int32_t batch_first_, double padding_value_, nc_tensor** out) {
+  NC_GUARD(
+      std::vector<at::Tensor> sequences = to_list(sequences_, sequences__count);
+      bool batch_first = batch_first_ != 0;
+      double padding_value = padding_value_;
+      *out = wrap(at::pad_sequence(sequences, batch_first, padding_value)));
+}
+
+nc_status nc_nn_pack_padded_sequence_data(const nc_tensor* input_, const nc_tensor* lengths_, int32_t batch_first_, nc_tensor** data, nc_tensor** batch_sizes) {
+  NC_GUARD(
+      const at::Tensor& input = unwrap(input_);
+      const at::Tensor& lengths = unwrap(lengths_);
+      bool batch_first = batch_first_ != 0;
+      auto result = at::_pack_padded_sequence(input, lengths, batch_first);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *data = result0;
+      *batch_sizes = result1);
+}
+
+nc_status nc_nn_pad_packed_sequence_data(const nc_tensor* data_, const nc_tensor* batch_sizes_, int32_t batch_first_, nc_scalar padding_value_, int64_t total_length_, nc_tensor** output, nc_tensor** lengths) {
+  NC_GUARD(
+      const at::Tensor& data = unwrap(data_);
+      const at::Tensor& batch_sizes = unwrap(batch_sizes_);
+      bool batch_first = batch_first_ != 0;
+      at::Scalar padding_value = to_scalar(padding_value_);
+      int64_t total_length = total_length_;
+      auto result = at::_pad_packed_sequence(data, batch_sizes, batch_first, padding_value, total_length);
+      auto* result0 = wrap(std::move(std::get<0>(result)));
+      auto* result1 = wrap(std::move(std::get<1>(result)));
+      *output = result0;
+      *lengths = result1);
+}
+
 nc_status nc_nn_cross_entropy(const nc_tensor* self_, const nc_tensor* target_, const nc_tensor* weight_, int64_t ignore_index_, int32_t reduction_, double label_smoothing_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

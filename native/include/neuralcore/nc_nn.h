@@ -14,9 +14,10 @@ extern "C" {
 enum { NC_REDUCTION_NONE = 0, NC_REDUCTION_MEAN = 1, NC_REDUCTION_SUM = 2 };
 
 /* libtorch's fused recurrent kernels. params: per layer and direction w_ih, w_hh[, b_ih, b_hh].
-   cell is used (and required) for NC_RNN_LSTM only; *cell_out is null for the other modes. */
+   cell is used (and required) for NC_RNN_LSTM only; *cell_out is null for the other modes. With batch_sizes, input is
+   a packed sequence's data (sum of lengths, features) and output is packed the same way; batch_first is then ignored. */
 enum { NC_RNN_LSTM = 0, NC_RNN_GRU = 1, NC_RNN_TANH = 2, NC_RNN_RELU = 3 };
-NC_API nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor* hidden, const nc_tensor* cell,
+NC_API nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor* batch_sizes, const nc_tensor* hidden, const nc_tensor* cell,
                            const nc_tensor* const* params, int32_t param_count, int32_t has_biases, int64_t num_layers,
                            double dropout, int32_t training, int32_t bidirectional, int32_t batch_first,
                            nc_tensor** output, nc_tensor** hidden_out, nc_tensor** cell_out);

@@ -677,6 +677,12 @@ NC_API nc_status nc_nn_gru_cell(const nc_tensor* input, const nc_tensor* hx, con
 NC_API nc_status nc_nn_rnn_tanh_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
 /* One Elman step with relu: relu(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh). */
 NC_API nc_status nc_nn_rnn_relu_cell(const nc_tensor* input, const nc_tensor* hx, const nc_tensor* weight_ih, const nc_tensor* weight_hh, const nc_tensor* bias_ih, const nc_tensor* bias_hh, nc_tensor** out);
+/* Stacks sequences of different lengths (L_i, *) into one (L_max, N, *) tensor, or (N, L_max, *) with batchFirst, filling the tail with paddingValue. */
+NC_API nc_status nc_nn_pad_sequence(const nc_tensor* const* sequences, int32_t sequences_count, int32_t batch_first, double padding_value, nc_tensor** out);
+/* The packed data and batch sizes of a padded batch whose lengths are sorted in decreasing order (torch._pack_padded_sequence). */
+NC_API nc_status nc_nn_pack_padded_sequence_data(const nc_tensor* input, const nc_tensor* lengths, int32_t batch_first, nc_tensor** data, nc_tensor** batch_sizes);
+/* The padded batch and lengths of packed data in sorted order (torch._pad_packed_sequence). */
+NC_API nc_status nc_nn_pad_packed_sequence_data(const nc_tensor* data, const nc_tensor* batch_sizes, int32_t batch_first, nc_scalar padding_value, int64_t total_length, nc_tensor** output, nc_tensor** lengths);
 /* Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input). */
 NC_API nc_status nc_nn_cross_entropy(const nc_tensor* self, const nc_tensor* target, const nc_tensor* weight, int64_t ignore_index, int32_t reduction, double label_smoothing, nc_tensor** out);
 /* Negative log-likelihood of log-probabilities (N, C) at class indices (N). */

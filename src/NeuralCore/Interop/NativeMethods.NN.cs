@@ -6,7 +6,7 @@ namespace NeuralCore.Interop;
 // nc_nn.h. Optional tensors are passed as null pointers.
 internal static unsafe partial class NativeMethods
 {
-    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn")] internal static partial NativeStatus NNRnn(int mode, IntPtr input, IntPtr hidden, IntPtr cell, IntPtr* parameters, int parameterCount, int hasBiases, long numLayers, double dropout, int training, int bidirectional, int batchFirst, out IntPtr output, out IntPtr hiddenOut, out IntPtr cellOut);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn")] internal static partial NativeStatus NNRnn(int mode, IntPtr input, IntPtr batchSizes, IntPtr hidden, IntPtr cell, IntPtr* parameters, int parameterCount, int hasBiases, long numLayers, double dropout, int training, int bidirectional, int batchFirst, out IntPtr output, out IntPtr hiddenOut, out IntPtr cellOut);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_uniform_inplace")] internal static partial NativeStatus NNUniformInPlace(IntPtr tensor, double low, double high);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_normal_inplace")] internal static partial NativeStatus NNNormalInPlace(IntPtr tensor, double mean, double std);
@@ -64,19 +64,23 @@ internal static unsafe partial class LibTorch
         return results.Select(Created.Tensor).ToArray();
     }
 
-    /// <summary>libtorch's fused recurrent kernel (mode: NativeConstants.Rnn*); the cell state is null except for LSTM.</summary>
-    internal static (Tensor Output, Tensor Hidden, Tensor? Cell) NnRnn(int mode, Tensor input, Tensor hidden, Tensor? cell,
+    /// <summary>
+    /// libtorch's fused recurrent kernel (mode: NativeConstants.Rnn*); the cell state is null except for LSTM. With
+    /// <paramref name="batchSizes"/>, input and output are a packed sequence's data.
+    /// </summary>
+    internal static (Tensor Output, Tensor Hidden, Tensor? Cell) NnRnn(int mode, Tensor input, Tensor? batchSizes, Tensor hidden, Tensor? cell,
         IReadOnlyList<Tensor> weights, bool hasBiases, long numLayers, double dropout, bool training, bool bidirectional, bool batchFirst)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(hidden);
         using var borrowed = BorrowedTensors.Of(weights.ToArray());
         using var inputBorrow = new TensorBorrow(input);
+        using var sizesBorrow = new TensorBorrow(batchSizes);
         using var hiddenBorrow = new TensorBorrow(hidden);
         using var cellBorrow = new TensorBorrow(cell);
         IntPtr output, hiddenOut, cellOut;
         fixed (IntPtr* pointers = borrowed.Pointers)
-            NativeMethods.NNRnn(mode, inputBorrow.Pointer, hiddenBorrow.Pointer, cellBorrow.Pointer, pointers, weights.Count, hasBiases ? 1 : 0,
+            NativeMethods.NNRnn(mode, inputBorrow.Pointer, sizesBorrow.Pointer, hiddenBorrow.Pointer, cellBorrow.Pointer, pointers, weights.Count, hasBiases ? 1 : 0,
                 numLayers, dropout, training ? 1 : 0, bidirectional ? 1 : 0, batchFirst ? 1 : 0, out output, out hiddenOut, out cellOut).ThrowIfFailed();
         return (Created.Tensor(output), Created.Tensor(hiddenOut), cellOut == IntPtr.Zero ? null : Created.Tensor(cellOut));
     }

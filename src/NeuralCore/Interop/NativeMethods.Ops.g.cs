@@ -1185,6 +1185,15 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn_relu_cell")]
     internal static partial NativeStatus NnRnnReluCellImport(IntPtr input, IntPtr hx, IntPtr weightIh, IntPtr weightHh, IntPtr biasIh, IntPtr biasHh, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pad_sequence")]
+    internal static partial NativeStatus NnPadSequenceImport(IntPtr* sequences, int sequencesCount, int batchFirst, double paddingValue, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pack_padded_sequence_data")]
+    internal static partial NativeStatus NnPackPaddedSequenceDataImport(IntPtr input, IntPtr lengths, int batchFirst, out IntPtr result0, out IntPtr result1);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_pad_packed_sequence_data")]
+    internal static partial NativeStatus NnPadPackedSequenceDataImport(IntPtr data, IntPtr batchSizes, int batchFirst, NativeScalar paddingValue, long totalLength, out IntPtr result0, out IntPtr result1);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_cross_entropy")]
     internal static partial NativeStatus NnCrossEntropyImport(IntPtr self, IntPtr target, IntPtr weight, long ignoreIndex, int reduction, double labelSmoothing, out IntPtr result);
 
@@ -4170,6 +4179,39 @@ internal static unsafe partial class LibTorch
         using var biasIhBorrow = new TensorBorrow(biasIh);
         using var biasHhBorrow = new TensorBorrow(biasHh);
         return Created.Tensor(NativeMethods.NnRnnReluCellImport(inputBorrow.Pointer, hxBorrow.Pointer, weightIhBorrow.Pointer, weightHhBorrow.Pointer, biasIhBorrow.Pointer, biasHhBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor NnPadSequence(ReadOnlySpan<Tensor> sequences, bool batchFirst, double paddingValue)
+    {
+        using var sequencesBorrowed = BorrowedTensors.Of(sequences);
+        fixed (IntPtr* sequencesPointer = sequencesBorrowed.Pointers)
+            return Created.Tensor(NativeMethods.NnPadSequenceImport(sequencesPointer, sequences.Length, batchFirst ? 1 : 0, paddingValue, out var result), result);
+    }
+
+    internal static (Tensor Data, Tensor BatchSizes) NnPackPaddedSequenceData(Tensor input, Tensor lengths, bool batchFirst)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(lengths);
+        using var inputBorrow = new TensorBorrow(input);
+        using var lengthsBorrow = new TensorBorrow(lengths);
+        {
+            var status = NativeMethods.NnPackPaddedSequenceDataImport(inputBorrow.Pointer, lengthsBorrow.Pointer, batchFirst ? 1 : 0, out var result0, out var result1);
+            status.ThrowIfFailed();
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
+    }
+
+    internal static (Tensor Output, Tensor Lengths) NnPadPackedSequenceData(Tensor data, Tensor batchSizes, bool batchFirst, Scalar paddingValue, long totalLength)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(batchSizes);
+        using var dataBorrow = new TensorBorrow(data);
+        using var batchSizesBorrow = new TensorBorrow(batchSizes);
+        {
+            var status = NativeMethods.NnPadPackedSequenceDataImport(dataBorrow.Pointer, batchSizesBorrow.Pointer, batchFirst ? 1 : 0, paddingValue.ToNative(), totalLength, out var result0, out var result1);
+            status.ThrowIfFailed();
+            return (Created.Tensor(result0), Created.Tensor(result1));
+        }
     }
 
     internal static Tensor NnCrossEntropy(Tensor self, Tensor target, Tensor? weight, long ignoreIndex, Reduction reduction, double labelSmoothing)

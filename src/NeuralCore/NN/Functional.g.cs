@@ -165,6 +165,9 @@ public static partial class Functional
     /// <summary>One Elman step with relu: relu(input · weightIhᵀ + biasIh + hx · weightHhᵀ + biasHh).</summary>
     public static Tensor RnnReluCell(Tensor input, Tensor hx, Tensor weightIh, Tensor weightHh, Tensor? biasIh = null, Tensor? biasHh = null) => LibTorch.NnRnnReluCell(input, hx, weightIh, weightHh, biasIh, biasHh);
 
+    /// <summary>Stacks sequences of different lengths (L_i, *) into one (L_max, N, *) tensor, or (N, L_max, *) with <c>batchFirst</c>, filling the tail with <c>paddingValue</c>.</summary>
+    public static Tensor PadSequence(ReadOnlySpan<Tensor> sequences, bool batchFirst = false, double paddingValue = 0) => LibTorch.NnPadSequence(sequences, batchFirst, paddingValue);
+
     /// <summary>Cross entropy between logits (N, C) or (N, C, d…) and class indices (N) / (N, d…) or class probabilities (same shape as input).</summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = Reduction.Mean, double labelSmoothing = 0.0) => LibTorch.NnCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
 

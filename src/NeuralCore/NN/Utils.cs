@@ -3,7 +3,7 @@ using NeuralCore.Interop;
 namespace NeuralCore.NN;
 
 /// <summary>Helpers of torch.nn.utils.</summary>
-public static class Utils
+public static partial class Utils
 {
     /// <summary>
     /// Scales the gradients of <paramref name="parameters"/> in place so that their joint norm is at most

@@ -521,6 +521,44 @@ attention_case("transformer_batch_first_norm_first_gelu_eval", lambda: nn.Transf
                    8, 4, num_encoder_layers=1, num_decoder_layers=2, dim_feedforward=12, activation="gelu", batch_first=True, norm_first=True),
                [inputs(96, 2, 5, 8), inputs(97, 2, 3, 8), causal(3)], lambda m, s, t, mask: (m(s, t, tgt_mask=mask),), grads=2, train=False)
 
+# Packed sequences: five sequences of lengths 7, 3, 5, 1, 4 through a recurrent layer, packed from a padded batch
+# (sorted here when enforce_sorted is false); the padded output, lengths and final states, and the gradient of
+# sum(output · cotangent) + sum(states · cotangent) with respect to the padded input.
+packed = {}
+
+
+def packed_case(name, build, lengths, enforce_sorted, batch_first=False, initial_state=False, seed=100):
+    torch.manual_seed(seed)
+    module = build()
+    generator = torch.Generator().manual_seed(seed + 1)
+    sequences = [torch.randn(n, module.input_size, generator=generator) for n in lengths]
+    padded = nn.utils.rnn.pad_sequence(sequences, batch_first=batch_first).requires_grad_()
+    sequence = nn.utils.rnn.pack_padded_sequence(padded, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=enforce_sorted)
+    directions = 2 if module.bidirectional else 1
+    shape = (module.num_layers * directions, len(lengths), module.hidden_size)
+    state = None
+    if initial_state:
+        state = tuple(torch.randn(*shape, generator=generator) for _ in range(2 if isinstance(module, nn.LSTM) else 1))
+    output, final = module(sequence, (state if len(state) == 2 else state[0]) if state else None)
+    finals = final if isinstance(final, tuple) else (final,)
+    output_padded, output_lengths = nn.utils.rnn.pad_packed_sequence(output, batch_first=batch_first, total_length=8)
+    cotangents = [torch.randn(t.shape, generator=generator) for t in (output_padded,) + finals]
+    sum((t * c).sum() for t, c in zip((output_padded,) + finals, cotangents)).backward()
+    packed[name] = {"seed": seed, "lengths": lengths, "enforce_sorted": enforce_sorted, "batch_first": batch_first,
+                    "initial": {k: pack(v) for k, v in module.state_dict().items()}, "input": pack(padded),
+                    "state": [pack(t) for t in state] if state else [],
+                    "packed": [pack(sequence.data), pack(sequence.batch_sizes)] + ([pack(sequence.sorted_indices), pack(sequence.unsorted_indices)] if sequence.sorted_indices is not None else []),
+                    "outputs": [pack(output.data), pack(output_padded), pack(output_lengths)] + [pack(t) for t in finals],
+                    "cotangents": [pack(c) for c in cotangents], "input_grad": pack(padded.grad)}
+
+packed_case("lstm_unsorted", lambda: nn.LSTM(3, 4), [7, 3, 5, 1, 4], enforce_sorted=False)
+packed_case("lstm_sorted_bidirectional_two_layers_state", lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True), [7, 5, 4, 3, 1],
+            enforce_sorted=True, initial_state=True)
+packed_case("gru_unsorted_batch_first_state", lambda: nn.GRU(3, 4, batch_first=True), [7, 3, 5, 1, 4], enforce_sorted=False,
+            batch_first=True, initial_state=True)
+packed_case("rnn_relu_unsorted_bidirectional", lambda: nn.RNN(3, 4, nonlinearity="relu", bidirectional=True), [7, 3, 5, 1, 4],
+            enforce_sorted=False)
+
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
     "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),
@@ -537,6 +575,7 @@ result = {
     "gains": gains,
     "modules": modules,
     "attention": attention,
+    "packed": packed,
     "losses": {k: pack(v) for k, v in losses.items()},
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},

@@ -425,6 +425,8 @@ internal static class OpCases
         ["nn.gru_cell"] = new(x => Functional.GruCell(input: x("u3"), hx: x("w24"), weightIh: x("gwih"), weightHh: x("gwhh"), biasIh: x("gbih"), biasHh: x("gbih")), ["u3", "w24", "gwih", "gwhh", "gbih"], null, 1E-05),
         ["nn.rnn_tanh_cell"] = new(x => Functional.RnnTanhCell(input: x("u3"), hx: x("w24"), weightIh: x("rwih"), weightHh: x("rwhh"), biasIh: x("g4"), biasHh: x("g4")), ["u3", "w24", "rwih", "rwhh", "g4"], null, 1E-05),
         ["nn.rnn_relu_cell"] = new(x => Functional.RnnReluCell(input: x("u3"), hx: x("w24"), weightIh: x("rwih"), weightHh: x("rwhh")), ["u3", "w24", "rwih", "rwhh"], null, 1E-05),
+        ["nn.pad_sequence_0"] = new(x => Functional.PadSequence(sequences: [x("a"), x("b")]), ["a", "b"], null, 1E-05),
+        ["nn.pad_sequence_batch_first"] = new(x => Functional.PadSequence(sequences: [x("b"), x("a")], batchFirst: true, paddingValue: -1.0), ["b", "a"], null, 1E-05),
         ["nn.cross_entropy_0"] = new(x => Functional.CrossEntropy(input: x("a"), target: x("targets")), ["a"], null, 1E-05),
         ["nn.cross_entropy_weighted_smoothed"] = new(x => Functional.CrossEntropy(input: x("a"), target: x("targets"), weight: x("g4"), reduction: Reduction.Sum, labelSmoothing: 0.1), ["a"], null, 1E-05),
         ["nn.cross_entropy_probabilities"] = new(x => Functional.CrossEntropy(input: x("probs"), target: x("bce_target")), ["probs"], null, 1E-05),

@@ -81,7 +81,7 @@ public abstract class RecurrentModule : Module
                 throw new ArgumentException($"Expected {what} state of size ({string.Join(", ", stateShape)}), got [{string.Join(", ", state.Shape)}]");
         }
 
-        var results = LibTorch.NnRnn(mode, x, h, c, RegisteredParameters.Select(w => (Tensor)w!).ToArray(), HasBias, NumLayers,
+        var results = LibTorch.NnRnn(mode, x, null, h, c, RegisteredParameters.Select(w => (Tensor)w!).ToArray(), HasBias, NumLayers,
             DropoutProbability, Training, Bidirectional, BatchFirst);
         if (!batched)
         {
@@ -91,6 +91,29 @@ public abstract class RecurrentModule : Module
         scope.Keep(results.Hidden);
         if (results.Cell is not null) scope.Keep(results.Cell);
         return results;
+    }
+
+    /// <summary>Runs the kernel over a packed batch; the states are in the caller's batch order, as in PyTorch.</summary>
+    private protected (PackedSequence Output, Tensor Hidden, Tensor? Cell) Run(PackedSequence input, Tensor? hidden, Tensor? cell)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Data.Dimensions != 2 || input.Data.Size(-1) != InputSize)
+            throw new ArgumentException($"{GetType().Name} expects packed data (steps, {InputSize}), got [{string.Join(", ", input.Data.Shape)}]", nameof(input));
+        using var scope = TensorScope.Begin();
+        var batch = input.BatchSizes.Size(0) == 0 ? 0 : input.BatchSizes.Select(0, 0).Item<long>();
+        var stateShape = new[] { NumLayers * (Bidirectional ? 2 : 1), batch, HiddenSize };
+        var data = input.Data;
+        var h = input.Sorted(hidden) ?? Tensor.Zeros(stateShape, data.DType, data.Device);
+        var c = mode != NativeConstants.RnnLstm ? null : input.Sorted(cell) ?? Tensor.Zeros(stateShape, data.DType, data.Device);
+        foreach (var (state, what) in new[] { (h, "hidden"), (c, "cell") })
+            if (state is not null && !state.Shape.SequenceEqual(stateShape))
+                throw new ArgumentException($"Expected {what} state of size ({string.Join(", ", stateShape)}), got [{string.Join(", ", state.Shape)}]");
+        var (output, last, lastCell) = LibTorch.NnRnn(mode, data, input.BatchSizes, h, c, RegisteredParameters.Select(w => (Tensor)w!).ToArray(), HasBias,
+            NumLayers, DropoutProbability, Training, Bidirectional, batchFirst: false);
+        // The packed result shares the input's batch sizes and indices, so it owns aliases of them.
+        var packed = new PackedSequence(scope.Keep(output), scope.Keep(input.BatchSizes.Alias()), input.SortedIndices is null ? null : scope.Keep(input.SortedIndices.Alias()),
+            input.UnsortedIndices is null ? null : scope.Keep(input.UnsortedIndices.Alias()));
+        return (packed, scope.Keep(input.Unsorted(last)), lastCell is null ? null : scope.Keep(input.Unsorted(lastCell)));
     }
 
     protected override string ExtraRepresentation() =>
@@ -116,6 +139,13 @@ public sealed class Lstm(long inputSize, long hiddenSize, long numLayers = 1, bo
         var (output, hidden, cell) = Run(input, state?.Hidden, state?.Cell);
         return (output, (hidden, cell!));
     }
+
+    /// <summary>Runs the LSTM over a packed batch from <paramref name="state"/> (zero when null); each sequence stops at its own length.</summary>
+    public (PackedSequence Output, (Tensor Hidden, Tensor Cell) State) Forward(PackedSequence input, (Tensor Hidden, Tensor Cell)? state = null)
+    {
+        var (output, hidden, cell) = Run(input, state?.Hidden, state?.Cell);
+        return (output, (hidden, cell!));
+    }
 }
 
 /// <summary>Gated recurrent unit (torch.nn.GRU) on libtorch's fused kernel. Shapes as <see cref="Lstm"/>, with one state tensor.</summary>
@@ -132,6 +162,13 @@ public sealed class Gru(long inputSize, long hiddenSize, long numLayers = 1, boo
         var (output, last, _) = Run(input, hidden, null);
         return (output, last);
     }
+
+    /// <summary>Runs the GRU over a packed batch from <paramref name="hidden"/> (zero when null); each sequence stops at its own length.</summary>
+    public (PackedSequence Output, Tensor Hidden) Forward(PackedSequence input, Tensor? hidden = null)
+    {
+        var (output, last, _) = Run(input, hidden, null);
+        return (output, last);
+    }
 }
 
 /// <summary>Elman recurrent layer (torch.nn.RNN) with tanh or ReLU. Shapes as <see cref="Gru"/>.</summary>
@@ -144,6 +181,13 @@ public sealed class Rnn(long inputSize, long hiddenSize, long numLayers = 1, Rnn
 
     /// <summary>Runs the RNN from <paramref name="hidden"/> (zero when null).</summary>
     public (Tensor Output, Tensor Hidden) Forward(Tensor input, Tensor? hidden)
+    {
+        var (output, last, _) = Run(input, hidden, null);
+        return (output, last);
+    }
+
+    /// <summary>Runs the RNN over a packed batch from <paramref name="hidden"/> (zero when null); each sequence stops at its own length.</summary>
+    public (PackedSequence Output, Tensor Hidden) Forward(PackedSequence input, Tensor? hidden = null)
     {
         var (output, last, _) = Run(input, hidden, null);
         return (output, last);
