@@ -41,6 +41,38 @@ public class DataParallelTests
     }
 
     [Fact]
+    public void TwoInputTransformer_OnThreeCpuDevices_EqualsASingleDeviceRun_WithPaddingMasksSplitAlongTheBatch()
+    {
+        using var scope = TensorScope.Begin();
+        Torch.ManualSeed(5);
+        using var single = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0, batchFirst: true);
+        Torch.ManualSeed(5);
+        using var wrapped = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0, batchFirst: true);
+        var parallel = DataParallel.Create(new PaddedEncoder(wrapped), [Device.Cpu, Device.Cpu, Device.Cpu]);
+        var source = Tensor.Randn([7, 5, 8]);
+        var padding = Tensor.Arange(5).Unsqueeze(0).Ge(Tensor.FromArray(new long[] { 5, 3, 4, 2, 5, 1, 4 }, 7, 1));
+
+        var expected = single.Forward(source, srcKeyPaddingMask: padding);
+        var (output, valid) = parallel.Forward(source, padding);
+        output.AllClose(expected, 1e-5, 1e-6).Should().BeTrue();
+        valid.ToArray<long>().Should().Equal(5, 3, 4, 2, 5, 1, 4);
+        expected.Sum().Backward();
+        output.Sum().Backward();
+        parallel.NamedParameters().First().Name.Should().Be("module.layer.self_attn.in_proj_weight");
+        foreach (var (a, b) in single.Parameters().Zip(wrapped.Parameters()))
+            b.Grad!.AllClose(a.Grad!, 1e-5, 1e-5).Should().BeTrue();
+    }
+
+    /// <summary>(source, padding) → (encoded, valid lengths): two inputs and a tuple result through DataParallel.</summary>
+    private sealed class PaddedEncoder(TransformerEncoderLayer layer) : Module<Tensor, Tensor, (Tensor Output, Tensor Lengths)>
+    {
+        private readonly TransformerEncoderLayer layer = layer;
+
+        public override (Tensor Output, Tensor Lengths) Forward(Tensor source, Tensor padding) =>
+            (layer.Call(source, srcKeyPaddingMask: padding), padding.LogicalNot().Sum(1));
+    }
+
+    [Fact]
     public void ReplicaGradients_AreSummedInDeviceOrder_SoRunsRepeatBitForBit()
     {
         // Four replicas finish in whatever order the threads run; the parameters' gradients must not depend on it.
