@@ -63,6 +63,24 @@ try
             results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
             break;
         }
+        case "ddp-two-input":
+        {
+            Torch.ManualSeed((ulong)group.Rank);
+            using var model = DistributedDataParallel.Create(new PaddedSequenceClassifier(), group);
+            using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
+            for (var step = 0; step < 5; step++)
+            {
+                using var scope = TensorScope.Begin();
+                var (tokens, padding, labels) = PaddedSequenceClassifier.Batch(step, group.WorldSize);
+                var start = (long)group.Rank * PaddedSequenceClassifier.PerRank;
+                optimizer.ZeroGrad();
+                new NeuralCore.NN.CrossEntropyLoss().Forward(model.Forward(tokens.Narrow(0, start, PaddedSequenceClassifier.PerRank),
+                    padding.Narrow(0, start, PaddedSequenceClassifier.PerRank)), labels.Narrow(0, start, PaddedSequenceClassifier.PerRank)).Backward();
+                optimizer.Step();
+            }
+            results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
+            break;
+        }
         case "replicas":
         {
             // args: "<bucket cap in MB>:<float32|float64>". Both optimizers, 200 steps, every rank's parameters every 50 steps.

@@ -119,3 +119,28 @@ public static class Bytes
 
     public static double[] Doubles(string base64) => MemoryMarshal.Cast<byte, double>(Convert.FromBase64String(base64)).ToArray();
 }
+
+/// <summary>A two-input model: a Transformer encoder layer over (tokens, padding), mean-pooled over valid steps, then a classifier.</summary>
+public sealed class PaddedSequenceClassifier : Module<Tensor, Tensor, Tensor>
+{
+    public const int PerRank = 3;
+
+    private readonly TransformerEncoderLayer encoder = new(8, 2, dimFeedforward: 16, dropout: 0, batchFirst: true, dtype: DType.Float64);
+    private readonly Linear head = new(8, 3, dtype: DType.Float64);
+
+    public override Tensor Forward(Tensor tokens, Tensor padding)
+    {
+        var encoded = encoder.Call(tokens, srcKeyPaddingMask: padding);
+        var valid = padding.LogicalNot().Unsqueeze(-1).To(DType.Float64);
+        return head.Call(encoded.Mul(valid).Sum(1).Div(valid.Sum(1)));
+    }
+
+    /// <summary>The global batch: PerRank sequences of up to 5 steps for each rank, with their padding masks and labels.</summary>
+    public static (Tensor Tokens, Tensor Padding, Tensor Labels) Batch(int step, int worldSize)
+    {
+        Torch.ManualSeed((ulong)(3000 + step));
+        var count = worldSize * PerRank;
+        var lengths = Tensor.RandInt(1, 6, count).Unsqueeze(1);
+        return (Tensor.Randn([count, 5, 8], DType.Float64), Tensor.Arange(5).Unsqueeze(0).Ge(lengths), Tensor.RandInt(0, 3, count));
+    }
+}

@@ -24,9 +24,7 @@ namespace NeuralCore.Distributed;
 /// </example>
 public sealed class DistributedDataParallel : Module
 {
-    private readonly ProcessGroup group;
-    private readonly DistributedReducerHandle reducer;
-    private bool synchronizing = true;
+    private readonly ReducerSession session;
 
     /// <param name="module">The replica this rank trains; its parameters and buffers are overwritten with rank 0's.</param>
     /// <param name="group">The ranks that train together.</param>
@@ -41,12 +39,102 @@ public sealed class DistributedDataParallel : Module
     public DistributedDataParallel(Module module, ProcessGroup group, double bucketCapMegabytes = 25, bool findUnusedParameters = false,
         bool broadcastBuffers = true)
     {
+        Module = module ?? throw new ArgumentNullException(nameof(module));
+        session = new ReducerSession(module, group, bucketCapMegabytes, findUnusedParameters, broadcastBuffers);
+        RegisterModule("module", module);
+    }
+
+    /// <summary>
+    /// Wraps a two-input module (torch's <c>DistributedDataParallel(model)(a, b)</c>); everything else as the
+    /// one-input form.
+    /// </summary>
+    public static DistributedDataParallel<T1, T2, TResult> Create<T1, T2, TResult>(Module<T1, T2, TResult> module, ProcessGroup group,
+        double bucketCapMegabytes = 25, bool findUnusedParameters = false, bool broadcastBuffers = true) =>
+        new(module, group, bucketCapMegabytes, findUnusedParameters, broadcastBuffers);
+
+    /// <summary>The wrapped module (state dict keys carry the prefix <c>module.</c>, as in PyTorch).</summary>
+    public Module Module { get; }
+
+    public bool FindUnusedParameters => session.FindUnusedParameters;
+
+    public bool BroadcastBuffers => session.BroadcastBuffers;
+
+    /// <summary>Runs the wrapped module, after taking rank 0's buffers when training with <c>broadcastBuffers</c>.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        session.BeforeForward(Training);
+        return Module.Call(input);
+    }
+
+    /// <summary>
+    /// Until the returned object is disposed, backward passes only accumulate gradients locally, with no communication
+    /// (PyTorch's <c>no_sync()</c>); the first backward after it all-reduces everything accumulated. Use it for every
+    /// micro-batch of a gradient-accumulation step but the last.
+    /// </summary>
+    public IDisposable NoSync() => session.NoSync();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) session.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary><see cref="DistributedDataParallel"/> for a module with two inputs (<see cref="DistributedDataParallel.Create{T1, T2, TResult}"/>).</summary>
+public sealed class DistributedDataParallel<T1, T2, TResult> : Module<T1, T2, TResult>
+{
+    private readonly ReducerSession session;
+
+    internal DistributedDataParallel(Module<T1, T2, TResult> module, ProcessGroup group, double bucketCapMegabytes, bool findUnusedParameters,
+        bool broadcastBuffers)
+    {
+        Module = module ?? throw new ArgumentNullException(nameof(module));
+        session = new ReducerSession(module, group, bucketCapMegabytes, findUnusedParameters, broadcastBuffers);
+        RegisterModule("module", module);
+    }
+
+    /// <summary>The wrapped module.</summary>
+    public Module<T1, T2, TResult> Module { get; }
+
+    public bool FindUnusedParameters => session.FindUnusedParameters;
+
+    public bool BroadcastBuffers => session.BroadcastBuffers;
+
+    /// <summary>Runs the wrapped module, after taking rank 0's buffers when training with <c>broadcastBuffers</c>.</summary>
+    public override TResult Forward(T1 input1, T2 input2)
+    {
+        session.BeforeForward(Training);
+        return Module.Call(input1, input2);
+    }
+
+    /// <inheritdoc cref="DistributedDataParallel.NoSync"/>
+    public IDisposable NoSync() => session.NoSync();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) session.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// What both DistributedDataParallel forms share: rank 0's state taken at construction, the gradient reducer, buffer
+/// broadcasts before training forwards, and no_sync.
+/// </summary>
+internal sealed class ReducerSession : IDisposable
+{
+    private readonly Module module;
+    private readonly ProcessGroup group;
+    private readonly DistributedReducerHandle reducer;
+    private bool synchronizing = true;
+
+    public ReducerSession(Module module, ProcessGroup group, double bucketCapMegabytes, bool findUnusedParameters, bool broadcastBuffers)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketCapMegabytes);
         if (!double.IsFinite(bucketCapMegabytes)) throw new ArgumentOutOfRangeException(nameof(bucketCapMegabytes), bucketCapMegabytes, "must be finite");
-        Module = module ?? throw new ArgumentNullException(nameof(module));
+        this.module = module;
         this.group = group ?? throw new ArgumentNullException(nameof(group));
         (FindUnusedParameters, BroadcastBuffers) = (findUnusedParameters, broadcastBuffers);
-        RegisterModule("module", module);
         using (Autograd.NoGrad())
         {
             foreach (var tensor in module.Parameters().Cast<Tensor>().Concat(module.NamedBuffers().Select(b => b.Buffer)))
@@ -59,25 +147,20 @@ public sealed class DistributedDataParallel : Module
             (long)(bucketCapMegabytes * 1024 * 1024), findUnusedParameters);
     }
 
-    /// <summary>The wrapped module (state dict keys carry the prefix <c>module.</c>, as in PyTorch).</summary>
-    public Module Module { get; }
-
     public bool FindUnusedParameters { get; }
 
     public bool BroadcastBuffers { get; }
 
-    /// <summary>Runs the wrapped module, after taking rank 0's buffers when training with <c>broadcastBuffers</c>.</summary>
-    public override Tensor Forward(Tensor input)
+    public void BeforeForward(bool training)
     {
-        if (Training && BroadcastBuffers && group.WorldSize > 1) SynchronizeBuffers();
-        return Module.Call(input);
+        if (training && BroadcastBuffers && group.WorldSize > 1) SynchronizeBuffers();
     }
 
     // One broadcast per dtype: the buffers are packed into one flat tensor, then unpacked.
     private void SynchronizeBuffers()
     {
         using var noGrad = Autograd.NoGrad();
-        foreach (var sameType in Module.NamedBuffers().Select(b => b.Buffer).GroupBy(b => (b.DType, b.Device)))
+        foreach (var sameType in module.NamedBuffers().Select(b => b.Buffer).GroupBy(b => (b.DType, b.Device)))
         {
             var buffers = sameType.ToArray();
             var flats = buffers.Select(b => b.Reshape(-1)).ToArray();
@@ -101,11 +184,6 @@ public sealed class DistributedDataParallel : Module
         }
     }
 
-    /// <summary>
-    /// Until the returned object is disposed, backward passes only accumulate gradients locally, with no communication
-    /// (PyTorch's <c>no_sync()</c>); the first backward after it all-reduces everything accumulated. Use it for every
-    /// micro-batch of a gradient-accumulation step but the last.
-    /// </summary>
     public IDisposable NoSync()
     {
         var previous = synchronizing;
@@ -126,11 +204,7 @@ public sealed class DistributedDataParallel : Module
         public void Dispose() => Interlocked.Exchange(ref pending, null)?.Invoke();
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) reducer.Dispose();
-        base.Dispose(disposing);
-    }
+    public void Dispose() => reducer.Dispose();
 }
 
 /// <summary>

@@ -72,6 +72,28 @@ public class ProcessGroupTests
     public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize, string bucketCapMegabytes) =>
         CheckDdp(worldSize, bucketCapMegabytes, "gloo");
 
+    [Fact]
+    public void DistributedDataParallel_OfATwoInputModule_EqualsOneProcessOnTheWholeBatch()
+    {
+        var (ranks, _) = Run("ddp-two-input", 2, 60);
+        ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
+        Torch.ManualSeed(0);
+        using var model = new PaddedSequenceClassifier();
+        using var optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9);
+        for (var step = 0; step < 5; step++)
+        {
+            using var scope = TensorScope.Begin();
+            var (tokens, padding, labels) = PaddedSequenceClassifier.Batch(step, 2);
+            optimizer.ZeroGrad();
+            new NeuralCore.NN.CrossEntropyLoss().Forward(model.Call(tokens, padding), labels).Backward();
+            optimizer.Step();
+        }
+        var expected = model.Parameters().SelectMany(p => p.ToArray<double>()).ToArray();
+        foreach (var (_, output) in ranks)
+            output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
+                .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b)));
+    }
+
     private static void CheckDdp(int worldSize, string bucketCapMegabytes, string backend)
     {
         var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes, backend);
