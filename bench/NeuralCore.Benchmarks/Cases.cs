@@ -13,7 +13,9 @@ public static class Cases
 {
     public static readonly string[] Names =
         ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem",
-         "cnn_step_b64_naive", "lstm_i28_h128_s28_step_b64_naive", "lstm_i10_h256_s100_step_b64_naive", "mlp_32_64_10_step_b8_naive"];
+         "transformer_d128_h4_l2_s128_step_b32",
+         "cnn_step_b64_naive", "lstm_i28_h128_s28_step_b64_naive", "lstm_i10_h256_s100_step_b64_naive", "mlp_32_64_10_step_b8_naive",
+         "transformer_d128_h4_l2_s128_step_b32_naive"];
 
     /// <summary>A "_naive" case is its step as a PyTorch user first writes it: no scope, nothing disposed; the GC reclaims.</summary>
     private const string NaiveSuffix = "_naive";
@@ -44,6 +46,12 @@ public static class Cases
                 var model = new Sequential(new Linear(32, 64), new Relu(), new Linear(64, 10));
                 var optimizer = new Sgd(model.Parameters(), lr: 0.01);
                 return (TrainingStep(model, optimizer, Tensor.Randn(8, 32), Tensor.RandInt(0, 10, 8), scoped), Owners(model, optimizer));
+            }
+            case "transformer_d128_h4_l2_s128_step_b32":
+            {
+                var model = new TransformerLm(96, 128, 4, 2);
+                var optimizer = new Adam(model.Parameters(), lr: 0.001);
+                return (TrainingStep(model, optimizer, Tensor.RandInt(0, 96, 128, 32), Tensor.RandInt(0, 96, 128 * 32), scoped), Owners(model, optimizer));
             }
             case "add_10elem":
             {
@@ -117,5 +125,19 @@ public sealed class LstmClassifier(int inputSize, int hiddenSize) : Module
     {
         var (output, _) = lstm.Forward(x);
         return fc.Forward(output[.., ^1, ..]);
+    }
+}
+
+/// <summary>A causal language model over (sequence, batch) character indices: embedding, post-norm encoder layers, read-out.</summary>
+public sealed class TransformerLm(long vocabulary, long dModel, long heads, int layers) : Module
+{
+    private readonly Embedding embedding = new(vocabulary, dModel);
+    private readonly TransformerEncoder encoder = new(new TransformerEncoderLayer(dModel, heads, 4 * dModel, 0.1), layers);
+    private readonly Linear head = new(dModel, vocabulary);
+
+    public override Tensor Forward(Tensor x)
+    {
+        using var mask = Transformer.GenerateSquareSubsequentMask(x.Size(0));
+        return head.Forward(encoder.Forward(embedding.Forward(x), mask)).Reshape(-1, head.OutFeatures);
     }
 }

@@ -2,6 +2,7 @@
 // median of 7 repetitions of at least 0.3 s. Prints one JSON line per case.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -59,6 +60,27 @@ struct MlpImpl : nn::Module {
 };
 TORCH_MODULE(Mlp);
 
+// A causal language model over (sequence, batch) character indices: embedding, post-norm encoder layers, read-out.
+struct TransformerLmImpl : nn::Module {
+  nn::Embedding embedding{nullptr};
+  nn::TransformerEncoder encoder{nullptr};
+  nn::Linear head{nullptr};
+  TransformerLmImpl(int64_t vocabulary, int64_t d_model, int64_t heads, int64_t layers)
+      : embedding(vocabulary, d_model),
+        encoder(nn::TransformerEncoderOptions(nn::TransformerEncoderLayerOptions(d_model, heads).dim_feedforward(4 * d_model).dropout(0.1), layers)),
+        head(d_model, vocabulary) {
+    register_module("embedding", embedding);
+    register_module("encoder", encoder);
+    register_module("head", head);
+  }
+  torch::Tensor forward(torch::Tensor x) {
+    const auto length = x.size(0);
+    auto mask = torch::full({length, length}, -INFINITY).triu(1);
+    return head(encoder(embedding(x), mask)).reshape({-1, head->options.out_features()});
+  }
+};
+TORCH_MODULE(TransformerLm);
+
 template <class Model>
 std::function<void()> training_step(Model model, std::shared_ptr<torch::optim::Optimizer> optimizer, torch::Tensor inputs, torch::Tensor labels) {
   return [=]() mutable {
@@ -88,6 +110,11 @@ std::function<void()> create(const std::string& name) {
     auto optimizer = std::make_shared<torch::optim::SGD>(model->parameters(), torch::optim::SGDOptions(0.01));
     return training_step(model, optimizer, torch::randn({8, 32}), torch::randint(0, 10, {8}));
   }
+  if (name == "transformer_d128_h4_l2_s128_step_b32") {
+    TransformerLm model(96, 128, 4, 2);
+    auto optimizer = std::make_shared<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(0.001));
+    return training_step(model, optimizer, torch::randint(0, 96, {128, 32}), torch::randint(0, 96, {128 * 32}));
+  }
   auto a = torch::randn({10}), b = torch::randn({10});
   return [=]() { auto c = a + b; };
 }
@@ -112,7 +139,8 @@ double median(const std::function<void()>& step) {
 
 int main() {
   torch::set_num_threads(2);
-  for (const std::string name : {"cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem"}) {
+  for (const std::string name : {"cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem",
+                                 "transformer_d128_h4_l2_s128_step_b32"}) {
     std::printf("{\"framework\": \"cpp\", \"case\": \"%s\", \"microseconds\": %.3f}\n", name.c_str(), median(create(name)));
     std::fflush(stdout);
   }

@@ -38,6 +38,21 @@ class LstmClassifier(nn.Module):
         return self.fc(output[:, -1, :])
 
 
+class TransformerLm(nn.Module):
+    """A causal language model over (sequence, batch) character indices: embedding, post-norm encoder layers, read-out."""
+
+    def __init__(self, vocabulary, d_model, heads, layers):
+        super().__init__()
+        self.embedding = nn.Embedding(vocabulary, d_model)
+        self.encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(d_model, heads, 4 * d_model, 0.1), layers, enable_nested_tensor=False)
+        self.head = nn.Linear(d_model, vocabulary)
+
+    def forward(self, x):
+        length = x.size(0)
+        mask = torch.triu(torch.full((length, length), float("-inf")), diagonal=1)
+        return self.head(self.encoder(self.embedding(x), mask)).reshape(-1, self.head.out_features)
+
+
 def training_step(model, optimizer, inputs, labels):
     criterion = nn.CrossEntropyLoss()
 
@@ -61,6 +76,9 @@ def create(name):
     if name == "mlp_32_64_10_step_b8":
         model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
         return training_step(model, torch.optim.SGD(model.parameters(), lr=0.01), torch.randn(8, 32), torch.randint(0, 10, (8,)))
+    if name == "transformer_d128_h4_l2_s128_step_b32":
+        model = TransformerLm(96, 128, 4, 2)
+        return training_step(model, torch.optim.Adam(model.parameters(), lr=0.001), torch.randint(0, 96, (128, 32)), torch.randint(0, 96, (128 * 32,)))
     if name == "add_10elem":
         a, b = torch.randn(10), torch.randn(10)
         return lambda: a + b
@@ -83,5 +101,6 @@ def median(step):
     return sorted(results)[3]
 
 
-for name in ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem"]:
+for name in ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem",
+             "transformer_d128_h4_l2_s128_step_b32"]:
     print(json.dumps({"framework": "pytorch", "case": name, "microseconds": median(create(name))}), flush=True)

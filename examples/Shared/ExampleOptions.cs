@@ -9,6 +9,9 @@ public sealed record ExampleOptions(
     string Checkpoint, long? MaxSteps, string OutputDirectory, bool Smoke, string? Resume, IReadOnlyList<Device> Devices, bool Distributed,
     bool Amp = false, int Accumulate = 1)
 {
+    /// <summary>The parsed command line, for options an example adds (CreateCommand's extraOptions).</summary>
+    public ParseResult? Parsed { get; init; }
+
     /// <summary>The model to train: DistributedDataParallel with --distributed, DataParallel when --devices names several devices.</summary>
     public NeuralCore.NN.Module Parallelize(NeuralCore.NN.Module model, NeuralCore.Distributed.ProcessGroup? group) =>
         group is not null ? new NeuralCore.Distributed.DistributedDataParallel(model, group)
@@ -36,10 +39,10 @@ public sealed record ExampleOptions(
             indices: group is null ? null : new NeuralCore.Distributed.DistributedSampler(trainSet.Count, group.Rank, group.WorldSize, seed: Seed).Indices());
 
     public static RootCommand CreateCommand(string description, int defaultEpochs, double defaultLearningRate, string name,
-        Func<ExampleOptions, int> run)
+        Func<ExampleOptions, int> run, int defaultBatchSize = 64, params Option[] extraOptions)
     {
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => defaultEpochs };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 64 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => defaultBatchSize };
         var learningRate = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => defaultLearningRate };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var seed = new Option<int>("--seed") { Description = "Seed of weights and shuffling", DefaultValueFactory = _ => 0 };
@@ -57,6 +60,7 @@ public sealed record ExampleOptions(
         var smoke = new Option<bool>("--smoke") { Description = "One synthetic batch of training and one of testing (CI)" };
 
         var command = new RootCommand(description) { epochs, batchSize, learningRate, device, seed, data, synthetic, output, checkpoint, maxSteps, devices, distributed, resume, amp, accumulate, smoke };
+        foreach (var option in extraOptions) command.Options.Add(option);
         command.SetAction(result =>
         {
             var isSmoke = result.GetValue(smoke);
@@ -68,7 +72,7 @@ public sealed record ExampleOptions(
                 mainDevice, result.GetValue(seed), result.GetValue(data)!,
                 isSmoke || result.GetValue(synthetic), result.GetValue(checkpoint) ?? Path.Combine(outputDirectory, name + ".pt"),
                 isSmoke ? 1 : result.GetValue(maxSteps), outputDirectory, isSmoke, result.GetValue(resume), parallelDevices, result.GetValue(distributed),
-                result.GetValue(amp), result.GetValue(accumulate));
+                result.GetValue(amp), result.GetValue(accumulate)) { Parsed = result };
             return run(options);
         });
         return command;

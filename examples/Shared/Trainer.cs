@@ -10,8 +10,12 @@ namespace NeuralCore.Examples;
 /// <summary>What one epoch measured.</summary>
 public sealed record EpochResult(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, TimeSpan Duration, double SamplesPerSecond);
 
-/// <summary>The training loop both examples share: progress bar, per-epoch test, loss plot, checkpoint.</summary>
-public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, ExampleOptions options, Func<Tensor, Tensor>? prepare = null)
+/// <summary>
+/// The training loop the examples share: progress bar, per-epoch test, loss plot, checkpoint. <c>prepare</c> and
+/// <c>prepareLabels</c> reshape a batch's inputs and labels on the device (a language model flattens its targets).
+/// </summary>
+public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, ExampleOptions options, Func<Tensor, Tensor>? prepare = null,
+    Func<Tensor, Tensor>? prepareLabels = null)
 {
     private readonly List<(double Epoch, double Loss)> batchLosses = [];
 
@@ -21,6 +25,9 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
     private NeuralCore.Amp.Autocast? Autocast() => options.Amp ? new NeuralCore.Amp.Autocast(options.Device.Type) : null;
 
     public LRScheduler? Scheduler { get; init; }
+
+    /// <summary>Runs after each epoch's report (a language model prints a sample of its text).</summary>
+    public Action<EpochResult>? EpochEnded { get; init; }
 
     public IReadOnlyList<EpochResult> Fit(DataLoader train, DataLoader test)
     {
@@ -40,6 +47,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
             AnsiConsole.MarkupLine(
                 $"epoch {epoch}/{options.Epochs}: train loss [yellow]{trainLoss:F4}[/], test loss [yellow]{testLoss:F4}[/], " +
                 $"test accuracy [green]{accuracy:P2}[/], {duration.TotalSeconds:F1} s ({result.SamplesPerSecond:F0} samples/s), lr {optimizer.LearningRate:G3}");
+            EpochEnded?.Invoke(result);
             Scheduler?.Step();
         }
         return results;
@@ -59,7 +67,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
                 if (step >= batches) break;
                 using var scope = TensorScope.Begin();  // native memory is invisible to the GC: release this batch's tensors now
                 var x = Prepare(inputs);
-                var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+                var y = PrepareLabels(labels);
                 // --accumulate N: N micro-batches per optimizer step, each loss divided by the micro-batches in its group.
                 var position = step % options.Accumulate;
                 var groupSize = Math.Min(options.Accumulate, batches - (step - position));
@@ -113,18 +121,24 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
         return prepare is null ? x : prepare(x);
     }
 
+    private Tensor PrepareLabels(Tensor labels)
+    {
+        var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+        return prepareLabels is null ? y : prepareLabels(y);
+    }
+
     /// <summary>Mean loss and accuracy over <paramref name="loader"/>, without recording a graph.</summary>
     public (double Loss, double Accuracy) Evaluate(DataLoader loader)
     {
         model.Eval();
         double total = 0;
-        long correct = 0, samples = 0, step = 0;
+        long correct = 0, samples = 0, targets = 0, step = 0;
         using var noGrad = Autograd.NoGrad();
         foreach (var (inputs, labels) in loader)
         {
             if (options.Smoke && step++ >= 1) break;
             using var scope = TensorScope.Begin();
-            var y = labels.Device == options.Device ? labels : labels.To(options.Device, nonBlocking: true);
+            var y = PrepareLabels(labels);
             Tensor output;
             using (Autocast())
                 output = model.Forward(Prepare(inputs));
@@ -132,30 +146,31 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
             total += criterion.Forward(output, y).Item<float>() * size;
             correct += output.ArgMax(1).Eq(y).Sum().Item<long>();
             samples += size;
+            targets += y.NumberOfElements;  // a language model predicts every position of a sample
         }
-        return (total / Math.Max(samples, 1), (double)correct / Math.Max(samples, 1));
+        return (total / Math.Max(samples, 1), (double)correct / Math.Max(targets, 1));
     }
 
     /// <summary>One line naming the model, the data, the parameter count and where training runs.</summary>
-    public void Describe(string name, long trainCount, long testCount, NeuralCore.Distributed.ProcessGroup? group)
+    public void Describe(string name, long trainCount, long testCount, NeuralCore.Distributed.ProcessGroup? group, string? data = null, string items = "images")
     {
         var where = group is not null ? $"rank 0 of {group.WorldSize} processes"
             : options.Devices.Count > 1 ? $"DataParallel over {string.Join(", ", options.Devices)}"
             : options.Device.ToString();
         if (options.Amp) where += options.Device.Type == DeviceType.Cuda ? ", float16 autocast with loss scaling" : ", bfloat16 autocast";
-        AnsiConsole.MarkupLine($"[bold]{name}[/] on {(options.Synthetic ? "synthetic data" : "Fashion-MNIST")}: {trainCount} training and " +
-            $"{testCount} test images, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {where}, {Torch.NumThreads} threads");
+        AnsiConsole.MarkupLine($"[bold]{name}[/] on {(options.Synthetic ? "synthetic data" : Markup.Escape(data ?? "Fashion-MNIST"))}: {trainCount} training and " +
+            $"{testCount} test {items}, {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {where}, {Torch.NumThreads} threads");
     }
 
     /// <summary>Rank 0 (or the only process) writes the loss plot, the per-epoch JSON and the checkpoint, and reports them.</summary>
-    public void Finish(IReadOnlyList<EpochResult> results, string name, string title, NeuralCore.Distributed.ProcessGroup? group)
+    public void Finish(IReadOnlyList<EpochResult> results, string name, string title, NeuralCore.Distributed.ProcessGroup? group, string? summary = null)
     {
         if (group is { Rank: not 0 }) return;
         var plot = Path.Combine(options.OutputDirectory, $"{name}-loss.png");
         PlotLosses(results, plot, title);
         SaveResults(results, Path.Combine(options.OutputDirectory, $"{name}-results.json"));
         SaveCheckpoint(options.Checkpoint);
-        AnsiConsole.MarkupLine($"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]; plot {plot}, checkpoint {options.Checkpoint}");
+        AnsiConsole.MarkupLine((summary ?? $"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]") + $"; plot {plot}, checkpoint {options.Checkpoint}");
     }
 
     /// <summary>Saves the model (PyTorch's state-dict format) and, beside it, the optimizer state for --resume.</summary>

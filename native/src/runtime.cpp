@@ -6,7 +6,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Context.h>
+#include <mutex>
 
 #include "guard.h"
 #include "neuralcore/nc_runtime.h"
@@ -65,6 +67,22 @@ nc_status nc_runtime_set_thread_num_threads(int32_t count) {
 }
 
 nc_status nc_runtime_manual_seed(uint64_t seed) { NC_GUARD(at::manual_seed(seed)); }
+
+nc_status nc_runtime_get_rng_state(nc_tensor** out) {
+  NC_GUARD({
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    *out = wrap(generator.get_state());
+  });
+}
+
+nc_status nc_runtime_set_rng_state(const nc_tensor* state) {
+  NC_GUARD({
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_state(unwrap(state));
+  });
+}
 
 int32_t nc_runtime_cuda_is_available(void) {
   try {

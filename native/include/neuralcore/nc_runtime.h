@@ -33,6 +33,10 @@ NC_API nc_status nc_runtime_set_thread_num_threads(int32_t count);
 /* Seeds the CPU generator (and CUDA generators where present). */
 NC_API nc_status nc_runtime_manual_seed(uint64_t seed);
 
+/* The CPU generator's state as a new UInt8 tensor (torch.get_rng_state), and restoring it (torch.set_rng_state). */
+NC_API nc_status nc_runtime_get_rng_state(nc_tensor** out);
+NC_API nc_status nc_runtime_set_rng_state(const nc_tensor* state);
+
 /* 1 when the linked libtorch has CUDA and a device is visible. Cannot fail; 0 on CPU-only builds. */
 NC_API int32_t nc_runtime_cuda_is_available(void);
 NC_API int32_t nc_runtime_cuda_device_count(void);

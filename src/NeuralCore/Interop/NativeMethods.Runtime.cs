@@ -13,6 +13,8 @@ internal static partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_get_num_threads")] internal static partial NativeStatus RuntimeGetNumThreads(out int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_thread_num_threads")] internal static partial NativeStatus RuntimeSetThreadNumThreads(int count);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_manual_seed")] internal static partial NativeStatus RuntimeManualSeed(ulong seed);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_get_rng_state")] internal static partial NativeStatus RuntimeGetRngState(out IntPtr state);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_set_rng_state")] internal static partial NativeStatus RuntimeSetRngState(IntPtr state);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_is_available")] internal static partial int RuntimeCudaIsAvailable();
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_runtime_cuda_device_count")] internal static partial int RuntimeCudaDeviceCount();
 }
@@ -21,6 +23,15 @@ internal static partial class NativeMethods
 internal static partial class LibTorch
 {
     internal static void RuntimeManualSeed(ulong seed) => NativeMethods.RuntimeManualSeed(seed).ThrowIfFailed();
+
+    internal static Tensor RuntimeGetRngState() => Created.Tensor(NativeMethods.RuntimeGetRngState(out var state), state);
+
+    internal static void RuntimeSetRngState(Tensor state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var borrow = new TensorBorrow(state);
+        NativeMethods.RuntimeSetRngState(borrow.Pointer).ThrowIfFailed();
+    }
 
     internal static int RuntimeGetNumThreads()
     {

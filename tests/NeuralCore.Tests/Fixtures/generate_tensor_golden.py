@@ -86,7 +86,8 @@ def seeded(draw):
 
 random = {"randn_seed42": seeded(lambda: torch.randn(2, 3)), "rand_seed42": seeded(lambda: torch.rand(4)),
           "randint_seed42": seeded(lambda: torch.randint(0, 10, (5,))),
-          "randperm_generator7": torch.randperm(10, generator=torch.Generator().manual_seed(7))}
+          "randperm_generator7": torch.randperm(10, generator=torch.Generator().manual_seed(7)),
+          "rng_state_seed42": seeded(torch.get_rng_state)}
 
 formats = {
     "float_small": str(torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])),

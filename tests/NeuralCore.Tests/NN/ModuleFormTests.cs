@@ -3,6 +3,7 @@ using NeuralCore.NN;
 namespace NeuralCore.Tests;
 
 /// <summary>Modules with several inputs or a tuple result, forward hooks, and deep copies.</summary>
+[Collection(Support.GlobalStateCollection.Name)]  // one test switches MultiheadAttention's path
 public class ModuleFormTests
 {
     /// <summary>A user's two-input module: a projection whose padded positions are zeroed.</summary>
@@ -184,6 +185,36 @@ public class ModuleFormTests
         ((Action)(() => attention.Forward(query, key, key, keyPaddingMask: Tensor.Zeros([3, 5], DType.Bool)))).Should().Throw<ArgumentException>()
             .WithMessage("*keyPaddingMask must have shape [3, 6]*");
         ((Action)(() => attention.Forward(query, key, key, isCausal: true))).Should().Throw<ArgumentException>().WithMessage("*pass the mask too*");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MultiheadAttention_FusedPath_GivesWhatTheExplicitScoresGive(bool batchFirst)
+    {
+        // libtorch 2.x takes the fused path whenever no weights are wanted; here it runs on whatever libtorch is linked.
+        var fused = MultiheadAttention.FusedAttention;
+        try
+        {
+            using var scope = TensorScope.Begin();
+            using var attention = new MultiheadAttention(8, 2, addBiasKv: true, kdim: 6, vdim: 6, batchFirst: batchFirst, dtype: DType.Float64);
+            var query = Tensor.Randn(batchFirst ? [3, 4, 8] : [4, 3, 8], DType.Float64);
+            var keys = Tensor.Randn(batchFirst ? [3, 5, 6] : [5, 3, 6], DType.Float64);
+            var padding = Tensor.FromArray(new[] { false, false, true, true, false, false, false, false, false, false, false, true, false, false, true }, 3, 5);
+            var perHead = Tensor.Randn([6, 4, 5], DType.Float64);
+            foreach (var (mask, kpm) in new (Tensor?, Tensor?)[] { (null, null), (perHead, null), (null, padding), (perHead, padding) })
+            {
+                MultiheadAttention.FusedAttention = false;
+                var expected = attention.Forward(query, keys, keys, kpm, needWeights: false, attnMask: mask).Output;
+                MultiheadAttention.FusedAttention = true;
+                var actual = attention.Forward(query, keys, keys, kpm, needWeights: false, attnMask: mask).Output;
+                actual.AllClose(expected, 1e-10, 1e-12).Should().BeTrue($"mask {mask is not null}, padding {kpm is not null}");
+            }
+        }
+        finally
+        {
+            MultiheadAttention.FusedAttention = fused;
+        }
     }
 
     [Fact]

@@ -90,4 +90,24 @@ public class GoldenRandomTests
         };
         actual.ShouldMatch(Golden.Get("random", name), 1e-6);
     }
+
+    [Fact]
+    public void RngState_IsPyTorchs_AndRestoringItRepeatsTheDraws()
+    {
+        using var scope = TensorScope.Begin();
+        Torch.ManualSeed(42);
+        var state = Torch.GetRngState();
+        var golden = Golden.Get("random", "rng_state_seed42");
+        state.DType.Should().Be(DType.UInt8);
+        state.ToArray<byte>().Select(b => (double)b).Should().Equal(golden.Data, "torch.get_rng_state() after the same seed");
+
+        var first = Tensor.Randn(2, 3);
+        Tensor.Randn(7);
+        Torch.SetRngState(state);
+        Tensor.Randn(2, 3).Equal(first).Should().BeTrue();
+        first.ShouldMatch(Golden.Get("random", "randn_seed42"), 1e-6);
+
+        var bad = () => Torch.SetRngState(Tensor.Zeros([3], DType.UInt8));
+        bad.Should().Throw<TorchException>();
+    }
 }

@@ -10,8 +10,8 @@ namespace NeuralCore.NN;
 /// <remarks>
 /// Masks follow PyTorch: a Bool <c>attnMask</c> (L, S) or (N·numHeads, L, S) is True where attention is not allowed,
 /// a float one is added to the scores; a Bool <c>keyPaddingMask</c> (N, S) is True at padding keys. Without
-/// <c>needWeights</c> the heads go through <see cref="Functional.ScaledDotProductAttention"/> (libtorch's fused
-/// kernels from 2.0 on).
+/// <c>needWeights</c>, on libtorch 2.x, the heads go through <see cref="Functional.ScaledDotProductAttention"/>
+/// (libtorch's fused kernels); on 1.13 the scores are computed explicitly, as PyTorch 1.13 does.
 /// </remarks>
 public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor Output, Tensor? Weights)>
 {
@@ -165,15 +165,20 @@ public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor 
 
         Tensor output;
         Tensor? weights = null;
-        if (needWeights)
+        // As PyTorch of the same version: libtorch 2.x fuses attention when no weights are wanted; 1.13 computes them.
+        if (needWeights || !FusedAttention)
         {
-            var scaled = q.Mul(Math.Sqrt(1.0 / headDim));
+            var scaled = FusedAttention ? q.Mul(Math.Sqrt(1.0 / headDim)) : q.Div(Math.Sqrt(headDim));
             var scores = mask is null ? scaled.Bmm(k.Transpose(-2, -1)) : mask.Baddbmm(scaled, k.Transpose(-2, -1));
             weights = scores.Softmax(-1);
             if (dropout > 0) weights = Functional.Dropout(weights, dropout);
             output = weights.Bmm(v).Transpose(0, 1).Contiguous().View(targetLength * batch, EmbedDim);
-            weights = weights.View(batch, NumHeads, targetLength, sourceLength);
-            if (averageAttnWeights) weights = weights.Mean(1);
+            if (!needWeights) weights = null;
+            else
+            {
+                weights = weights.View(batch, NumHeads, targetLength, sourceLength);
+                if (averageAttnWeights) weights = weights.Mean(1);
+            }
         }
         else
         {
@@ -194,6 +199,9 @@ public sealed class MultiheadAttention : Module<Tensor, Tensor, Tensor, (Tensor 
         }
         return (scope.Keep(output), weights is null ? null : scope.Keep(weights));
     }
+
+    /// <summary>Whether weight-free attention goes through the fused kernel (libtorch 2.x); tests set it to cover both paths.</summary>
+    internal static bool FusedAttention { get; set; } = Torch.LibTorchVersion.Major >= 2;
 
     private bool CheckShapes(Tensor query, Tensor key, Tensor value, Tensor? keyPaddingMask, Tensor? attnMask)
     {
