@@ -90,6 +90,8 @@ run_example() {
 run_example Cnn cnn
 run_example Rnn rnn
 run_example Cnn cnn-amp --amp
+run_example CharTransformer char-transformer --text "$work/kjv.txt"
+run_example CharTransformer char-transformer-amp --text "$work/kjv.txt" --amp
 say "examples$examples_summary ($(elapsed) s)"
 
 summary="gpu-check ($mode) on $device_name: tests $passed passed, $failed failed, $skipped skipped$examples_summary; $(elapsed) s in all"

@@ -2,7 +2,7 @@
 # Prepares what the GPU check (scripts/gpu-check.sh) carries to a machine with a GPU, a pip torch with CUDA and no .NET:
 # one archive, .gpu-carry/bundle.tar.xz (git-ignored), holding the .NET runtime, the built test and example
 # assemblies at their repository paths (without this machine's libneuralcore.so: the check builds its own), the
-# xunit console runner, and Fashion-MNIST. Carry it with the device tool: carry: [".gpu-carry"].
+# xunit console runner, Fashion-MNIST and the King James Bible as text. Carry it with the device tool: carry: [".gpu-carry"].
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 carry="$root/.gpu-carry"
@@ -16,7 +16,7 @@ data="${NEURALCORE_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
 cd "$root"
 echo "prepare-gpu-check: building $configuration assemblies"
 dotnet build tests/NeuralCore.Tests -c "$configuration" -v quiet -nologo
-for example in Cnn Rnn; do dotnet build "examples/$example" -c "$configuration" -v quiet -nologo; done
+for example in Cnn Rnn CharTransformer; do dotnet build "examples/$example" -c "$configuration" -v quiet -nologo; done
 
 # The xunit console runner runs the tests with the runtime alone (dotnet test needs the SDK).
 runner="$HOME/.nuget/packages/xunit.runner.console/$runner_version/tools/netcoreapp2.0"
@@ -38,7 +38,7 @@ echo "prepare-gpu-check: .NET runtime $runtime_version from $dotnet_root"
 (cd "$dotnet_root" && cp -a dotnet host "$stage/dotnet/" && mkdir -p "$stage/dotnet/shared/Microsoft.NETCore.App" &&
   cp -a "shared/Microsoft.NETCore.App/$runtime_version" "$stage/dotnet/shared/Microsoft.NETCore.App/")
 cp -a "$runner/." "$stage/xunit/"
-for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/NeuralCore.Probe tools/Launch examples/Cnn examples/Rnn; do
+for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/NeuralCore.Probe tools/Launch examples/Cnn examples/Rnn examples/CharTransformer; do
   output="$project/bin/$configuration/net10.0"
   mkdir -p "$stage/tree/$output"
   # Only this platform's native libraries of the NuGet packages; no libneuralcore.so (built there against CUDA torch).
@@ -50,6 +50,8 @@ for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/N
 done
 # Raw IDX: xz packs it a sixth smaller than the gzip files.
 for file in "$data"/*-ubyte.gz; do gunzip -c "$file" > "$stage/fashion-mnist/$(basename "$file" .gz)"; done
+# The character Transformer's text, rendered here by bible-kjv's program (the GPU machine has neither).
+bible -p /usr/lib "gen1:1-rev22:21" > "$stage/kjv.txt"
 
 mkdir -p "$carry"
 echo "prepare-gpu-check: compressing"

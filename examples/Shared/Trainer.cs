@@ -75,7 +75,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
                 if (position == 0) optimizer.ZeroGrad();
                 Tensor loss;
                 using (Autocast())
-                    loss = criterion.Forward(model.Forward(x), y);
+                    loss = criterion.Forward(model.Call(x), y);
                 var scaled = groupSize == 1 ? loss : loss / groupSize;
                 // Under DDP only the group's last backward communicates; the others accumulate locally.
                 using (lastOfGroup || model is not NeuralCore.Distributed.DistributedDataParallel ddp ? null : ddp.NoSync())
@@ -141,7 +141,7 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
             var y = PrepareLabels(labels);
             Tensor output;
             using (Autocast())
-                output = model.Forward(Prepare(inputs));
+                output = model.Call(Prepare(inputs));
             var size = inputs.Size(0);
             total += criterion.Forward(output, y).Item<float>() * size;
             correct += output.ArgMax(1).Eq(y).Sum().Item<long>();
