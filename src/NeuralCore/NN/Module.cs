@@ -66,6 +66,11 @@ public abstract class Module : IDisposable
 
     private ForwardHooks<Tensor, Tensor>? hooks;
 
+    /// <summary>Gives this copy hook lists of its own (a deep copy keeps the hooks, as copy.deepcopy does, but not the lists).</summary>
+    private protected virtual void IsolateHooks() => hooks = hooks?.Copy();
+
+    internal void IsolateCopiedHooks() => IsolateHooks();
+
     private ForwardHooks<Tensor, Tensor> TensorForm()
     {
         if (this is IForwardForm form)

@@ -5,9 +5,10 @@ namespace NeuralCore.NN;
 /// <summary>
 /// Copies a module tree: each module once (an object reached twice is copied once), parameters and buffers through the
 /// given functions, and the fields that hold them (auto-properties such as Weight, discovered submodules) pointed at
-/// the copies. Other fields are shared. DataParallel's replicas and deep copies (TransformerEncoder's clones) use it.
+/// the copies. Other fields are shared, and so are hook lists unless <c>ownHooks</c> (a deep copy's). DataParallel's
+/// replicas and deep copies (TransformerEncoder's clones) use it.
 /// </summary>
-internal sealed class ModuleCopier(Func<Parameter, Parameter> copyParameter, Func<Tensor, Tensor> copyBuffer)
+internal sealed class ModuleCopier(Func<Parameter, Parameter> copyParameter, Func<Tensor, Tensor> copyBuffer, bool ownHooks = false)
 {
     private readonly Dictionary<object, object> map = new(ReferenceEqualityComparer.Instance);
 
@@ -15,13 +16,14 @@ internal sealed class ModuleCopier(Func<Parameter, Parameter> copyParameter, Fun
     public static T DeepCopy<T>(T module) where T : Module
     {
         using var noGrad = Autograd.NoGrad();
-        return (T)new ModuleCopier(p => new Parameter(p.Clone(), p.RequiresGrad), b => b.Clone()).Copy(module);
+        return (T)new ModuleCopier(p => new Parameter(p.Clone(), p.RequiresGrad), b => b.Clone(), ownHooks: true).Copy(module);
     }
 
     public Module Copy(Module module)
     {
         if (map.TryGetValue(module, out var done)) return (Module)done;
         var copy = module.ShallowCopy();
+        if (ownHooks) copy.IsolateCopiedHooks();
         map[module] = copy;
         copy.MapRegistry(CopyParameter, CopyBuffer, Copy);
         for (var type = module.GetType(); type is not null && type != typeof(Module); type = type.BaseType)

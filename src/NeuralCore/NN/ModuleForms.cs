@@ -19,6 +19,12 @@ public abstract class Module<T, TResult> : Module, IForwardForm
 {
     private ForwardHooks<T, TResult>? hooks;
 
+    private protected override void IsolateHooks()
+    {
+        base.IsolateHooks();
+        hooks = hooks?.Copy();
+    }
+
     /// <summary>The computation.</summary>
     public abstract TResult Forward(T input);
 
@@ -58,6 +64,12 @@ public abstract class Module<T1, T2, TResult> : Module, IForwardForm
 {
     private ForwardHooks<(T1, T2), TResult>? hooks;
 
+    private protected override void IsolateHooks()
+    {
+        base.IsolateHooks();
+        hooks = hooks?.Copy();
+    }
+
     /// <summary>The computation.</summary>
     public abstract TResult Forward(T1 input1, T2 input2);
 
@@ -95,6 +107,12 @@ public abstract class Module<T1, T2, TResult> : Module, IForwardForm
 public abstract class Module<T1, T2, T3, TResult> : Module, IForwardForm
 {
     private ForwardHooks<(T1, T2, T3), TResult>? hooks;
+
+    private protected override void IsolateHooks()
+    {
+        base.IsolateHooks();
+        hooks = hooks?.Copy();
+    }
 
     /// <summary>The computation.</summary>
     public abstract TResult Forward(T1 input1, T2 input2, T3 input3);
@@ -166,6 +184,9 @@ internal sealed class ForwardHooks<TInput, TResult>
         lock (gate) post = [.. post, (hook, key)];
         return new RemovableHandle(() => { lock (gate) post = post.Where(h => h.Key != key).ToArray(); });
     }
+
+    /// <summary>An independent list holding the same hooks (a deep copy's): handles of this one do not remove from it.</summary>
+    public ForwardHooks<TInput, TResult> Copy() => new() { pre = pre, post = post };
 
     public TResult Run(Module module, TInput input, Func<TInput, TResult> forward)
     {

@@ -163,6 +163,20 @@ public class ModuleFormTests
         encoder.Parameters().Should().HaveCount(3 * layer.Parameters().Count());
     }
 
+    [Fact]
+    public void DeepCopies_KeepTheHooksOfTheirPrototype_InListsOfTheirOwn()
+    {
+        using var scope = TensorScope.Begin();
+        using var layer = new TransformerEncoderLayer(8, 2, dimFeedforward: 16, dropout: 0);
+        var calls = 0;
+        var handle = layer.RegisterForwardHook((_, _, _) => calls++);
+        using var encoder = new TransformerEncoder(layer, 2);
+        handle.Remove();
+        using var later = layer.RegisterForwardHook((_, _, _) => calls += 100);
+        encoder.Call(Tensor.Randn([5, 2, 8]));
+        calls.Should().Be(2, "each copy runs the hook it was copied with, and neither the removal nor the later hook reaches it");
+    }
+
     [Theory]
     [InlineData(7, 2, "*embedDim (7) must be divisible by numHeads (2)*")]
     public void MultiheadAttention_RejectsHeadsThatDoNotDivideTheEmbedding(long embedDim, long heads, string message)
