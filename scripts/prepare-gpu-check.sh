@@ -37,14 +37,19 @@ mkdir -p "$stage/dotnet" "$stage/tree" "$stage/xunit" "$stage/fashion-mnist"
 echo "prepare-gpu-check: .NET runtime $runtime_version from $dotnet_root"
 (cd "$dotnet_root" && cp -a dotnet host "$stage/dotnet/" && mkdir -p "$stage/dotnet/shared/Microsoft.NETCore.App" &&
   cp -a "shared/Microsoft.NETCore.App/$runtime_version" "$stage/dotnet/shared/Microsoft.NETCore.App/")
+# What a run never loads: the debugger's and tracing's native parts, the alternative GCs, Visual Basic's runtime.
+(cd "$stage/dotnet/shared/Microsoft.NETCore.App/$runtime_version" &&
+  rm -f libmscordaccore.so libmscordbi.so libcoreclrtraceptprovider.so libclrgc.so libclrgcexp.so createdump Microsoft.VisualBasic.Core.dll)
 cp -a "$runner/." "$stage/xunit/"
 for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/NeuralCore.Probe tools/Launch examples/Cnn examples/Rnn examples/CharTransformer; do
   output="$project/bin/$configuration/net10.0"
   mkdir -p "$stage/tree/$output"
   # Only this platform's native libraries of the NuGet packages; no libneuralcore.so (built there against CUDA torch).
   # The tests' fixtures travel with the tracked tree; gpu-check.sh copies them in.
-  (cd "$output" && tar -cf - --exclude=libneuralcore.so --exclude='./runtimes/*' --exclude='./Fixtures' . ) | tar -xf - -C "$stage/tree/$output"
-  if [ -d "$output/runtimes/linux-x64" ]; then
+  (cd "$output" && tar -cf - --exclude=libneuralcore.so --exclude='./runtimes/*' --exclude='./Fixtures' --exclude='*.xml' . ) | tar -xf - -C "$stage/tree/$output"
+  # The examples' plotting library (SkiaSharp) stays behind: they then save no loss plot and say so, which keeps what
+  # travels under its limit.
+  if [ -d "$output/runtimes/linux-x64" ] && [[ "$project" != examples/* ]]; then
     mkdir -p "$stage/tree/$output/runtimes" && cp -a "$output/runtimes/linux-x64" "$stage/tree/$output/runtimes/"
   fi
 done

@@ -166,11 +166,23 @@ public sealed class Trainer(Module model, Loss criterion, Optimizer optimizer, E
     public void Finish(IReadOnlyList<EpochResult> results, string name, string title, NeuralCore.Distributed.ProcessGroup? group, string? summary = null)
     {
         if (group is { Rank: not 0 }) return;
-        var plot = Path.Combine(options.OutputDirectory, $"{name}-loss.png");
-        PlotLosses(results, plot, title);
+        // The results and the weights first: a machine that cannot draw the plot must not cost them.
         SaveResults(results, Path.Combine(options.OutputDirectory, $"{name}-results.json"));
         SaveCheckpoint(options.Checkpoint);
-        AnsiConsole.MarkupLine((summary ?? $"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]") + $"; plot {plot}, checkpoint {options.Checkpoint}");
+        var plot = Path.Combine(options.OutputDirectory, $"{name}-loss.png");
+        string drawn;
+        try
+        {
+            PlotLosses(results, plot, title);
+            drawn = $"plot {plot}";
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            // SkiaSharp's native library (or one it needs, such as fontconfig) is missing on this machine; the
+            // exception lists every path probed, so only its kind is shown.
+            drawn = $"no plot (SkiaSharp's native library did not load: {e.GetBaseException().GetType().Name})";
+        }
+        AnsiConsole.MarkupLine((summary ?? $"final test accuracy [green]{results[^1].TestAccuracy:P2}[/]") + $"; {drawn}, checkpoint {options.Checkpoint}");
     }
 
     /// <summary>Saves the model (PyTorch's state-dict format) and, beside it, the optimizer state for --resume.</summary>
