@@ -131,6 +131,39 @@ nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t 
   NC_GUARD(group_at(unwrap_optimizer(optimizer), group).options().set_lr(learning_rate));
 }
 
+namespace {
+// The hyper-parameter OneCycleLR and CyclicLR cycle: SGD's and RMSprop's momentum, Adam's and AdamW's beta1.
+double momentum_of(torch::optim::OptimizerOptions& options) {
+  if (auto* sgd = dynamic_cast<torch::optim::SGDOptions*>(&options)) return sgd->momentum();
+  if (auto* rms = dynamic_cast<torch::optim::RMSpropOptions*>(&options)) return rms->momentum();
+  if (auto* adam = dynamic_cast<torch::optim::AdamOptions*>(&options)) return std::get<0>(adam->betas());
+  if (auto* adamw = dynamic_cast<torch::optim::AdamWOptions*>(&options)) return std::get<0>(adamw->betas());
+  throw std::invalid_argument("optimizer must support momentum or beta1 (Adagrad has neither)");
+}
+
+void set_momentum(torch::optim::OptimizerOptions& options, double value) {
+  if (auto* sgd = dynamic_cast<torch::optim::SGDOptions*>(&options)) {
+    sgd->momentum(value);
+  } else if (auto* rms = dynamic_cast<torch::optim::RMSpropOptions*>(&options)) {
+    rms->momentum(value);
+  } else if (auto* adam = dynamic_cast<torch::optim::AdamOptions*>(&options)) {
+    adam->betas(std::make_tuple(value, std::get<1>(adam->betas())));
+  } else if (auto* adamw = dynamic_cast<torch::optim::AdamWOptions*>(&options)) {
+    adamw->betas(std::make_tuple(value, std::get<1>(adamw->betas())));
+  } else {
+    throw std::invalid_argument("optimizer must support momentum or beta1 (Adagrad has neither)");
+  }
+}
+}  // namespace
+
+nc_status nc_optimizer_get_momentum(const nc_optimizer* optimizer, int32_t group, double* momentum) {
+  NC_GUARD(*momentum = momentum_of(group_at(unwrap_optimizer(optimizer), group).options()));
+}
+
+nc_status nc_optimizer_set_momentum(const nc_optimizer* optimizer, int32_t group, double momentum) {
+  NC_GUARD(set_momentum(group_at(unwrap_optimizer(optimizer), group).options(), momentum));
+}
+
 nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path) {
   NC_GUARD({
     if (path == nullptr) throw std::invalid_argument("save: path is null");

@@ -41,6 +41,9 @@ NC_API nc_status nc_optimizer_step(const nc_optimizer* optimizer);
 NC_API nc_status nc_optimizer_zero_grad(const nc_optimizer* optimizer, int32_t set_to_none);
 NC_API nc_status nc_optimizer_get_learning_rate(const nc_optimizer* optimizer, int32_t group, double* learning_rate);
 NC_API nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, int32_t group, double learning_rate);
+/* A group's momentum (SGD, RMSprop) or beta1 (Adam, AdamW), which OneCycleLR and CyclicLR cycle; Adagrad fails. */
+NC_API nc_status nc_optimizer_get_momentum(const nc_optimizer* optimizer, int32_t group, double* momentum);
+NC_API nc_status nc_optimizer_set_momentum(const nc_optimizer* optimizer, int32_t group, double momentum);
 
 /* Saves or restores the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) in libtorch's
    archive format, so that training resumes exactly. Saving writes a temporary file and renames it. path is UTF-8. */

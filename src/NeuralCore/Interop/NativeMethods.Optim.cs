@@ -35,6 +35,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_save", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSave(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_load", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerLoad(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_momentum")] internal static partial NativeStatus OptimizerGetMomentum(OptimizerHandle optimizer, int group, out double momentum);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_momentum")] internal static partial NativeStatus OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum);
 }
 
 // The checked forms of nc_optim.h for the facade.
@@ -69,6 +71,15 @@ internal static unsafe partial class LibTorch
 
     internal static void OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate) =>
         NativeMethods.OptimizerSetLearningRate(optimizer, group, learningRate).ThrowIfFailed();
+
+    internal static double OptimizerGetMomentum(OptimizerHandle optimizer, int group)
+    {
+        NativeMethods.OptimizerGetMomentum(optimizer, group, out var value).ThrowIfFailed();
+        return value;
+    }
+
+    internal static void OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum) =>
+        NativeMethods.OptimizerSetMomentum(optimizer, group, momentum).ThrowIfFailed();
 
     internal static void OptimizerSave(OptimizerHandle optimizer, string path) => NativeMethods.OptimizerSave(optimizer, path).ThrowIfFailed();
 

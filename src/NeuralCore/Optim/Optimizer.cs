@@ -154,6 +154,24 @@ public abstract class Optimizer : IDisposable
     }
 
     /// <summary>
+    /// A group's momentum (Sgd, RmsProp) or β1 (Adam, AdamW): what <see cref="OneCycleLR"/> and <see cref="CyclicLR"/>
+    /// cycle (PyTorch's <c>group["momentum"]</c> or <c>group["betas"][0]</c>).
+    /// </summary>
+    /// <exception cref="TorchException">The optimizer has neither (Adagrad).</exception>
+    /// <exception cref="NotSupportedException">An optimizer written over tensor operations; its β1 is fixed.</exception>
+    public double GetMomentum(int group) => Native is { } native
+        ? LibTorch.OptimizerGetMomentum(native, group)
+        : throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
+
+    /// <summary>Sets a group's momentum or β1 (see <see cref="GetMomentum"/>).</summary>
+    public void SetMomentum(int group, double momentum)
+    {
+        Hyperparameter.NonNegative(momentum, nameof(momentum));
+        if (Native is not { } native) throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
+        LibTorch.OptimizerSetMomentum(native, group, momentum);
+    }
+
+    /// <summary>
     /// Saves the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) so that training resumes
     /// exactly after <see cref="Load"/> on an optimizer of the same kind over the same parameters. Written atomically.
     /// </summary>

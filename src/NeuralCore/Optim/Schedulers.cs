@@ -22,6 +22,12 @@ public abstract class LRScheduler
     {
         for (var group = 0; group < BaseLearningRates.Count; group++)
             Optimizer.SetLearningRate(group, LearningRateAt(epoch, BaseLearningRates[group]));
+        SetMomenta(epoch);
+    }
+
+    /// <summary>Sets step <paramref name="epoch"/>'s momenta, for the schedulers that cycle them too.</summary>
+    private protected virtual void SetMomenta(int epoch)
+    {
     }
 
     internal double RateAt(int epoch, double baseLearningRate) => LearningRateAt(epoch, baseLearningRate);
@@ -107,8 +113,8 @@ public sealed class CosineAnnealingLR : LRScheduler
 
 /// <summary>
 /// The 1cycle policy, stepped once per batch (torch.optim.lr_scheduler.OneCycleLR with cosine annealing): the rate rises
-/// from maxLr / divFactor to maxLr over the first pctStart of totalSteps, then falls to maxLr / (divFactor · finalDivFactor).
-/// The momentum is not cycled.
+/// from maxLr / divFactor to maxLr over the first pctStart of totalSteps, then falls to maxLr / (divFactor · finalDivFactor),
+/// while the momentum (β1 for Adam and AdamW) falls from maxMomentum to baseMomentum and climbs back.
 /// </summary>
 public sealed class OneCycleLR : LRScheduler
 {
@@ -116,9 +122,24 @@ public sealed class OneCycleLR : LRScheduler
     private readonly double warmupEnd;
     private readonly int totalSteps;
 
-    public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps, double pctStart = 0.3, double divFactor = 25, double finalDivFactor = 1e4)
+    private readonly bool cycleMomentum;
+    private readonly double baseMomentum, maxMomentum;
+
+    /// <param name="optimizer">The optimizer whose rates (and momenta) are set.</param>
+    /// <param name="maxLr">The peak rate.</param>
+    /// <param name="totalSteps">Steps in the cycle.</param>
+    /// <param name="pctStart">The fraction of steps spent rising.</param>
+    /// <param name="divFactor">The initial rate is maxLr / divFactor.</param>
+    /// <param name="finalDivFactor">The final rate is the initial one / finalDivFactor.</param>
+    /// <param name="cycleMomentum">Cycle the momentum (β1 for Adam) inversely, between maxMomentum and baseMomentum (PyTorch's default).</param>
+    /// <param name="baseMomentum">The momentum at the peak rate.</param>
+    /// <param name="maxMomentum">The momentum at the start and end.</param>
+    public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps, double pctStart = 0.3, double divFactor = 25, double finalDivFactor = 1e4,
+        bool cycleMomentum = true, double baseMomentum = 0.85, double maxMomentum = 0.95)
         : base(optimizer)
     {
+        (this.cycleMomentum, this.baseMomentum, this.maxMomentum) =
+            (cycleMomentum, Hyperparameter.NonNegative(baseMomentum, nameof(baseMomentum)), Hyperparameter.NonNegative(maxMomentum, nameof(maxMomentum)));
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
         if (!(pctStart > 0 && pctStart < 1)) throw new ArgumentOutOfRangeException(nameof(pctStart), pctStart, "must be in (0, 1)");
         Hyperparameter.Positive(maxLr, nameof(maxLr));
@@ -129,13 +150,25 @@ public sealed class OneCycleLR : LRScheduler
         minimumLearningRate = initialLearningRate / finalDivFactor;
         warmupEnd = pctStart * totalSteps - 1;
         optimizer.LearningRate = initialLearningRate;
+        SetMomenta(0);
     }
+
+    private protected override void SetMomenta(int epoch)
+    {
+        if (!cycleMomentum) return;
+        // Inverse to the rate: maxMomentum falls to baseMomentum while the rate rises, then climbs back.
+        var momentum = epoch <= warmupEnd
+            ? Cosine(maxMomentum, baseMomentum, epoch / warmupEnd)
+            : Cosine(baseMomentum, maxMomentum, (epoch - warmupEnd) / (totalSteps - 1 - warmupEnd));
+        for (var group = 0; group < Optimizer.ParamGroups.Count; group++) Optimizer.SetMomentum(group, momentum);
+    }
+
+    private static double Cosine(double start, double end, double fraction) => end + (start - end) / 2.0 * (Math.Cos(Math.PI * fraction) + 1);
 
     protected override double LearningRateAt(int epoch, double baseLearningRate)
     {
         if (epoch >= totalSteps) throw new InvalidOperationException($"OneCycleLR stepped {epoch} times, past its {totalSteps} total steps");
         // PyTorch's phases: [0, warmupEnd] rises, [warmupEnd, totalSteps - 1] falls, each a cosine.
-        static double Cosine(double start, double end, double fraction) => end + (start - end) / 2.0 * (Math.Cos(Math.PI * fraction) + 1);
         return epoch <= warmupEnd
             ? Cosine(initialLearningRate, maxLearningRate, epoch / warmupEnd)
             : Cosine(maxLearningRate, minimumLearningRate, (epoch - warmupEnd) / (totalSteps - 1 - warmupEnd));
@@ -271,7 +304,8 @@ public enum CyclicMode
 
 /// <summary>
 /// The rate cycled between <c>baseLr</c> and <c>maxLr</c>, <c>stepSizeUp</c> steps up and <c>stepSizeDown</c> down,
-/// stepped once per batch (torch.optim.lr_scheduler.CyclicLR with cycle_momentum=False; the momentum is not cycled).
+/// stepped once per batch (torch.optim.lr_scheduler.CyclicLR), the momentum (β1 for Adam and AdamW) cycled inversely
+/// between maxMomentum and baseMomentum.
 /// </summary>
 public sealed class CyclicLR : LRScheduler
 {
@@ -279,9 +313,25 @@ public sealed class CyclicLR : LRScheduler
     private readonly int totalSize;
     private readonly CyclicMode mode;
 
+    private readonly bool cycleMomentum;
+    private readonly double baseMomentum, maxMomentum;
+
+    /// <param name="optimizer">The optimizer whose rates (and momenta) are set.</param>
+    /// <param name="baseLr">The lower rate.</param>
+    /// <param name="maxLr">The upper rate.</param>
+    /// <param name="stepSizeUp">Steps rising.</param>
+    /// <param name="stepSizeDown">Steps falling (default stepSizeUp).</param>
+    /// <param name="mode">How the amplitude changes from cycle to cycle.</param>
+    /// <param name="gamma">ExpRange's decay per step.</param>
+    /// <param name="cycleMomentum">Cycle the momentum (β1 for Adam) inversely, between maxMomentum and baseMomentum (PyTorch's default).</param>
+    /// <param name="baseMomentum">The momentum at the peak rate.</param>
+    /// <param name="maxMomentum">The momentum at the lower rate.</param>
     public CyclicLR(Optimizer optimizer, double baseLr, double maxLr, int stepSizeUp = 2000, int? stepSizeDown = null,
-        CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0) : base(optimizer)
+        CyclicMode mode = CyclicMode.Triangular, double gamma = 1.0, bool cycleMomentum = true, double baseMomentum = 0.8, double maxMomentum = 0.9)
+        : base(optimizer)
     {
+        (this.cycleMomentum, this.baseMomentum, this.maxMomentum) =
+            (cycleMomentum, Hyperparameter.NonNegative(baseMomentum, nameof(baseMomentum)), Hyperparameter.NonNegative(maxMomentum, nameof(maxMomentum)));
         ArgumentOutOfRangeException.ThrowIfLessThan(stepSizeUp, 1);
         var down = stepSizeDown ?? stepSizeUp;
         ArgumentOutOfRangeException.ThrowIfLessThan(down, 1);
@@ -293,16 +343,30 @@ public sealed class CyclicLR : LRScheduler
 
     protected override double LearningRateAt(int epoch, double baseLearningRate)
     {
+        var (scale, amplitude) = Position(epoch);
+        return baseLr + (maxLr - baseLr) * scale * amplitude;
+    }
+
+    private protected override void SetMomenta(int epoch)
+    {
+        if (!cycleMomentum) return;
+        var (scale, amplitude) = Position(epoch);
+        var momentum = maxMomentum - (maxMomentum - baseMomentum) * scale * amplitude;
+        for (var group = 0; group < Optimizer.ParamGroups.Count; group++) Optimizer.SetMomentum(group, momentum);
+    }
+
+    // Where step epoch lies in its cycle (0 at the ends, 1 at the peak) and the mode's amplitude for it.
+    private (double Scale, double Amplitude) Position(int epoch)
+    {
         var cycle = Math.Floor(1 + (double)epoch / totalSize);
         var x = 1.0 + (double)epoch / totalSize - cycle;
         var scale = x <= stepRatio ? x / stepRatio : (x - 1) / (stepRatio - 1);
-        var height = (maxLr - baseLr) * scale;
-        return mode switch
+        return (scale, mode switch
         {
-            CyclicMode.Triangular => baseLr + height,
-            CyclicMode.Triangular2 => baseLr + height / Math.Pow(2, cycle - 1),
-            _ => baseLr + height * Math.Pow(gamma, epoch),
-        };
+            CyclicMode.Triangular => 1.0,
+            CyclicMode.Triangular2 => 1 / Math.Pow(2, cycle - 1),
+            _ => Math.Pow(gamma, epoch),
+        });
     }
 }
 

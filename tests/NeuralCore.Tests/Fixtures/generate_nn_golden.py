@@ -327,6 +327,40 @@ def schedule(make_scheduler, steps=12, lr=0.1):
     return rates
 
 
+def momentum_schedule(make_optimizer, make_scheduler, steps=12):
+    """The rates and momenta (beta1 for Adam) after construction and after each step, as the optimizer holds them."""
+    parameter = torch.zeros(1, requires_grad=True)
+    optimizer = make_optimizer([parameter])
+    scheduler = make_scheduler(optimizer)
+
+    def momentum():
+        group = optimizer.param_groups[0]
+        return group["betas"][0] if "betas" in group else group["momentum"]
+    rates, momenta = [optimizer.param_groups[0]["lr"]], [momentum()]
+    for _ in range(steps):
+        optimizer.step()
+        scheduler.step()
+        rates.append(optimizer.param_groups[0]["lr"])
+        momenta.append(momentum())
+    return {"rates": rates, "momenta": momenta}
+
+
+momentum_schedules = {
+    "one_cycle_sgd": momentum_schedule(lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+                                       lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=13)),
+    "one_cycle_adam": momentum_schedule(lambda p: torch.optim.Adam(p, lr=1e-3),
+                                        lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.01, total_steps=10, pct_start=0.4,
+                                                                                      base_momentum=0.8, max_momentum=0.9), steps=9),
+    "cyclic_triangular2_sgd": momentum_schedule(lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+                                                lambda o: torch.optim.lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=2,
+                                                                                            step_size_down=3, mode="triangular2")),
+    "cyclic_exp_range_rmsprop": momentum_schedule(lambda p: torch.optim.RMSprop(p, lr=0.1, momentum=0.5),
+                                                  lambda o: torch.optim.lr_scheduler.CyclicLR(o, base_lr=0.01, max_lr=0.1, step_size_up=3,
+                                                                                              mode="exp_range", gamma=0.9, base_momentum=0.6,
+                                                                                              max_momentum=0.95)),
+}
+
+
 def plateau(optimizer):
     return torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=2, cooldown=1)
 
@@ -581,6 +615,7 @@ result = {
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},
     "optimizer_problem": {"data": pack(inputs(13, 8, 3)), "goal": pack(inputs(14, 8, 2))},
     "schedulers": schedulers,
+    "momentum_schedules": momentum_schedules,
     "plateau_metrics": metrics,
     "torch_version": torch.__version__,
 }

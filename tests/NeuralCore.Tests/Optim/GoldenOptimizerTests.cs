@@ -143,15 +143,15 @@ public class GoldenOptimizerTests
         ["multi_step"] = o => new MultiStepLR(o, [2, 5, 9], gamma: 0.3),
         ["exponential"] = o => new ExponentialLR(o, gamma: 0.8),
         ["cosine"] = o => new CosineAnnealingLR(o, tMax: 10, etaMin: 0.01),
-        ["one_cycle"] = o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 13),
+        ["one_cycle"] = o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 13, cycleMomentum: false),
         ["lambda"] = o => new LambdaLR(o, e => Math.Pow(0.95, e)),
         ["multiplicative"] = o => new MultiplicativeLR(o, e => e % 2 == 1 ? 0.9 : 1.05),
         ["linear"] = o => new LinearLR(o, startFactor: 0.25, endFactor: 1.0, totalIters: 4),
         ["constant"] = o => new ConstantLR(o, factor: 0.5, totalIters: 3),
         ["polynomial"] = o => new PolynomialLR(o, totalIters: 8, power: 2.0),
         ["cosine_warm_restarts"] = o => new CosineAnnealingWarmRestarts(o, t0: 3, tMult: 2, etaMin: 0.001),
-        ["cyclic_triangular2"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, stepSizeDown: 3, mode: CyclicMode.Triangular2),
-        ["cyclic_exp_range"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: CyclicMode.ExpRange, gamma: 0.9),
+        ["cyclic_triangular2"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, stepSizeDown: 3, mode: CyclicMode.Triangular2, cycleMomentum: false),
+        ["cyclic_exp_range"] = o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: CyclicMode.ExpRange, gamma: 0.9, cycleMomentum: false),
         ["sequential"] = o => new SequentialLR(o, [new LinearLR(o, startFactor: 0.1, totalIters: 3), new ExponentialLR(o, gamma: 0.9)], [3]),
         ["chained"] = o => new ChainedScheduler([new ConstantLR(o, factor: 0.5, totalIters: 3), new ExponentialLR(o, gamma: 0.9)]),
         ["step_written_by_a_user"] = o => new HalveEveryThreeSteps(o),
@@ -181,6 +181,55 @@ public class GoldenOptimizerTests
         }
         var expected = NNGolden.Numbers(NNGolden.Section("schedulers").GetProperty(name == "step_written_by_a_user" ? "step" : name));
         rates.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
+    }
+
+    private static readonly Dictionary<string, (Func<Parameter, Optimizer> Optimizer, Func<Optimizer, LRScheduler> Scheduler, int Steps)> MomentumSchedules = new()
+    {
+        ["one_cycle_sgd"] = (p => new Sgd([p], lr: 0.1, momentum: 0.9), o => new OneCycleLR(o, maxLr: 1.0, totalSteps: 13), 12),
+        ["one_cycle_adam"] = (p => new Adam([p], lr: 1e-3), o => new OneCycleLR(o, maxLr: 0.01, totalSteps: 10, pctStart: 0.4, baseMomentum: 0.8, maxMomentum: 0.9), 9),
+        ["cyclic_triangular2_sgd"] = (p => new Sgd([p], lr: 0.1, momentum: 0.9),
+            o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 2, stepSizeDown: 3, mode: CyclicMode.Triangular2), 12),
+        ["cyclic_exp_range_rmsprop"] = (p => new RmsProp([p], lr: 0.1, momentum: 0.5),
+            o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: CyclicMode.ExpRange, gamma: 0.9, baseMomentum: 0.6, maxMomentum: 0.95), 12),
+    };
+
+    public static TheoryData<string> MomentumScheduleNames() => new(MomentumSchedules.Keys);
+
+    [Theory]
+    [MemberData(nameof(MomentumScheduleNames))]
+    public void CyclingSchedulers_CycleMomentumOrBeta1_AsPyTorch(string name)
+    {
+        var (makeOptimizer, makeScheduler, steps) = MomentumSchedules[name];
+        using var parameter = new Parameter(Tensor.Zeros(1));
+        using var optimizer = makeOptimizer(parameter);
+        var scheduler = makeScheduler(optimizer);
+        var (rates, momenta) = (new List<double> { optimizer.LearningRate }, new List<double> { optimizer.GetMomentum(0) });
+        for (var step = 0; step < steps; step++)
+        {
+            optimizer.Step();
+            scheduler.Step();
+            rates.Add(optimizer.LearningRate);
+            momenta.Add(optimizer.GetMomentum(0));
+        }
+        var golden = NNGolden.Section("momentum_schedules").GetProperty(name);
+        rates.Should().Equal(NNGolden.Numbers(golden.GetProperty("rates")), (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
+        momenta.Should().Equal(NNGolden.Numbers(golden.GetProperty("momenta")), (a, b) => Math.Abs(a - b) <= 1e-12);
+    }
+
+    [Fact]
+    public void EveryGoldenMomentumScheduleIsCovered() => NNGolden.Names("momentum_schedules").Should().BeEquivalentTo(MomentumSchedules.Keys);
+
+    [Fact]
+    public void CyclingMomentum_OnAnOptimizerWithout_FailsClearly_AndCanBeTurnedOff()
+    {
+        using var parameter = new Parameter(Tensor.Zeros(1));
+        using var adagrad = new Adagrad([parameter], lr: 0.1);
+        var cycling = () => new OneCycleLR(adagrad, maxLr: 1.0, totalSteps: 10);
+        cycling.Should().Throw<TorchException>().WithMessage("*momentum or beta1*");
+        _ = new OneCycleLR(adagrad, maxLr: 1.0, totalSteps: 10, cycleMomentum: false);
+        using var radam = new RAdam([parameter]);
+        var managed = () => new CyclicLR(radam, baseLr: 0.01, maxLr: 0.1);
+        managed.Should().Throw<NotSupportedException>().WithMessage("*RAdam keeps no momentum*");
     }
 
     [Fact]
