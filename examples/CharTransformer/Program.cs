@@ -96,9 +96,11 @@ public sealed class Corpus(string text, int context)
 {
     public char[] Vocabulary { get; } = text.Distinct().Order().ToArray();
 
+    private Dictionary<char, long>? index;
+
     public long[] Encode(string value)
     {
-        var index = Vocabulary.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);
+        index ??= Vocabulary.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => (long)p.i);
         return value.Select(c => index.TryGetValue(c, out var i) ? i : 0).ToArray();
     }
 

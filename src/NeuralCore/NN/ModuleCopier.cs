@@ -19,6 +19,14 @@ internal sealed class ModuleCopier(Func<Parameter, Parameter> copyParameter, Fun
         return (T)new ModuleCopier(p => new Parameter(p.Clone(), p.RequiresGrad), b => b.Clone(), ownHooks: true).Copy(module);
     }
 
+    /// <summary><paramref name="count"/> deep copies of <paramref name="module"/> in a list (PyTorch's _get_clones).</summary>
+    public static ModuleList Clones(Module module, int count)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new ModuleList(Enumerable.Range(0, count).Select(_ => DeepCopy(module)));
+    }
+
     public Module Copy(Module module)
     {
         if (map.TryGetValue(module, out var done)) return (Module)done;

@@ -57,7 +57,7 @@ public sealed class DataParallel : Module
     public static DataParallel<T1, T2, TResult> Create<T1, T2, TResult>(Module<T1, T2, TResult> module, IReadOnlyList<Device>? devices = null,
         Device? outputDevice = null, int dim = 0) => new(module, devices, outputDevice, dim);
 
-    protected override string ExtraRepresentation() => $"devices=[{string.Join(", ", Devices)}], output_device={OutputDevice}";
+    protected override string ExtraRepresentation() => engine.Describe();
 }
 
 /// <summary>
@@ -86,7 +86,7 @@ public sealed class DataParallel<T1, T2, TResult> : Module<T1, T2, TResult>
     public override TResult Forward(T1 input1, T2 input2) =>
         (TResult)engine.Run(Module, [input1, input2], (replica, inputs) => ((Module<T1, T2, TResult>)replica).Call((T1)inputs[0]!, (T2)inputs[1]!))!;
 
-    protected override string ExtraRepresentation() => $"devices=[{string.Join(", ", Devices)}], output_device={OutputDevice}";
+    protected override string ExtraRepresentation() => engine.Describe();
 }
 
 /// <summary>
@@ -111,6 +111,9 @@ internal sealed class ReplicaEngine
     public IReadOnlyList<Device> Devices => devices;
     public Device OutputDevice { get; }
     public int Dimension { get; }
+
+    /// <summary>What both forms print after their name, as PyTorch's repr.</summary>
+    public string Describe() => $"devices=[{string.Join(", ", devices)}], output_device={OutputDevice}";
 
     public object? Run(Module module, object?[] inputs, Func<Module, object?[], object?> forward)
     {

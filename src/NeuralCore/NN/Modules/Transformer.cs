@@ -177,9 +177,7 @@ public sealed class TransformerEncoder : Module<Tensor, Tensor?, Tensor>
     /// <param name="norm">Applied to the last layer's output (optional).</param>
     public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, Module? norm = null)
     {
-        ArgumentNullException.ThrowIfNull(encoderLayer);
-        ArgumentOutOfRangeException.ThrowIfNegative(numLayers);
-        RegisterModule("layers", layers = new ModuleList(Enumerable.Range(0, numLayers).Select(_ => ModuleCopier.DeepCopy(encoderLayer))));
+        RegisterModule("layers", layers = ModuleCopier.Clones(encoderLayer, numLayers));
         Norm = norm;
         if (norm is not null) RegisterModule("norm", norm);
     }
@@ -223,9 +221,7 @@ public sealed class TransformerDecoder : Module<Tensor, Tensor, Tensor>
     /// <param name="norm">Applied to the last layer's output (optional).</param>
     public TransformerDecoder(TransformerDecoderLayer decoderLayer, int numLayers, Module? norm = null)
     {
-        ArgumentNullException.ThrowIfNull(decoderLayer);
-        ArgumentOutOfRangeException.ThrowIfNegative(numLayers);
-        RegisterModule("layers", layers = new ModuleList(Enumerable.Range(0, numLayers).Select(_ => ModuleCopier.DeepCopy(decoderLayer))));
+        RegisterModule("layers", layers = ModuleCopier.Clones(decoderLayer, numLayers));
         Norm = norm;
         if (norm is not null) RegisterModule("norm", norm);
     }
