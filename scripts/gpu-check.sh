@@ -6,6 +6,10 @@
 #
 #   scripts/gpu-check.sh            on the GPU machine
 #   scripts/gpu-check.sh --dry-run  here: the same steps on the CPU with the machine's libtorch, short example runs
+#
+# For a rerun of part of it: NEURALCORE_GPU_CHECK_SKIP="tests timings examples" (any of them) skips those steps,
+# NEURALCORE_GPU_CHECK_TESTS passes arguments to the xunit runner (e.g. "-class NeuralCore.Tests.CudaTests"), and
+# NEURALCORE_GPU_CHECK_TEST_SECONDS bounds the test run (420 s unless given).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mode=gpu
@@ -58,16 +62,63 @@ else
   export NEURALCORE_TEST_DEVICE=cpu
   device_name="cpu (dry run)"
 fi
-(cd "$tests_dir" && DOTNET_ROLL_FORWARD=Major timeout 420 dotnet "$work/xunit/xunit.console.dll" NeuralCore.Tests.dll \
-  -nocolor -xml "$out/tests.xml") > "$out/tests.log" 2>&1
-tests_rc=$?
-counts="$(grep -E 'Total: [0-9]+' "$out/tests.log" | tail -n1 | sed -E 's/.*Total: ([0-9]+), Errors: ([0-9]+), Failed: ([0-9]+), Skipped: ([0-9]+).*/\1 \2 \3 \4/')"
+skip=" ${NEURALCORE_GPU_CHECK_SKIP:-} "
+is_skipped() { [[ "$skip" == *" $1 "* ]]; }
+skipped_step() { is_skipped "$1" && say "$1 skipped (NEURALCORE_GPU_CHECK_SKIP)"; }
+tests_rc=0
+if ! skipped_step tests; then
+  # shellcheck disable=SC2086  # the runner's arguments, split as given
+  (cd "$tests_dir" && DOTNET_ROLL_FORWARD=Major timeout "${NEURALCORE_GPU_CHECK_TEST_SECONDS:-420}" dotnet "$work/xunit/xunit.console.dll" \
+    NeuralCore.Tests.dll ${NEURALCORE_GPU_CHECK_TESTS:-} -nocolor -xml "$out/tests.xml") > "$out/tests.log" 2>&1
+  tests_rc=$?
+fi
+counts="$(grep -sE 'Total: [0-9]+' "$out/tests.log" | tail -n1 | sed -E 's/.*Total: ([0-9]+), Errors: ([0-9]+), Failed: ([0-9]+), Skipped: ([0-9]+).*/\1 \2 \3 \4/')"
 read -r total errors failed skipped <<< "${counts:-0 1 0 0}"
+is_skipped tests && read -r total errors failed skipped <<< "0 0 0 0"
 passed=$((total - failed - skipped))
-say "tests: $passed passed, $failed failed, $skipped skipped, $errors errors, exit $tests_rc ($(elapsed) s)"
-grep -E '\[FAIL\]' "$out/tests.log" | head -n 20
+is_skipped tests || say "tests: $passed passed, $failed failed, $skipped skipped, $errors errors, exit $tests_rc ($(elapsed) s)"
+grep -sE '\[FAIL\]' "$out/tests.log" | head -n 20
 
-# 4. One epoch of each example (a few steps in a dry run).
+# 4. Timings beside PyTorch: the same cases and timing loop (bench/NeuralCore.Benchmarks --compare, bench/reference/steps.py),
+# synchronized on CUDA; Float32, then AMP. The dry run times two small cases.
+bench_dll="$root/bench/NeuralCore.Benchmarks/bin/$configuration/net10.0/NeuralCore.Benchmarks.dll"
+steps="cnn_step_b64,lstm_i28_h128_s28_step_b64,lstm_i10_h256_s100_step_b64,mlp_32_64_10_step_b8,transformer_d128_h4_l2_s128_step_b32"
+bench_device=cuda python=python3
+[ "$mode" = dry ] && steps=mlp_32_64_10_step_b8 && bench_device=cpu && python=/usr/bin/python3
+: > "$out/timings.jsonl"
+timings_failed=0
+skipped_step timings && steps=""
+for variant in "" --amp; do
+  [ -z "$steps" ] && break
+  cases="$steps"
+  [ -z "$variant" ] && cases="$cases,add_10elem"
+  timeout 120 dotnet "$bench_dll" --compare --device "$bench_device" --cases "$cases" $variant >> "$out/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
+  timeout 120 "$python" "$root/bench/reference/steps.py" --device "$bench_device" --cases "$cases" $variant >> "$out/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
+done
+python3 - "$out/timings.jsonl" "$device_name" "$out/timings-range.txt" > "$out/timings.md" <<'PY'
+import json, sys
+rows, ratios = {}, []
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        entry = json.loads(line)
+        rows.setdefault(entry["case"], {})[entry["framework"]] = entry["microseconds"]
+print(f"| case ({sys.argv[2]}) | NeuralCore µs | PyTorch µs | NeuralCore / PyTorch |")
+print("|---|---|---|---|")
+for case, r in rows.items():
+    n, p = r.get("neuralcore"), r.get("pytorch")
+    ratio = f"{n / p:.3f}" if n and p else "—"
+    if n and p:
+        ratios.append(n / p)
+    print(f"| {case} | {n or float('nan'):.1f} | {p or float('nan'):.1f} | {ratio} |")
+with open(sys.argv[3], "w") as summary:
+    summary.write(f"{len(ratios)} cases, NeuralCore / PyTorch {min(ratios):.3f} to {max(ratios):.3f}" if ratios else "no ratios")
+PY
+cat "$out/timings.md"
+[ "$timings_failed" -ne 0 ] && tail -n 20 "$out/timings.log"
+timings_summary="$(cat "$out/timings-range.txt" 2>/dev/null)"
+say "timings: ${timings_summary:-none}, exit $timings_failed ($(elapsed) s)"
+
+# 5. One epoch of each example (a few steps in a dry run).
 examples_summary=""
 examples_failed=0
 run_example() {
@@ -87,13 +138,15 @@ run_example() {
   [ $rc -ne 0 ] && examples_failed=1 && tail -n 20 "$log"
   examples_summary+="; $label ${accuracy:-?} in ${seconds:-?} (exit $rc)"
 }
-run_example Cnn cnn
-run_example Rnn rnn
-run_example Cnn cnn-amp --amp
-run_example CharTransformer char-transformer --text "$work/kjv.txt"
-run_example CharTransformer char-transformer-amp --text "$work/kjv.txt" --amp
+if ! skipped_step examples; then
+  run_example Cnn cnn
+  run_example Rnn rnn
+  run_example Cnn cnn-amp --amp
+  run_example CharTransformer char-transformer --text "$work/kjv.txt"
+  run_example CharTransformer char-transformer-amp --text "$work/kjv.txt" --amp
+fi
 say "examples$examples_summary ($(elapsed) s)"
 
-summary="gpu-check ($mode) on $device_name: tests $passed passed, $failed failed, $skipped skipped$examples_summary; $(elapsed) s in all"
+summary="gpu-check ($mode) on $device_name: tests $passed passed, $failed failed, $skipped skipped; timings ${timings_summary:-none}$examples_summary; $(elapsed) s in all"
 echo "$summary" | tee "$out/summary.txt"
-[ "$tests_rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$errors" -eq 0 ] && [ "$examples_failed" -eq 0 ]
+[ "$tests_rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$errors" -eq 0 ] && [ "$examples_failed" -eq 0 ] && [ "$timings_failed" -eq 0 ]

@@ -2,7 +2,7 @@
 # Prepares what the GPU check (scripts/gpu-check.sh) carries to a machine with a GPU, a pip torch with CUDA and no .NET:
 # one archive, .gpu-carry/bundle.tar.xz (git-ignored), holding the .NET runtime, the built test and example
 # assemblies at their repository paths (without this machine's libneuralcore.so: the check builds its own), the
-# xunit console runner, Fashion-MNIST and the King James Bible as text. Carry it with the device tool: carry: [".gpu-carry"].
+# xunit console runner, the benchmark's timing mode, Fashion-MNIST and the King James Bible as text. Carry it with the device tool: carry: [".gpu-carry"].
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 carry="$root/.gpu-carry"
@@ -17,6 +17,7 @@ cd "$root"
 echo "prepare-gpu-check: building $configuration assemblies"
 dotnet build tests/NeuralCore.Tests -c "$configuration" -v quiet -nologo
 for example in Cnn Rnn CharTransformer; do dotnet build "examples/$example" -c "$configuration" -v quiet -nologo; done
+dotnet build bench/NeuralCore.Benchmarks -c "$configuration" -v quiet -nologo
 
 # The xunit console runner runs the tests with the runtime alone (dotnet test needs the SDK).
 runner="$HOME/.nuget/packages/xunit.runner.console/$runner_version/tools/netcoreapp2.0"
@@ -53,6 +54,11 @@ for project in tests/NeuralCore.Tests tests/NeuralCore.DistributedWorker tests/N
     mkdir -p "$stage/tree/$output/runtimes" && cp -a "$output/runtimes/linux-x64" "$stage/tree/$output/runtimes/"
   fi
 done
+# The benchmark's timing mode (--compare) alone: its two assemblies and no dependency manifest, so BenchmarkDotNet's
+# assemblies (35 MiB) stay behind.
+bench_output=bench/NeuralCore.Benchmarks/bin/$configuration/net10.0
+mkdir -p "$stage/tree/$bench_output"
+cp "$bench_output"/{NeuralCore.Benchmarks.dll,NeuralCore.Benchmarks.runtimeconfig.json,NeuralCore.dll} "$stage/tree/$bench_output/"
 # Raw IDX: xz packs it a sixth smaller than the gzip files.
 for file in "$data"/*-ubyte.gz; do gunzip -c "$file" > "$stage/fashion-mnist/$(basename "$file" .gz)"; done
 # The character Transformer's text, rendered here by bible-kjv's program (the GPU machine has neither).

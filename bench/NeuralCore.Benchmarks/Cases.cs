@@ -20,43 +20,50 @@ public static class Cases
     /// <summary>A "_naive" case is its step as a PyTorch user first writes it: no scope, nothing disposed; the GC reclaims.</summary>
     private const string NaiveSuffix = "_naive";
 
-    /// <summary>Builds a case; the returned action runs one iteration, the disposable releases what it built.</summary>
-    public static (Action Step, IDisposable Owner) Create(string name)
+    /// <summary>
+    /// Builds a case on <paramref name="device"/> (the CPU unless given); with <paramref name="amp"/> the forward runs
+    /// under autocast (Float16 with a gradient scaler on CUDA, BFloat16 on the CPU). The returned action runs one
+    /// iteration, the disposable releases what it built.
+    /// </summary>
+    public static (Action Step, IDisposable Owner) Create(string name, Device? device = null, bool amp = false)
     {
         Torch.ManualSeed(0);
+        var on = device ?? Device.Cpu;
         var scoped = !name.EndsWith(NaiveSuffix, StringComparison.Ordinal);
+        Action Train(Module model, Optimizer optimizer, Tensor inputs, Tensor labels) =>
+            TrainingStep(model, optimizer, inputs.To(on), labels.To(on), scoped, amp ? on.Type : null);
         switch (name.EndsWith(NaiveSuffix, StringComparison.Ordinal) ? name[..^NaiveSuffix.Length] : name)
         {
             case "cnn_step_b64":
             {
-                var model = new Cnn();
+                var model = new Cnn().To(on);
                 var optimizer = new Sgd(model.Parameters(), lr: 0.001, momentum: 0.9);
-                return (TrainingStep(model, optimizer, Tensor.Randn(64, 3, 32, 32), Tensor.RandInt(0, 10, 64), scoped), Owners(model, optimizer));
+                return (Train(model, optimizer, Tensor.Randn(64, 3, 32, 32), Tensor.RandInt(0, 10, 64)), Owners(model, optimizer));
             }
             case "lstm_i28_h128_s28_step_b64":
             case "lstm_i10_h256_s100_step_b64":
             {
                 var (input, hidden, steps) = name.StartsWith("lstm_i28", StringComparison.Ordinal) ? (28, 128, 28) : (10, 256, 100);
-                var model = new LstmClassifier(input, hidden);
+                var model = new LstmClassifier(input, hidden).To(on);
                 var optimizer = new Adam(model.Parameters(), lr: 0.001);
-                return (TrainingStep(model, optimizer, Tensor.Randn(64, steps, input), Tensor.RandInt(0, 10, 64), scoped), Owners(model, optimizer));
+                return (Train(model, optimizer, Tensor.Randn(64, steps, input), Tensor.RandInt(0, 10, 64)), Owners(model, optimizer));
             }
             case "mlp_32_64_10_step_b8":
             {
-                var model = new Sequential(new Linear(32, 64), new Relu(), new Linear(64, 10));
+                var model = new Sequential(new Linear(32, 64), new Relu(), new Linear(64, 10)).To(on);
                 var optimizer = new Sgd(model.Parameters(), lr: 0.01);
-                return (TrainingStep(model, optimizer, Tensor.Randn(8, 32), Tensor.RandInt(0, 10, 8), scoped), Owners(model, optimizer));
+                return (Train(model, optimizer, Tensor.Randn(8, 32), Tensor.RandInt(0, 10, 8)), Owners(model, optimizer));
             }
             case "transformer_d128_h4_l2_s128_step_b32":
             {
-                var model = new TransformerLm(96, 128, 4, 2);
+                var model = new TransformerLm(96, 128, 4, 2).To(on);
                 var optimizer = new Adam(model.Parameters(), lr: 0.001);
-                return (TrainingStep(model, optimizer, Tensor.RandInt(0, 96, 128, 32), Tensor.RandInt(0, 96, 128 * 32), scoped), Owners(model, optimizer));
+                return (Train(model, optimizer, Tensor.RandInt(0, 96, 128, 32), Tensor.RandInt(0, 96, 128 * 32)), Owners(model, optimizer));
             }
             case "add_10elem":
             {
-                var a = Tensor.Randn(10);
-                var b = Tensor.Randn(10);
+                var a = Tensor.Randn(10).To(on);
+                var b = Tensor.Randn(10).To(on);
                 return (() => (a + b).Dispose(), Owners(a, b));
             }
             default:
@@ -64,24 +71,32 @@ public static class Cases
         }
     }
 
-    private static Action TrainingStep(Module model, Optimizer optimizer, Tensor inputs, Tensor labels, bool scoped)
+    private static Action TrainingStep(Module model, Optimizer optimizer, Tensor inputs, Tensor labels, bool scoped, DeviceType? autocast)
     {
         var criterion = new CrossEntropyLoss();
-        if (!scoped)
-            return () =>
+        // As torch.amp's recipe: a scaler only where Float16 needs one (CUDA).
+        var scaler = autocast == DeviceType.Cuda ? new NeuralCore.Amp.GradScaler() : null;
+        void Step()
+        {
+            Tensor loss;
+            using (autocast is { } type ? new NeuralCore.Amp.Autocast(type) : null)
+                loss = criterion.Forward(model.Forward(inputs), labels);
+            optimizer.ZeroGrad();
+            if (scaler is null)
             {
-                var loss = criterion.Forward(model.Forward(inputs), labels);
-                optimizer.ZeroGrad();
                 loss.Backward();
                 optimizer.Step();
-            };
+                return;
+            }
+            scaler.Scale(loss).Backward();
+            scaler.Step(optimizer);
+            scaler.Update();
+        }
+        if (!scoped) return Step;
         return () =>
         {
             using var scope = TensorScope.Begin();
-            var loss = criterion.Forward(model.Forward(inputs), labels);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
+            Step();
         };
     }
 

@@ -1,5 +1,6 @@
 // BenchmarkDotNet over the cases (dotnet run -c Release --project bench/NeuralCore.Benchmarks -- --filter '*'),
-// or, with --compare [--cases a,b], the same timing loop as bench/reference/steps.py and bench/cpp/steps.cpp, printing JSON lines.
+// or, with --compare [--cases a,b] [--device cuda] [--amp], the same timing loop as bench/reference/steps.py and
+// bench/cpp/steps.cpp, printing JSON lines.
 using System.Diagnostics;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
@@ -12,11 +13,19 @@ if (args.Contains("--compare"))
     Torch.SetNumThreads(2);
     // --cases a,b runs only those cases (in that order), e.g. a step and its naive form side by side.
     var selected = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',') ?? Cases.Names;
+    var device = Device.Parse(args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault() ?? "cpu");
+    var amp = args.Contains("--amp");
+    // CUDA runs asynchronously: each timed repetition ends when the device has finished its work.
+    Action synchronize = device.Type == DeviceType.Cuda ? () => Cuda.Synchronize() : () => { };
     foreach (var name in selected)
     {
-        var (step, owner) = Cases.Create(name);
+        var (step, owner) = Cases.Create(name, device, amp);
         using (owner)
-            Console.WriteLine(JsonSerializer.Serialize(new { framework = "neuralcore", @case = name, microseconds = Timing.Median(step) }));
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                framework = "neuralcore", @case = amp ? name + "_amp" : name, device = device.ToString(),
+                microseconds = Timing.Median(step, synchronize),
+            }));
     }
     return 0;
 }
@@ -32,23 +41,40 @@ if (args.Contains("--overhead"))
     Overhead.Run();
     return 0;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Cases).Assembly).Run(args);
-return 0;
+return Benchmarks.Run(args);
 
-/// <summary>The timing loop the three implementations share: warm up, then the median of 7 repetitions of ≥ 0.3 s each.</summary>
+internal static class Benchmarks
+{
+    // Apart from Main, so that the timing modes run without BenchmarkDotNet's assemblies (the GPU check leaves them behind).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static int Run(string[] args)
+    {
+        BenchmarkSwitcher.FromAssembly(typeof(Cases).Assembly).Run(args);
+        return 0;
+    }
+}
+
+/// <summary>
+/// The timing loop the three implementations share: warm up, then the median of 7 repetitions of ≥ 0.3 s each;
+/// <c>synchronize</c> waits for an asynchronous device before the clock is read.
+/// </summary>
 internal static class Timing
 {
-    public static double Median(Action step)
+    public static double Median(Action step, Action? synchronize = null)
     {
+        synchronize ??= () => { };
         for (var i = 0; i < 5; i++) step();
+        synchronize();
         var clock = Stopwatch.StartNew();
         long calibration = 0;
         while (clock.Elapsed.TotalSeconds < 0.3) { step(); calibration++; }
+        synchronize();
         var results = new List<double>();
         for (var repetition = 0; repetition < 7; repetition++)
         {
             clock.Restart();
             for (long i = 0; i < calibration; i++) step();
+            synchronize();
             results.Add(clock.Elapsed.TotalMicroseconds / calibration);
         }
         results.Sort();

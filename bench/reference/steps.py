@@ -1,6 +1,12 @@
 #!/usr/bin/python3
 """The benchmark cases of bench/NeuralCore.Benchmarks in PyTorch (Debian's python3-torch), with the same timing loop:
-warm up, then the median of 7 repetitions of at least 0.3 s. Prints one JSON line per case."""
+warm up, then the median of 7 repetitions of at least 0.3 s. Prints one JSON line per case.
+
+    steps.py [--device cuda] [--amp] [--cases a,b]
+
+--amp runs the forward under autocast (float16 with a GradScaler on CUDA, bfloat16 on the CPU), as the examples do."""
+import argparse
+import contextlib
 import json
 import time
 
@@ -8,6 +14,13 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+parser = argparse.ArgumentParser()
+parser.add_argument("--device", default="cpu")
+parser.add_argument("--amp", action="store_true")
+parser.add_argument("--cases", default="cnn_step_b64,lstm_i28_h128_s28_step_b64,lstm_i10_h256_s100_step_b64,mlp_32_64_10_step_b8,"
+                    "add_10elem,transformer_d128_h4_l2_s128_step_b32")
+arguments = parser.parse_args()
+device = torch.device(arguments.device)
 torch.set_num_threads(2)
 
 
@@ -55,52 +68,72 @@ class TransformerLm(nn.Module):
 
 def training_step(model, optimizer, inputs, labels):
     criterion = nn.CrossEntropyLoss()
+    inputs, labels = inputs.to(device), labels.to(device)
+    scaler = None
+    if arguments.amp and device.type == "cuda":
+        # torch.amp.GradScaler from 2.3 on; torch.cuda.amp's before.
+        scaler = torch.amp.GradScaler("cuda") if hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler()
 
     def step():
-        loss = criterion(model(inputs), labels)
+        with torch.autocast(device.type) if arguments.amp else contextlib.nullcontext():
+            loss = criterion(model(inputs), labels)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
     return step
 
 
 def create(name):
     torch.manual_seed(0)
     if name == "cnn_step_b64":
-        model = Cnn()
+        model = Cnn().to(device)
         return training_step(model, torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9), torch.randn(64, 3, 32, 32), torch.randint(0, 10, (64,)))
     if name.startswith("lstm"):
         input_size, hidden, steps = (28, 128, 28) if name.startswith("lstm_i28") else (10, 256, 100)
-        model = LstmClassifier(input_size, hidden)
+        model = LstmClassifier(input_size, hidden).to(device)
         return training_step(model, torch.optim.Adam(model.parameters(), lr=0.001), torch.randn(64, steps, input_size), torch.randint(0, 10, (64,)))
     if name == "mlp_32_64_10_step_b8":
-        model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
+        model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10)).to(device)
         return training_step(model, torch.optim.SGD(model.parameters(), lr=0.01), torch.randn(8, 32), torch.randint(0, 10, (8,)))
     if name == "transformer_d128_h4_l2_s128_step_b32":
-        model = TransformerLm(96, 128, 4, 2)
+        model = TransformerLm(96, 128, 4, 2).to(device)
         return training_step(model, torch.optim.Adam(model.parameters(), lr=0.001), torch.randint(0, 96, (128, 32)), torch.randint(0, 96, (128 * 32,)))
     if name == "add_10elem":
-        a, b = torch.randn(10), torch.randn(10)
+        a, b = torch.randn(10, device=device), torch.randn(10, device=device)
         return lambda: a + b
     raise ValueError(name)
+
+
+def synchronize():
+    # CUDA runs asynchronously: each timed repetition ends when the device has finished its work.
+    if device.type == "cuda":
+        torch.cuda.synchronize()
 
 
 def median(step):
     for _ in range(5):
         step()
+    synchronize()
     start, calibration = time.perf_counter(), 0
     while time.perf_counter() - start < 0.3:
         step()
         calibration += 1
+    synchronize()
     results = []
     for _ in range(7):
         start = time.perf_counter()
         for _ in range(calibration):
             step()
+        synchronize()
         results.append((time.perf_counter() - start) * 1e6 / calibration)
     return sorted(results)[3]
 
 
-for name in ["cnn_step_b64", "lstm_i28_h128_s28_step_b64", "lstm_i10_h256_s100_step_b64", "mlp_32_64_10_step_b8", "add_10elem",
-             "transformer_d128_h4_l2_s128_step_b32"]:
-    print(json.dumps({"framework": "pytorch", "case": name, "microseconds": median(create(name))}), flush=True)
+for name in arguments.cases.split(","):
+    print(json.dumps({"framework": "pytorch", "case": name + "_amp" if arguments.amp else name, "device": str(device),
+                      "microseconds": median(create(name))}), flush=True)
