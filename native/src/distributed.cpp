@@ -1,13 +1,16 @@
-// c10d process groups (Gloo; NCCL where the libtorch has it) over a TCPStore rendezvous.
+// c10d process groups (Gloo where its headers were found, NCCL where the libtorch has it) over a TCPStore rendezvous.
 #include <chrono>
 #include <sstream>
 #include <vector>
 
+#if defined(NC_WITH_GLOO)
 // libtorch 2.x compiles the Gloo process group's declarations only under this macro; Linux builds ship Gloo.
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO
 #endif
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/Types.hpp>
 #include <torch/csrc/distributed/c10d/Work.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
@@ -288,11 +291,15 @@ bool is_loopback(const std::string& address) { return address == "localhost" || 
 
 #if defined(USE_C10D_NCCL)
 constexpr bool kNcclBuilt = true;
-constexpr const char* kBackends = "gloo,nccl";
 #else
 constexpr bool kNcclBuilt = false;
-constexpr const char* kBackends = "gloo";
 #endif
+#if defined(NC_WITH_GLOO)
+constexpr bool kGlooBuilt = true;
+#else
+constexpr bool kGlooBuilt = false;
+#endif
+constexpr const char* kBackends = kGlooBuilt ? (kNcclBuilt ? "gloo,nccl" : "gloo") : (kNcclBuilt ? "nccl" : "");
 
 extern "C" {
 
@@ -302,8 +309,10 @@ nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t mas
                        int64_t timeout_ms, const char* gloo_interface, const char* gloo_address, nc_process_group** out) {
   NC_GUARD({
     const std::string name(backend != nullptr ? backend : "");
-    if (name != "gloo" && !(name == "nccl" && kNcclBuilt))
-      throw std::invalid_argument("backend '" + name + "' is not available in this build (available: " + kBackends + ")");
+    if (!(name == "gloo" && kGlooBuilt) && !(name == "nccl" && kNcclBuilt))
+      throw std::invalid_argument("backend '" + name + "' is not available in this build (available: " +
+                                  (*kBackends != '\0' ? kBackends : "none") + ")" +
+                                  (name == "gloo" ? "; the libtorch it was built against ships no Gloo headers (set GLOO_INCLUDE_DIR)" : ""));
     if (master_addr == nullptr) throw std::invalid_argument("master address is null");
     if (world_size < 1 || rank < 0 || rank >= world_size)
       throw std::invalid_argument("rank " + std::to_string(rank) + " is outside a world of " + std::to_string(world_size));
@@ -327,6 +336,7 @@ nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t mas
       return;
     }
 #endif
+#if defined(NC_WITH_GLOO)
     auto options = c10d::ProcessGroupGloo::Options::create();
     options->timeout = result->timeout;
     const std::string address(master_addr);
@@ -339,6 +349,7 @@ nc_status nc_dist_init(const char* backend, const char* master_addr, int32_t mas
                                                       : c10d::ProcessGroupGloo::createDefaultDevice());
     result->group = c10::make_intrusive<c10d::ProcessGroupGloo>(result->store, rank, world_size, options);
     *out = result.release();
+#endif
   });
 }
 

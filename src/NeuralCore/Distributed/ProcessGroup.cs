@@ -38,8 +38,11 @@ public sealed class ProcessGroup : IDisposable
     public string MasterAddress { get; }
     public int MasterPort { get; }
 
-    /// <summary>The backends this build offers: "gloo", and "nccl" where the linked libtorch has CUDA and NCCL.</summary>
-    public static IReadOnlyList<string> AvailableBackends => LibTorch.DistAvailableBackends().Split(',');
+    /// <summary>
+    /// The backends this build offers: "gloo" where the shim was built with Gloo's headers (Debian's libtorch brings
+    /// them, pip torch does not), and "nccl" where the linked libtorch has CUDA and NCCL.
+    /// </summary>
+    public static IReadOnlyList<string> AvailableBackends => LibTorch.DistAvailableBackends().Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     private static ProcessGroup? defaultGroup;
 

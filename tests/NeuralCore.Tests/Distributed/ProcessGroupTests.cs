@@ -15,7 +15,7 @@ public class ProcessGroupTests
     private static (List<(int ExitCode, JsonElement Output)> Ranks, TimeSpan Elapsed) Run(string scenario, int worldSize, double timeoutSeconds, string? extra = null, string backend = "gloo") =>
         WorkerProcesses.Run(scenario, worldSize, timeoutSeconds, extra, backend);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(2)]
     [InlineData(3)]
     public void Collectives_OnLoopback_MatchTheirDefinitions(int worldSize) => CheckCollectives(worldSize, "gloo");
@@ -34,9 +34,10 @@ public class ProcessGroupTests
     [SkippableFact]
     public void DistributedDataParallel_OverNccl_EqualsOneProcessOnTheWholeBatch() => CheckDdp(NcclWorld(), "25", "nccl");
 
-    [Fact]
+    [SkippableFact]
     public void AvailableBackends_NameGloo_AndUnknownOnesAreRejected()
     {
+        WorkerProcesses.RequireGloo();
         ProcessGroup.AvailableBackends.Should().Contain("gloo");
         var act = () => ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
         act.Should().Throw<ArgumentException>().WithMessage("*backend 'mpi' is not available*gloo*");
@@ -65,14 +66,14 @@ public class ProcessGroupTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(2, "25")]
     [InlineData(3, "25")]
     [InlineData(2, "0.0001")]  // about 100 bytes: one bucket per parameter
     public void DistributedDataParallel_TenSteps_LeaveEveryRankEqualToOneProcessOnTheWholeBatch(int worldSize, string bucketCapMegabytes) =>
         CheckDdp(worldSize, bucketCapMegabytes, "gloo");
 
-    [Fact]
+    [SkippableFact]
     public void DistributedDataParallel_OfATwoInputModule_EqualsOneProcessOnTheWholeBatch()
     {
         var (ranks, _) = Run("ddp-two-input", 2, 60);
@@ -128,7 +129,7 @@ public class ProcessGroupTests
         return expected;
     }
 
-    [Fact]
+    [SkippableFact]
     public void DistributedSampler_SplitsOnePermutationIntoDisjointEqualShares()
     {
         var shares = Enumerable.Range(0, 3).Select(rank => new NeuralCore.Distributed.DistributedSampler(10, rank, 3, seed: 5).Indices(epoch: 2)).ToList();
@@ -138,7 +139,7 @@ public class ProcessGroupTests
         shares[0][0].Should().Be(permutation.ToArray<long>()[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void ARankThatNeverArrives_MakesTheOthersFailWithinTheTimeout()
     {
         var (ranks, elapsed) = Run("dead-rank", 2, 5);
@@ -148,7 +149,7 @@ public class ProcessGroupTests
         elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "the timeout is 5 s");
     }
 
-    [Fact]
+    [SkippableFact]
     public void MismatchedShapesAcrossRanks_GiveAnError()
     {
         var (ranks, _) = Run("mismatched-shapes", 2, 10);
@@ -157,7 +158,7 @@ public class ProcessGroupTests
         ranks[0].Output.GetProperty("message").GetString().Should().Contain("rank 0: float32 [2]; rank 1: float32 [3]");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Launcher_PrefixesOutputByRank_AndStopsEveryWorkerWhenOneFails()
     {
         var launcher = Support.TestPaths.ProjectOutput("tools/Launch", "Launch.dll");
@@ -174,9 +175,10 @@ public class ProcessGroupTests
         output.Should().Contain("[rank 0] hello from 0 of 3 at 127.0.0.1:29500").And.Contain("[rank 2] hello from 2 of 3");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Init_WithAnUnreachableMaster_FailsWithinTheTimeoutNamingIt()
     {
+        WorkerProcesses.RequireGloo();
         var port = FreePort();  // nothing listens there
         var clock = Stopwatch.StartNew();
         var act = () => NeuralCore.Distributed.ProcessGroup.Init(rank: 1, worldSize: 2, masterAddress: "127.0.0.1", masterPort: port, timeout: TimeSpan.FromSeconds(3));
@@ -184,9 +186,10 @@ public class ProcessGroupTests
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(20));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Init_WithBadSettings_ThrowsArgumentExceptions()
     {
+        WorkerProcesses.RequireGloo();
         var badBackend = () => NeuralCore.Distributed.ProcessGroup.Init(backend: "mpi", rank: 0, worldSize: 1, masterAddress: "127.0.0.1", masterPort: FreePort());
         badBackend.Should().Throw<ArgumentException>().WithMessage("*'mpi' is not available*gloo*");
         var badRank = () => NeuralCore.Distributed.ProcessGroup.Init(rank: 2, worldSize: 2, masterAddress: "127.0.0.1", masterPort: 29500);

@@ -36,6 +36,7 @@ public class TwoNodeTests
     [InlineData(true)]   // the launcher's --network-interface (GLOO_SOCKET_IFNAME)
     public void TwoNodes_InSeparateNetworkNamespaces_TrainLikeOneProcess(bool nameTheInterface)
     {
+        WorkerProcesses.RequireGloo();
         Skip.If(Environment.UserName != "root", "creating network namespaces needs root (CI runs as root)");
         Skip.If(Shell("command -v ip").ExitCode != 0, "the ip command (iproute2) is missing");
 
