@@ -54,6 +54,12 @@ fi
 export NEURALCORE_NATIVE="$work/native/libneuralcore.so"
 say "shim built: $(grep -E 'NeuralCore: ' "$out/native.log" | tr '\n' ' ') ($(elapsed) s)"
 
+# What the machine's memory does while the rest runs (a killed process leaves no other trace).
+{ echo "cgroup memory.max $(cat /sys/fs/cgroup/memory.max 2> /dev/null || echo ?), $(nproc) processors"; } > "$out/memory.log"
+( while sleep 2; do echo "$(date +%T) $(free -m | awk '/^Mem:/ {print "used " $3 " MiB, available " $7 " MiB"}'); $(ps -eo rss=,comm= --sort=-rss | head -n 3 | awk '{printf "%s %d MiB; ", $2, $1 / 1024}')"; done ) >> "$out/memory.log" 2>&1 &
+memory_watch=$!
+trap 'kill $memory_watch 2> /dev/null' EXIT
+
 # 3. The test suite, through the xunit console runner (dotnet test needs the SDK).
 if [ "$mode" = gpu ]; then
   export NEURALCORE_TEST_DEVICE=cuda
@@ -69,7 +75,7 @@ tests_rc=0
 if ! skipped_step tests; then
   # shellcheck disable=SC2086  # the runner's arguments, split as given
   (cd "$tests_dir" && DOTNET_ROLL_FORWARD=Major timeout "${NEURALCORE_GPU_CHECK_TEST_SECONDS:-420}" dotnet "$work/xunit/xunit.console.dll" \
-    NeuralCore.Tests.dll ${NEURALCORE_GPU_CHECK_TESTS:-} -nocolor -xml "$out/tests.xml") > "$out/tests.log" 2>&1
+    NeuralCore.Tests.dll ${NEURALCORE_GPU_CHECK_TESTS:-} -nocolor -verbose -xml "$work/tests.xml") > "$out/tests.log" 2>&1
   tests_rc=$?
 fi
 counts="$(grep -sE 'Total: [0-9]+' "$out/tests.log" | tail -n1 | sed -E 's/.*Total: ([0-9]+), Errors: ([0-9]+), Failed: ([0-9]+), Skipped: ([0-9]+).*/\1 \2 \3 \4/')"
@@ -85,17 +91,17 @@ bench_dll="$root/bench/NeuralCore.Benchmarks/bin/$configuration/net10.0/NeuralCo
 steps="cnn_step_b64,lstm_i28_h128_s28_step_b64,lstm_i10_h256_s100_step_b64,mlp_32_64_10_step_b8,transformer_d128_h4_l2_s128_step_b32"
 bench_device=cuda python=python3
 [ "$mode" = dry ] && steps=mlp_32_64_10_step_b8 && bench_device=cpu && python=/usr/bin/python3
-: > "$out/timings.jsonl"
+: > "$work/timings.jsonl"
 timings_failed=0
 skipped_step timings && steps=""
 for variant in "" --amp; do
   [ -z "$steps" ] && break
   cases="$steps"
   [ -z "$variant" ] && cases="$cases,add_10elem"
-  timeout 120 dotnet "$bench_dll" --compare --device "$bench_device" --cases "$cases" $variant >> "$out/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
-  timeout 120 "$python" "$root/bench/reference/steps.py" --device "$bench_device" --cases "$cases" $variant >> "$out/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
+  timeout 120 dotnet "$bench_dll" --compare --device "$bench_device" --cases "$cases" $variant >> "$work/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
+  timeout 120 "$python" "$root/bench/reference/steps.py" --device "$bench_device" --cases "$cases" $variant >> "$work/timings.jsonl" 2>> "$out/timings.log" || timings_failed=1
 done
-python3 - "$out/timings.jsonl" "$device_name" "$out/timings-range.txt" > "$out/timings.md" <<'PY'
+python3 - "$work/timings.jsonl" "$device_name" "$work/timings-range.txt" > "$out/timings.md" <<'PY'
 import json, sys
 rows, ratios = {}, []
 for line in open(sys.argv[1]):
@@ -115,7 +121,7 @@ with open(sys.argv[3], "w") as summary:
 PY
 cat "$out/timings.md"
 [ "$timings_failed" -ne 0 ] && tail -n 20 "$out/timings.log"
-timings_summary="$(cat "$out/timings-range.txt" 2>/dev/null)"
+timings_summary="$(cat "$work/timings-range.txt" 2>/dev/null)"
 say "timings: ${timings_summary:-none}, exit $timings_failed ($(elapsed) s)"
 
 # 5. One epoch of each example (a few steps in a dry run).
@@ -126,9 +132,9 @@ run_example() {
   shift 2
   local device=cuda limit=()
   [ "$mode" = dry ] && device=cpu && limit=(--max-steps 20)
-  local log="$out/$label.log"
+  local log="$work/$label.log"
   dotnet "$root/examples/$name/bin/$configuration/net10.0/$name.dll" --device "$device" --epochs 1 --data "$work/fashion-mnist" \
-    --output "$out/$label" "${limit[@]}" "$@" > "$log" 2>&1
+    --output "$work/$label" "${limit[@]}" "$@" > "$log" 2>&1
   local rc=$?
   local line accuracy seconds
   # Spectre wraps lines at 80 columns when output is not a terminal.
@@ -136,6 +142,8 @@ run_example() {
   accuracy="$(echo "$line" | sed -nE 's/.*test accuracy ([0-9.]+ ?%).*/\1/p')"
   seconds="$(echo "$line" | sed -nE 's/.*, ([0-9.]+) s \(.*/\1 s/p')"
   [ $rc -ne 0 ] && examples_failed=1 && tail -n 20 "$log"
+  # What comes back from the device is limited to 8 files: the examples share one log.
+  { echo "==== $label (exit $rc)"; cat "$log"; } >> "$out/examples.log"
   examples_summary+="; $label ${accuracy:-?} in ${seconds:-?} (exit $rc)"
 }
 if ! skipped_step examples; then

@@ -1,6 +1,11 @@
 // Neural-network functions the op table does not generate: recurrent kernels, initialisation, gradient clipping.
 #include <limits>
+#include <set>
 #include <vector>
+
+#include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <c10/core/DeviceGuard.h>
 
 #include <torch/csrc/autograd/custom_function.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -77,6 +82,38 @@ nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor* batch
     *output = a.release();
     *hidden_out = b.release();
     *cell_out = c.release();
+  });
+}
+
+nc_status nc_nn_rnn_flatten_parameters(int32_t mode, const nc_tensor* const* params, int32_t param_count, int32_t has_biases,
+                                       int64_t input_size, int64_t hidden_size, int64_t num_layers, int32_t batch_first,
+                                       int32_t bidirectional, int32_t* flattened) {
+  NC_GUARD({
+    *flattened = 0;
+    const auto weights = to_list(params, param_count);
+    if (weights.empty() || !at::detail::getCUDAHooks().compiledWithCuDNN() || !at::globalContext().userEnabledCuDNN()) return;
+    const auto dtype = weights.front().scalar_type();
+    std::set<const void*> storages;
+    for (const auto& weight : weights) {
+      if (!weight.is_cuda() || weight.scalar_type() != dtype) return;
+      storages.insert(weight.data_ptr());
+    }
+    if (dtype != at::kHalf && dtype != at::kFloat && dtype != at::kDouble) return;
+    if (storages.size() != weights.size()) return;
+    // cuDNN's modes: RNN_RELU 0, RNN_TANH 1, LSTM 2, GRU 3.
+    int64_t cudnn_mode = 0;
+    switch (mode) {
+      case NC_RNN_LSTM: cudnn_mode = 2; break;
+      case NC_RNN_GRU: cudnn_mode = 3; break;
+      case NC_RNN_TANH: cudnn_mode = 1; break;
+      case NC_RNN_RELU: cudnn_mode = 0; break;
+      default: throw std::invalid_argument("unknown recurrent mode " + std::to_string(mode));
+    }
+    at::NoGradGuard no_grad;
+    c10::DeviceGuard device(weights.front().device());
+    at::_cudnn_rnn_flatten_weight(weights, has_biases != 0 ? 4 : 2, input_size, cudnn_mode, hidden_size, /*proj_size=*/0, num_layers,
+                                  batch_first != 0, bidirectional != 0);
+    *flattened = 1;
   });
 }
 

@@ -21,6 +21,12 @@ NC_API nc_status nc_nn_rnn(int32_t mode, const nc_tensor* input, const nc_tensor
                            const nc_tensor* const* params, int32_t param_count, int32_t has_biases, int64_t num_layers,
                            double dropout, int32_t training, int32_t bidirectional, int32_t batch_first,
                            nc_tensor** output, nc_tensor** hidden_out, nc_tensor** cell_out);
+/* RNNBase.flatten_parameters: on CUDA with cuDNN, moves params (as for nc_nn_rnn, all one dtype, distinct) into one
+   contiguous buffer in cuDNN's layout, in place, so that each call uses them without copying. *flattened is 1 if it
+   did, 0 where it does not apply (CPU, no cuDNN, mixed dtypes, shared parameters). */
+NC_API nc_status nc_nn_rnn_flatten_parameters(int32_t mode, const nc_tensor* const* params, int32_t param_count, int32_t has_biases,
+                                              int64_t input_size, int64_t hidden_size, int64_t num_layers, int32_t batch_first,
+                                              int32_t bidirectional, int32_t* flattened);
 
 /* ---- parameters ---- */
 NC_API nc_status nc_nn_uniform_inplace(const nc_tensor* tensor, double low, double high);

@@ -6,6 +6,7 @@ namespace NeuralCore.Interop;
 // nc_nn.h. Optional tensors are passed as null pointers.
 internal static unsafe partial class NativeMethods
 {
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn_flatten_parameters")] internal static partial NativeStatus NNRnnFlattenParameters(int mode, IntPtr* parameters, int parameterCount, int hasBiases, long inputSize, long hiddenSize, long numLayers, int batchFirst, int bidirectional, out int flattened);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_rnn")] internal static partial NativeStatus NNRnn(int mode, IntPtr input, IntPtr batchSizes, IntPtr hidden, IntPtr cell, IntPtr* parameters, int parameterCount, int hasBiases, long numLayers, double dropout, int training, int bidirectional, int batchFirst, out IntPtr output, out IntPtr hiddenOut, out IntPtr cellOut);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_uniform_inplace")] internal static partial NativeStatus NNUniformInPlace(IntPtr tensor, double low, double high);
@@ -62,6 +63,18 @@ internal static unsafe partial class LibTorch
         fixed (IntPtr* resultPointer = results)
             NativeMethods.NNBroadcast(borrow.Pointer, typePointer, indexPointer, devices.Length, resultPointer).ThrowIfFailed();
         return results.Select(Created.Tensor).ToArray();
+    }
+
+    /// <summary>nc_nn_rnn_flatten_parameters: whether the weights now share one cuDNN buffer.</summary>
+    internal static bool NnRnnFlattenParameters(int mode, IReadOnlyList<Tensor> weights, bool hasBiases, long inputSize, long hiddenSize,
+        long numLayers, bool batchFirst, bool bidirectional)
+    {
+        using var borrowed = BorrowedTensors.Of(weights.ToArray());
+        int flattened;
+        fixed (IntPtr* pointers = borrowed.Pointers)
+            NativeMethods.NNRnnFlattenParameters(mode, pointers, weights.Count, hasBiases ? 1 : 0, inputSize, hiddenSize, numLayers,
+                batchFirst ? 1 : 0, bidirectional ? 1 : 0, out flattened).ThrowIfFailed();
+        return flattened != 0;
     }
 
     /// <summary>

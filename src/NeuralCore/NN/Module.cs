@@ -296,7 +296,13 @@ public abstract class Module : IDisposable
                 tensor.SetData(converted);
             }
         }
+        foreach (var (_, module) in NamedModules()) module.OnConverted();
         return this;
+    }
+
+    /// <summary>Runs on every module of the tree after <see cref="To(Device)"/> or <see cref="To(DType)"/> moved its state (PyTorch's _apply).</summary>
+    private protected virtual void OnConverted()
+    {
     }
 
     /// <summary>

@@ -242,4 +242,37 @@ public class ModuleFormTests
         var masked = attention.Forward(x, x, x, needWeights: true, attnMask: mask).Output;
         hinted.AllClose(masked, 1e-5, 1e-6).Should().BeTrue();
     }
+
+    [Fact]
+    public void UnsetCausalHint_IsDetectedFromTheMask_AsPyTorchDoes()
+    {
+        using var scope = TensorScope.Begin();
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5), null, 5).Should().BeTrue();
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5, dtype: DType.Bool), null, 5).Should().BeTrue();
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5), false, 5).Should().BeFalse("a given hint wins");
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5), null, 4).Should().BeFalse("the size must be the sequence's");
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5).Transpose(0, 1), null, 5).Should().BeFalse();
+        Transformer.DetectIsCausalMask(Transformer.GenerateSquareSubsequentMask(5).Unsqueeze(0), null, 5).Should().BeFalse("a per-head mask is never read as causal");
+        Transformer.DetectIsCausalMask(null, null, 5).Should().BeFalse();
+        Transformer.SequenceLength(Tensor.Zeros(7, 3, 8), batchFirst: false).Should().Be(7);
+        Transformer.SequenceLength(Tensor.Zeros(3, 7, 8), batchFirst: true).Should().Be(7);
+        Transformer.SequenceLength(Tensor.Zeros(7, 8), batchFirst: true).Should().Be(7);
+
+        // The fused path then runs without the mask, with the same result.
+        var fused = MultiheadAttention.FusedAttention;
+        try
+        {
+            using var encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, 16, dropout: 0.0, dtype: DType.Float64), 2);
+            var x = Tensor.Randn([5, 3, 8], DType.Float64);
+            var mask = Transformer.GenerateSquareSubsequentMask(5, dtype: DType.Float64);
+            MultiheadAttention.FusedAttention = false;
+            var expected = encoder.Forward(x, mask, isCausal: false);
+            MultiheadAttention.FusedAttention = true;
+            encoder.Forward(x, mask).AllClose(expected, 1e-10, 1e-12).Should().BeTrue();
+        }
+        finally
+        {
+            MultiheadAttention.FusedAttention = fused;
+        }
+    }
 }

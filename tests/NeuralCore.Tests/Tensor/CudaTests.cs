@@ -194,4 +194,24 @@ public class CudaTests
         }
         last.Should().BeLessThan(first);
     }
+
+    [SkippableFact]
+    public void RecurrentWeights_OnCuda_ShareOneCudnnBuffer_AndGiveWhatTheCpuGives()
+    {
+        using var scope = TensorScope.Begin();
+        using var cpu = new NeuralCore.NN.Lstm(5, 7, numLayers: 2, batchFirst: true);
+        cpu.FlattenParameters().Should().BeFalse("the CPU has no cuDNN buffer");
+        TestDevice.RequireCuda();
+        using var gpu = new NeuralCore.NN.Lstm(5, 7, numLayers: 2, batchFirst: true);
+        gpu.LoadStateDict(cpu.StateDict());
+        using var model = new NeuralCore.NN.Sequential(gpu);
+        model.To(TestDevice.CudaDevice);  // a parent's To flattens its recurrent children, as PyTorch's _apply does
+        gpu.FlattenParameters().Should().BeTrue();
+        var x = Tensor.Randn(3, 4, 5);
+        var (expected, _) = cpu.Forward(x);
+        var (actual, _) = gpu.Forward(x.To(TestDevice.CudaDevice));
+        actual.To(Device.Cpu).AllClose(expected, TestDevice.CudaRelativeTolerance, TestDevice.CudaAbsoluteTolerance).Should().BeTrue();
+        foreach (var (name, value) in gpu.StateDict())
+            value.To(Device.Cpu).AllClose(cpu.StateDict()[name]).Should().BeTrue($"{name} keeps its values in the shared buffer");
+    }
 }

@@ -36,9 +36,21 @@ public abstract class RecurrentModule : Module
             }
         }
         ResetParameters();
+        FlattenParameters();
 
         void Add(string name, long[] shape) => RegisterParameter(name, new Parameter(Tensor.Empty(shape, dtype, device)));
     }
+
+    /// <summary>
+    /// RNNBase.flatten_parameters: on CUDA with cuDNN, places the weights in one contiguous buffer in cuDNN's layout, so
+    /// that each forward uses them without a copy. Runs after construction and after <see cref="Module.To(Device)"/>
+    /// and <see cref="Module.To(DType)"/> of this module or one above it, as in PyTorch; does nothing on the CPU. Returns whether it flattened.
+    /// </summary>
+    public bool FlattenParameters() =>
+        LibTorch.NnRnnFlattenParameters(mode, RegisteredParameters.Select(w => (Tensor)w!).ToArray(), HasBias, InputSize, HiddenSize,
+            NumLayers, BatchFirst, Bidirectional);
+
+    private protected override void OnConverted() => FlattenParameters();
 
     public long InputSize { get; }
     public long HiddenSize { get; }

@@ -192,20 +192,24 @@ public sealed class TransformerEncoder : Module<Tensor, Tensor?, Tensor>
     public override Tensor Forward(Tensor src, Tensor? mask) => Forward(src, mask, srcKeyPaddingMask: null);
 
     /// <summary>Runs the hooks around the forward with options.</summary>
-    public Tensor Call(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false) =>
+    public Tensor Call(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool? isCausal = null) =>
         CallWithHooks(src, mask, (s, m) => Forward(s, m, srcKeyPaddingMask, isCausal));
 
     /// <summary>Every layer in turn, then the norm.</summary>
     /// <param name="src">(S, N, E), (N, S, E) with batchFirst, or (S, E).</param>
     /// <param name="mask">(S, S) or (N·nhead, S, S): Bool, True where attention is not allowed, or float, added to the scores.</param>
     /// <param name="srcKeyPaddingMask">(N, S) or (S): True at padding positions.</param>
-    /// <param name="isCausal">A hint that <paramref name="mask"/> is the causal mask.</param>
-    public Tensor Forward(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool isCausal = false)
+    /// <param name="isCausal">
+    /// A hint that <paramref name="mask"/> is the causal mask; when null (the default), the mask is compared with
+    /// <see cref="Transformer.GenerateSquareSubsequentMask"/>, as PyTorch does.
+    /// </param>
+    public Tensor Forward(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null, bool? isCausal = null)
     {
         ArgumentNullException.ThrowIfNull(src);
         using var scope = TensorScope.Begin();
+        var causal = Transformer.DetectIsCausalMask(mask, isCausal, Transformer.SequenceLength(src, Layers.First().BatchFirst));
         var output = src;
-        foreach (var layer in Layers) output = layer.Call(output, mask, srcKeyPaddingMask, isCausal);
+        foreach (var layer in Layers) output = layer.Call(output, mask, srcKeyPaddingMask, causal);
         if (Norm is not null) output = Norm.Call(output);
         return scope.Keep(output);
     }
@@ -237,20 +241,24 @@ public sealed class TransformerDecoder : Module<Tensor, Tensor, Tensor>
 
     /// <summary>Runs the hooks around the forward with options.</summary>
     public Tensor Call(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null,
-        Tensor? memoryKeyPaddingMask = null, bool tgtIsCausal = false, bool memoryIsCausal = false) =>
+        Tensor? memoryKeyPaddingMask = null, bool? tgtIsCausal = null, bool memoryIsCausal = false) =>
         CallWithHooks(tgt, memory, (t, m) => Forward(t, m, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal));
 
-    /// <summary>Every layer in turn over the same memory, then the norm.</summary>
+    /// <summary>
+    /// Every layer in turn over the same memory, then the norm. When <paramref name="tgtIsCausal"/> is null (the
+    /// default), <paramref name="tgtMask"/> is compared with the causal mask, as PyTorch does.
+    /// </summary>
     /// <inheritdoc cref="TransformerDecoderLayer.Forward(Tensor, Tensor, Tensor?, Tensor?, Tensor?, Tensor?, bool, bool)"/>
     public Tensor Forward(Tensor tgt, Tensor memory, Tensor? tgtMask = null, Tensor? memoryMask = null, Tensor? tgtKeyPaddingMask = null,
-        Tensor? memoryKeyPaddingMask = null, bool tgtIsCausal = false, bool memoryIsCausal = false)
+        Tensor? memoryKeyPaddingMask = null, bool? tgtIsCausal = null, bool memoryIsCausal = false)
     {
         ArgumentNullException.ThrowIfNull(tgt);
         ArgumentNullException.ThrowIfNull(memory);
         using var scope = TensorScope.Begin();
+        var causal = Transformer.DetectIsCausalMask(tgtMask, tgtIsCausal, Transformer.SequenceLength(tgt, Layers.First().BatchFirst));
         var output = tgt;
         foreach (var layer in Layers)
-            output = layer.Call(output, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal);
+            output = layer.Call(output, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, causal, memoryIsCausal);
         if (Norm is not null) output = Norm.Call(output);
         return scope.Keep(output);
     }
@@ -309,7 +317,7 @@ public sealed class Transformer : Module<Tensor, Tensor, Tensor>
     /// <summary>Runs the hooks around the forward with options.</summary>
     public Tensor Call(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
         Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null,
-        bool srcIsCausal = false, bool tgtIsCausal = false, bool memoryIsCausal = false) =>
+        bool? srcIsCausal = null, bool? tgtIsCausal = null, bool memoryIsCausal = false) =>
         CallWithHooks(src, tgt, (s, t) => Forward(s, t, srcMask, tgtMask, memoryMask, srcKeyPaddingMask, tgtKeyPaddingMask,
             memoryKeyPaddingMask, srcIsCausal, tgtIsCausal, memoryIsCausal));
 
@@ -322,13 +330,13 @@ public sealed class Transformer : Module<Tensor, Tensor, Tensor>
     /// <param name="srcKeyPaddingMask">(N, S): True at source padding.</param>
     /// <param name="tgtKeyPaddingMask">(N, T): True at target padding.</param>
     /// <param name="memoryKeyPaddingMask">(N, S): True at memory padding.</param>
-    /// <param name="srcIsCausal">A hint that <paramref name="srcMask"/> is causal.</param>
-    /// <param name="tgtIsCausal">A hint that <paramref name="tgtMask"/> is causal.</param>
+    /// <param name="srcIsCausal">A hint that <paramref name="srcMask"/> is causal (null: detected, as PyTorch does).</param>
+    /// <param name="tgtIsCausal">A hint that <paramref name="tgtMask"/> is causal (null: detected).</param>
     /// <param name="memoryIsCausal">A hint that <paramref name="memoryMask"/> is causal.</param>
     /// <returns>(T, N, E), or batch first.</returns>
     public Tensor Forward(Tensor src, Tensor tgt, Tensor? srcMask = null, Tensor? tgtMask = null, Tensor? memoryMask = null,
         Tensor? srcKeyPaddingMask = null, Tensor? tgtKeyPaddingMask = null, Tensor? memoryKeyPaddingMask = null,
-        bool srcIsCausal = false, bool tgtIsCausal = false, bool memoryIsCausal = false)
+        bool? srcIsCausal = null, bool? tgtIsCausal = null, bool memoryIsCausal = false)
     {
         ArgumentNullException.ThrowIfNull(src);
         ArgumentNullException.ThrowIfNull(tgt);
@@ -337,9 +345,9 @@ public sealed class Transformer : Module<Tensor, Tensor, Tensor>
             throw new ArgumentException("the batch number of src and tgt must be equal", nameof(tgt));
         if (src.Size(-1) != DModel || tgt.Size(-1) != DModel)
             throw new ArgumentException($"the feature number of src and tgt must be equal to dModel ({DModel})", nameof(src));
-        if (Encoder is not TransformerEncoder && (srcKeyPaddingMask is not null || srcIsCausal))
+        if (Encoder is not TransformerEncoder && (srcKeyPaddingMask is not null || srcIsCausal == true))
             throw new NotSupportedException($"the custom encoder {Encoder.GetType().Name} takes (src, mask) only: pass no source key padding mask or causal hint");
-        if (Decoder is not TransformerDecoder && (memoryMask is not null || tgtKeyPaddingMask is not null || memoryKeyPaddingMask is not null || tgtIsCausal || memoryIsCausal || tgtMask is not null))
+        if (Decoder is not TransformerDecoder && (memoryMask is not null || tgtKeyPaddingMask is not null || memoryKeyPaddingMask is not null || tgtIsCausal == true || memoryIsCausal || tgtMask is not null))
             throw new NotSupportedException($"the custom decoder {Decoder.GetType().Name} takes (tgt, memory) only: pass no decoder masks or causal hints");
         using var scope = TensorScope.Begin();
         var memory = Encoder is TransformerEncoder encoder
@@ -357,6 +365,22 @@ public sealed class Transformer : Module<Tensor, Tensor, Tensor>
         using var full = Tensor.Full([size, size], double.NegativeInfinity, dtype, device);
         return full.Triu(1);
     }
+
+    /// <summary>
+    /// PyTorch's reading of an unset causal hint: true when <paramref name="mask"/> equals the causal mask of
+    /// <paramref name="size"/> positions in its own dtype and device. Attention then skips the mask for the fused
+    /// causal kernel (which also lets a mask made on the CPU serve a model on CUDA, as in PyTorch).
+    /// </summary>
+    internal static bool DetectIsCausalMask(Tensor? mask, bool? isCausal, long size)
+    {
+        if (isCausal is { } given) return given;
+        if (mask is null || mask.Dimensions != 2 || mask.Size(0) != size || mask.Size(1) != size) return false;
+        using var causal = GenerateSquareSubsequentMask(size, mask.Device, mask.DType);
+        return mask.Equal(causal);
+    }
+
+    /// <summary>The sequence length of a batched (S, N, E) or (N, S, E) input or an unbatched (S, E) one.</summary>
+    internal static long SequenceLength(Tensor input, bool batchFirst) => input.Dimensions == 2 ? input.Size(0) : input.Size(batchFirst ? 1 : 0);
 }
 
 internal static class TransformerActivation
