@@ -145,7 +145,9 @@ public sealed class ProcessGroup : IDisposable
         description[0] = (long)tensor.DType;
         description[1] = shape.Length;
         shape.CopyTo(description, 2);
-        using var local = Tensor.FromArray(description);
+        // On the tensor's device: NCCL gathers CUDA tensors only.
+        using var host = Tensor.FromArray(description);
+        using var local = host.To(tensor.Device);
         var everyone = AllGather(local);
         try
         {
