@@ -525,6 +525,21 @@ nc_status nc_tensor_add_scalar_inplace(const nc_tensor* self_, nc_scalar other_)
       self.add_(other));
 }
 
+nc_status nc_tensor_add_scaled(const nc_tensor* self_, const nc_tensor* other_, nc_scalar alpha_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& other = unwrap(other_);
+      at::Scalar alpha = to_scalar(alpha_);
+      *out = wrap(at::add(self, other, alpha)));
+}
+nc_status nc_tensor_add_scaled_inplace(const nc_tensor* self_, const nc_tensor* other_, nc_scalar alpha_) {
+  NC_GUARD(
+      at::Tensor self = unwrap(self_);
+      const at::Tensor& other = unwrap(other_);
+      at::Scalar alpha = to_scalar(alpha_);
+      self.add_(other, alpha));
+}
+
 nc_status nc_tensor_sub(const nc_tensor* self_, const nc_tensor* other_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

@@ -152,6 +152,9 @@ NC_API nc_status nc_tensor_add_inplace(const nc_tensor* self, const nc_tensor* o
 /* Sum with broadcasting. */
 NC_API nc_status nc_tensor_add_scalar(const nc_tensor* self, nc_scalar other, nc_tensor** out);
 NC_API nc_status nc_tensor_add_scalar_inplace(const nc_tensor* self, nc_scalar other);
+/* this + alpha · other with broadcasting, in one kernel (torch.add with alpha). */
+NC_API nc_status nc_tensor_add_scaled(const nc_tensor* self, const nc_tensor* other, nc_scalar alpha, nc_tensor** out);
+NC_API nc_status nc_tensor_add_scaled_inplace(const nc_tensor* self, const nc_tensor* other, nc_scalar alpha);
 /* Difference with broadcasting. */
 NC_API nc_status nc_tensor_sub(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 NC_API nc_status nc_tensor_sub_inplace(const nc_tensor* self, const nc_tensor* other);

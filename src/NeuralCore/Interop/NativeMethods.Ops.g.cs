@@ -264,6 +264,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scalar_inplace")]
     internal static partial NativeStatus TensorAddScalarInPlaceImport(IntPtr self, NativeScalar other);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scaled")]
+    internal static partial NativeStatus TensorAddScaledImport(IntPtr self, IntPtr other, NativeScalar alpha, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scaled_inplace")]
+    internal static partial NativeStatus TensorAddScaledInPlaceImport(IntPtr self, IntPtr other, NativeScalar alpha);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub")]
     internal static partial NativeStatus TensorSubImport(IntPtr self, IntPtr other, out IntPtr result);
 
@@ -1777,6 +1783,22 @@ internal static unsafe partial class LibTorch
     {
         using var selfBorrow = new TensorBorrow(self);
         NativeMethods.TensorAddScalarInPlaceImport(selfBorrow.Pointer, other.ToNative()).ThrowIfFailed();
+    }
+
+    internal static Tensor TensorAddScaled(Tensor self, Tensor other, Scalar alpha)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        return Created.Tensor(NativeMethods.TensorAddScaledImport(selfBorrow.Pointer, otherBorrow.Pointer, alpha.ToNative(), out var result), result);
+    }
+
+    internal static void TensorAddScaledInPlace(Tensor self, Tensor other, Scalar alpha)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        using var selfBorrow = new TensorBorrow(self);
+        using var otherBorrow = new TensorBorrow(other);
+        NativeMethods.TensorAddScaledInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer, alpha.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorSub(Tensor self, Tensor other)

@@ -409,6 +409,16 @@ public partial class Tensor
     /// <summary>Sum with broadcasting.</summary>
     public static Tensor operator +(Scalar left, Tensor right) => LibTorch.TensorAddScalar(right, left);
 
+    /// <summary>this + alpha · other with broadcasting, in one kernel (torch.add with alpha).</summary>
+    public Tensor Add(Tensor other, Scalar alpha) => LibTorch.TensorAddScaled(this, other, alpha);
+
+    /// <summary>In place: this + alpha · other with broadcasting, in one kernel (torch.add with alpha). Returns this tensor.</summary>
+    public Tensor AddInPlace(Tensor other, Scalar alpha)
+    {
+        LibTorch.TensorAddScaledInPlace(this, other, alpha);
+        return this;
+    }
+
     /// <summary>Difference with broadcasting.</summary>
     public Tensor Sub(Tensor other) => LibTorch.TensorSub(this, other);
 

@@ -315,6 +315,40 @@ optimizers = {
 }
 
 
+def lbfgs_trajectory(dtype, steps=4, **options):
+    """LBFGS on the optimizer problem: after each step(closure), the parameters, the loss step returned, and the
+    func_evals and n_iter counts PyTorch keeps in its state."""
+    weight = torch.tensor([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]], dtype=dtype, requires_grad=True)
+    bias = torch.tensor([0.1, -0.2], dtype=dtype, requires_grad=True)
+    optimizer = torch.optim.LBFGS([weight, bias], **options)
+    data, goal = inputs(13, 8, 3).to(dtype), inputs(14, 8, 2).to(dtype)
+
+    def closure():
+        optimizer.zero_grad()
+        loss = ((data @ weight.t() + bias - goal) ** 2).mean() + (weight ** 4).sum() * 0.01
+        loss.backward()
+        return loss
+    history, losses, evals, iterations = [], [], [], []
+    for _ in range(steps):
+        losses.append(optimizer.step(closure).item())
+        history.append(torch.cat([weight.detach().flatten(), bias.detach()]))
+        evals.append(optimizer.state[weight]["func_evals"])
+        iterations.append(optimizer.state[weight]["n_iter"])
+    return {"dtype": str(dtype).replace("torch.", ""), "options": {k: v for k, v in options.items()},
+            "parameters": pack(torch.stack(history)), "losses": losses, "func_evals": evals, "n_iter": iterations}
+
+
+lbfgs = {
+    "defaults_float64": lbfgs_trajectory(torch.float64),
+    "defaults_float32": lbfgs_trajectory(torch.float32),
+    "short_history": lbfgs_trajectory(torch.float64, lr=0.5, max_iter=7, history_size=2),
+    "strong_wolfe": lbfgs_trajectory(torch.float64, line_search_fn="strong_wolfe"),
+    "strong_wolfe_short": lbfgs_trajectory(torch.float64, steps=6, lr=0.8, max_iter=4, max_eval=6, history_size=3,
+                                           line_search_fn="strong_wolfe"),
+    "tolerance_stop": lbfgs_trajectory(torch.float64, tolerance_grad=1e-3, tolerance_change=1e-5),
+}
+
+
 def schedule(make_scheduler, steps=12, lr=0.1):
     parameter = torch.zeros(1, requires_grad=True)
     optimizer = torch.optim.SGD([parameter], lr=lr)
@@ -614,6 +648,7 @@ result = {
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},
     "optimizer_problem": {"data": pack(inputs(13, 8, 3)), "goal": pack(inputs(14, 8, 2))},
+    "lbfgs": lbfgs,
     "schedulers": schedulers,
     "momentum_schedules": momentum_schedules,
     "plateau_metrics": metrics,
