@@ -5,11 +5,16 @@ namespace NeuralCore.Optim;
 /// <summary>Shared parts of the optimizers written over tensor operations: the loop over parameters with gradients.</summary>
 public abstract class ElementwiseOptimizer : Optimizer
 {
-    protected ElementwiseOptimizer(IEnumerable<ParameterGroup> groups, double lr, double weightDecay, bool maximize) : base(groups, lr)
+    /// <param name="momentum">β1 (or a momentum) that schedulers may cycle (<see cref="Optimizer.GetMomentum"/>); null when there is none.</param>
+    protected ElementwiseOptimizer(IEnumerable<ParameterGroup> groups, double lr, double weightDecay, bool maximize, double? momentum = null) : base(groups, lr)
     {
         WeightDecay = Hyperparameter.NonNegative(weightDecay, nameof(weightDecay));
         Maximize = maximize;
+        if (momentum is { } initial) DeclareMomentum(Hyperparameter.NonNegative(initial, nameof(momentum)));
     }
+
+    /// <summary>The group whose parameters <see cref="Update"/> is updating.</summary>
+    protected int CurrentGroup { get; private set; }
 
     public double WeightDecay { get; }
     public bool Maximize { get; }
@@ -20,6 +25,7 @@ public abstract class ElementwiseOptimizer : Optimizer
         using var mode = Autograd.NoGrad();
         for (var group = 0; group < ParamGroups.Count; group++)
         {
+            CurrentGroup = group;
             var rate = GetLearningRate(group);
             var decay = ParamGroups[group].WeightDecay ?? WeightDecay;
             foreach (var parameter in ParamGroups[group].Parameters)
@@ -75,7 +81,7 @@ public sealed class Adadelta(IEnumerable<ParameterGroup> groups, double lr = 1.0
 
 /// <summary>Adamax (torch.optim.Adamax): Adam with the infinity norm of past gradients.</summary>
 public sealed class Adamax(IEnumerable<ParameterGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-    double weightDecay = 0, bool maximize = false) : ElementwiseOptimizer(groups, lr, weightDecay, maximize)
+    double weightDecay = 0, bool maximize = false) : ElementwiseOptimizer(groups, lr, weightDecay, maximize, (betas ?? (0.9, 0.999)).Item1)
 {
     private readonly (double Beta1, double Beta2) betas = betas ?? (0.9, 0.999);
 
@@ -88,9 +94,10 @@ public sealed class Adamax(IEnumerable<ParameterGroup> groups, double lr = 2e-3,
         var step = NextStep(parameter);
         var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
         var infinityNorm = Buffer(parameter, "exp_inf", () => parameter.ZerosLike());
-        average.MulInPlace(betas.Beta1).AddInPlace(gradient * (1 - betas.Beta1));
+        var beta1 = GetMomentum(CurrentGroup);
+        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
         infinityNorm.CopyFrom((infinityNorm * betas.Beta2).Maximum(gradient.Abs() + eps));
-        var clr = lr / (1 - Math.Pow(betas.Beta1, step));
+        var clr = lr / (1 - Math.Pow(beta1, step));
         parameter.SubInPlace(average / infinityNorm * clr);
     }
 }
@@ -100,7 +107,7 @@ public sealed class Adamax(IEnumerable<ParameterGroup> groups, double lr = 2e-3,
 /// computes it (1.13 multiplied the current momentum into the next product twice).
 /// </summary>
 public sealed class NAdam(IEnumerable<ParameterGroup> groups, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8,
-    double weightDecay = 0, double momentumDecay = 4e-3) : ElementwiseOptimizer(groups, lr, weightDecay, maximize: false)
+    double weightDecay = 0, double momentumDecay = 4e-3) : ElementwiseOptimizer(groups, lr, weightDecay, maximize: false, (betas ?? (0.9, 0.999)).Item1)
 {
     private readonly (double Beta1, double Beta2) betas = betas ?? (0.9, 0.999);
 
@@ -115,11 +122,12 @@ public sealed class NAdam(IEnumerable<ParameterGroup> groups, double lr = 2e-3, 
         var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
         var squares = Buffer(parameter, "exp_avg_sq", () => parameter.ZerosLike());
         var correction2 = 1 - Math.Pow(betas.Beta2, step);
-        var mu = betas.Beta1 * (1 - 0.5 * Math.Pow(0.96, step * momentumDecay));
-        var muNext = betas.Beta1 * (1 - 0.5 * Math.Pow(0.96, (step + 1) * momentumDecay));
+        var beta1 = GetMomentum(CurrentGroup);
+        var mu = beta1 * (1 - 0.5 * Math.Pow(0.96, step * momentumDecay));
+        var muNext = beta1 * (1 - 0.5 * Math.Pow(0.96, (step + 1) * momentumDecay));
         product.MulInPlace(mu);
         var muProduct = product.Item<double>();
-        average.MulInPlace(betas.Beta1).AddInPlace(gradient * (1 - betas.Beta1));
+        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
         squares.MulInPlace(betas.Beta2).AddInPlace(gradient * gradient * (1 - betas.Beta2));
         var denominator = (squares / correction2).Sqrt() + eps;
         parameter.SubInPlace(gradient / denominator * (lr * (1 - mu) / (1 - muProduct)));
@@ -129,7 +137,7 @@ public sealed class NAdam(IEnumerable<ParameterGroup> groups, double lr = 2e-3, 
 
 /// <summary>RAdam (torch.optim.RAdam): Adam whose adaptive rate is rectified while the variance estimate is unreliable.</summary>
 public sealed class RAdam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8,
-    double weightDecay = 0) : ElementwiseOptimizer(groups, lr, weightDecay, maximize: false)
+    double weightDecay = 0) : ElementwiseOptimizer(groups, lr, weightDecay, maximize: false, (betas ?? (0.9, 0.999)).Item1)
 {
     private readonly (double Beta1, double Beta2) betas = betas ?? (0.9, 0.999);
 
@@ -141,9 +149,10 @@ public sealed class RAdam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, 
         var step = NextStep(parameter);
         var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
         var squares = Buffer(parameter, "exp_avg_sq", () => parameter.ZerosLike());
-        average.MulInPlace(betas.Beta1).AddInPlace(gradient * (1 - betas.Beta1));
+        var beta1 = GetMomentum(CurrentGroup);
+        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
         squares.MulInPlace(betas.Beta2).AddInPlace(gradient * gradient * (1 - betas.Beta2));
-        var correction1 = 1 - Math.Pow(betas.Beta1, step);
+        var correction1 = 1 - Math.Pow(beta1, step);
         var correction2 = 1 - Math.Pow(betas.Beta2, step);
         var corrected = average / correction1;
         var rhoInfinity = 2 / (1 - betas.Beta2) - 1;

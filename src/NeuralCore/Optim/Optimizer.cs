@@ -25,6 +25,7 @@ public abstract class Optimizer : IDisposable
 
     private readonly OptimizerHandle? handle;
     private readonly double[]? learningRates;  // the managed form's per-group rates
+    private double[]? momenta;  // the managed form's per-group momentum or β1, where it declares one
     private readonly Dictionary<Parameter, Dictionary<string, Tensor>> state = new(ReferenceEqualityComparer.Instance);
     private bool disposed;
 
@@ -158,18 +159,35 @@ public abstract class Optimizer : IDisposable
     /// cycle (PyTorch's <c>group["momentum"]</c> or <c>group["betas"][0]</c>).
     /// </summary>
     /// <exception cref="TorchException">The optimizer has neither (Adagrad).</exception>
-    /// <exception cref="NotSupportedException">An optimizer written over tensor operations; its β1 is fixed.</exception>
-    public double GetMomentum(int group) => Native is { } native
-        ? LibTorch.OptimizerGetMomentum(native, group)
-        : throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
+    /// <exception cref="NotSupportedException">An optimizer written over tensor operations that declared none (Adadelta, Rprop, Asgd).</exception>
+    public double GetMomentum(int group)
+    {
+        if (Native is { } native) return LibTorch.OptimizerGetMomentum(native, group);
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, ParamGroups.Count);
+        return momenta is { } values ? values[group] : throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
+    }
 
     /// <summary>Sets a group's momentum or β1 (see <see cref="GetMomentum"/>).</summary>
     public void SetMomentum(int group, double momentum)
     {
         Hyperparameter.NonNegative(momentum, nameof(momentum));
-        if (Native is not { } native) throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
-        LibTorch.OptimizerSetMomentum(native, group, momentum);
+        if (Native is { } native)
+        {
+            LibTorch.OptimizerSetMomentum(native, group, momentum);
+            return;
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, ParamGroups.Count);
+        if (momenta is null) throw new NotSupportedException($"{GetType().Name} keeps no momentum that a scheduler can change");
+        momenta[group] = momentum;
     }
+
+    /// <summary>
+    /// For an optimizer written over tensor operations: gives every group a momentum (or β1) that starts at
+    /// <paramref name="initial"/>, which <see cref="GetMomentum"/> reads and schedulers change; the update reads it each step.
+    /// </summary>
+    protected void DeclareMomentum(double initial) => momenta = Enumerable.Repeat(initial, ParamGroups.Count).ToArray();
 
     /// <summary>
     /// Saves the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) so that training resumes

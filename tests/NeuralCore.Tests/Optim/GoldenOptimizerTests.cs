@@ -193,6 +193,42 @@ public class GoldenOptimizerTests
             o => new CyclicLR(o, baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, mode: CyclicMode.ExpRange, gamma: 0.9, baseMomentum: 0.6, maxMomentum: 0.95), 12),
     };
 
+    private static readonly Dictionary<string, Func<Parameter[], Optimizer>> ScheduledOptimizers = new()
+    {
+        ["one_cycle_adamax"] = p => new Adamax(p, lr: 0.05),
+        ["one_cycle_nadam"] = p => new NAdam(p, lr: 0.05),
+        ["one_cycle_radam"] = p => new RAdam(p, lr: 0.05),
+    };
+
+    public static TheoryData<string> ScheduledOptimizerNames() => new(NNGolden.Names("scheduled_optimizers"));
+
+    [Theory]
+    [MemberData(nameof(ScheduledOptimizerNames))]
+    public void OptimizersWrittenOverTensorOps_UnderOneCycleLR_UpdateWithTheCycledBeta1_AsPyTorch(string name)
+    {
+        ScheduledOptimizers.Should().ContainKey(name);
+        using var scope = TensorScope.Begin();
+        var weight = new Parameter(Tensor.FromArray(new float[] { 0.5f, -1f, 0.25f, 1.5f, 0.75f, -0.5f }, 2, 3));
+        var bias = new Parameter(Tensor.FromArray(new float[] { 0.1f, -0.2f }));
+        var data = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("data"));
+        var goal = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("goal"));
+        using var optimizer = ScheduledOptimizers[name]([weight, bias]);
+        var scheduler = new OneCycleLR(optimizer, maxLr: 0.1, totalSteps: 12, baseMomentum: 0.8, maxMomentum: 0.95);
+        var history = new List<Tensor>();
+        for (var step = 0; step < 10; step++)
+        {
+            optimizer.ZeroGrad();
+            var loss = (data.MatMul(weight.T) + bias - goal).Pow(2).Mean() + weight.Pow(4).Sum() * 0.01;
+            loss.Backward();
+            optimizer.Step();
+            scheduler.Step();
+            history.Add(Tensor.Cat([weight.Detach().Flatten(), bias.Detach()]));
+        }
+        Tensor.Stack(history.ToArray()).ShouldMatch(NNGolden.Values(NNGolden.Section("scheduled_optimizers").GetProperty(name)));
+        weight.Dispose();
+        bias.Dispose();
+    }
+
     public static TheoryData<string> MomentumScheduleNames() => new(MomentumSchedules.Keys);
 
     [Theory]
@@ -227,9 +263,10 @@ public class GoldenOptimizerTests
         var cycling = () => new OneCycleLR(adagrad, maxLr: 1.0, totalSteps: 10);
         cycling.Should().Throw<TorchException>().WithMessage("*momentum or beta1*");
         _ = new OneCycleLR(adagrad, maxLr: 1.0, totalSteps: 10, cycleMomentum: false);
-        using var radam = new RAdam([parameter]);
-        var managed = () => new CyclicLR(radam, baseLr: 0.01, maxLr: 0.1);
-        managed.Should().Throw<NotSupportedException>().WithMessage("*RAdam keeps no momentum*");
+        using var adadelta = new Adadelta([new ParameterGroup([parameter])]);
+        var managed = () => new CyclicLR(adadelta, baseLr: 0.01, maxLr: 0.1);
+        managed.Should().Throw<NotSupportedException>().WithMessage("*Adadelta keeps no momentum*");
+        _ = new CyclicLR(adadelta, baseLr: 0.01, maxLr: 0.1, cycleMomentum: false);
     }
 
     [Fact]
