@@ -2063,6 +2063,15 @@ nc_status nc_tensor_multinomial(const nc_tensor* self_, int64_t num_samples_, in
       *out = wrap(at::multinomial(self, num_samples, replacement)));
 }
 
+nc_status nc_tensor_multinomial_seeded(const nc_tensor* self_, int64_t num_samples_, int32_t replacement_, uint64_t seed_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      int64_t num_samples = num_samples_;
+      bool replacement = replacement_ != 0;
+      uint64_t seed = seed_;
+      *out = wrap(at::multinomial(self, num_samples, replacement, at::detail::createCPUGenerator(seed))));
+}
+
 nc_status nc_tensor_bernoulli(const nc_tensor* self_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

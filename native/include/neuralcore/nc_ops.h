@@ -533,6 +533,8 @@ NC_API nc_status nc_tensor_searchsorted(const nc_tensor* sorted_sequence, const 
 NC_API nc_status nc_tensor_bucketize(const nc_tensor* self, const nc_tensor* boundaries, int32_t right, nc_tensor** out);
 /* numSamples indices drawn from each row of weights, with or without replacement. */
 NC_API nc_status nc_tensor_multinomial(const nc_tensor* self, int64_t num_samples, int32_t replacement, nc_tensor** out);
+/* numSamples indices drawn from each row of weights from a generator seeded with seed, as torch.multinomial(w, n, replacement, generator=torch.Generator().manual_seed(seed)); the global generator is untouched. */
+NC_API nc_status nc_tensor_multinomial_seeded(const nc_tensor* self, int64_t num_samples, int32_t replacement, uint64_t seed, nc_tensor** out);
 /* 0 or 1 drawn for each element with the probability it holds. */
 NC_API nc_status nc_tensor_bernoulli(const nc_tensor* self, nc_tensor** out);
 /* 0 or 1 drawn for each element with probability p, in this tensor's shape and dtype. */

@@ -879,6 +879,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_multinomial")]
     internal static partial NativeStatus TensorMultinomialImport(IntPtr self, long numSamples, int replacement, out IntPtr result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_multinomial_seeded")]
+    internal static partial NativeStatus TensorMultinomialSeededImport(IntPtr self, long numSamples, int replacement, ulong seed, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_bernoulli")]
     internal static partial NativeStatus TensorBernoulliImport(IntPtr self, out IntPtr result);
 
@@ -3291,6 +3294,12 @@ internal static unsafe partial class LibTorch
     {
         using var selfBorrow = new TensorBorrow(self);
         return Created.Tensor(NativeMethods.TensorMultinomialImport(selfBorrow.Pointer, numSamples, replacement ? 1 : 0, out var result), result);
+    }
+
+    internal static Tensor TensorMultinomialSeeded(Tensor self, long numSamples, bool replacement, ulong seed)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorMultinomialSeededImport(selfBorrow.Pointer, numSamples, replacement ? 1 : 0, seed, out var result), result);
     }
 
     internal static Tensor TensorBernoulli(Tensor self)

@@ -1200,6 +1200,9 @@ public partial class Tensor
     /// <summary><c>numSamples</c> indices drawn from each row of weights, with or without replacement.</summary>
     public Tensor Multinomial(long numSamples, bool replacement = false) => LibTorch.TensorMultinomial(this, numSamples, replacement);
 
+    /// <summary><c>numSamples</c> indices drawn from each row of weights from a generator seeded with <c>seed</c>, as torch.multinomial(w, n, replacement, generator=torch.Generator().manual_seed(seed)); the global generator is untouched.</summary>
+    public Tensor Multinomial(long numSamples, bool replacement, ulong seed) => LibTorch.TensorMultinomialSeeded(this, numSamples, replacement, seed);
+
     /// <summary>0 or 1 drawn for each element with the probability it holds.</summary>
     public Tensor Bernoulli() => LibTorch.TensorBernoulli(this);
 

@@ -270,6 +270,8 @@ internal static class OpCases
         ["tensor.bucketize"] = new(x => x("probes").Bucketize(boundaries: x("unit")), [], null, 1E-05),
         ["tensor.multinomial_0"] = new(x => x("probs").Multinomial(numSamples: 3), [], 3, 1E-05),
         ["tensor.multinomial_replacement"] = new(x => x("probs").Multinomial(numSamples: 6, replacement: true), [], 4, 1E-05),
+        ["tensor.multinomial_seeded_0"] = new(x => x("probs").Multinomial(numSamples: 6, replacement: true, seed: 11), [], null, 1E-05),
+        ["tensor.multinomial_seeded_without_replacement"] = new(x => x("probs").Multinomial(numSamples: 3, replacement: false, seed: 12), [], null, 1E-05),
         ["tensor.bernoulli"] = new(x => x("probs").Bernoulli(), [], 5, 1E-05),
         ["tensor.bernoulli_p"] = new(x => x("a").Bernoulli(p: 0.3), [], 6, 1E-05),
         ["tensor.normal"] = new(x => Tensor.Normal(mean: x("a"), std: x("pos")), [], 7, 1E-05),
