@@ -51,6 +51,87 @@ internal sealed class TorchPickle
     /// <summary>The named tensors of the file, in file order; every tensor is new and owned by the caller.</summary>
     public static OrderedDictionary<string, Tensor> ReadStateDict(string path)
     {
+        using var scope = TensorScope.Begin();
+        var root = ReadRoot(path);
+        var result = new OrderedDictionary<string, Tensor>();
+        switch (root)
+        {
+            case PyDict dict:
+                foreach (var (key, value) in dict)
+                {
+                    if (key is not string name || value is not Tensor tensor)
+                        throw new InvalidDataException($"{path}: expected a dict of str to Tensor, found an entry {Describe(key)}: {Describe(value)}");
+                    result[name] = scope.Keep(tensor.Alias());
+                }
+                break;
+            case List<object?> list:
+                for (var i = 0; i < list.Count; i++)
+                    result[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = list[i] is Tensor t
+                        ? scope.Keep(t.Alias())
+                        : throw new InvalidDataException($"{path}: expected a list of tensors, element {i} is {Describe(list[i])}");
+                break;
+            default:
+                throw new InvalidDataException($"{path}: holds {Describe(root)}, not a dict of tensors");
+        }
+        foreach (var tensor in result.Values) TensorScope.Unregister(tensor);
+        return result;
+    }
+
+    /// <summary>
+    /// The file's object as .NET values: dicts become <c>OrderedDictionary&lt;object, object?&gt;</c> (keys as saved: string,
+    /// long, …), lists <c>List&lt;object?&gt;</c>, tuples <c>object?[]</c>, ints long, floats double, None null; tensors are
+    /// new and owned by the caller (tensors that shared storage in the file share it again).
+    /// </summary>
+    public static object? ReadObject(string path)
+    {
+        using var scope = TensorScope.Begin();
+        var converted = new Dictionary<object, object?>(ReferenceEqualityComparer.Instance);
+        var result = Convert(ReadRoot(path));
+        return result;
+
+        object? Convert(object? value)
+        {
+            if (value is null || value is string || value is long || value is double || value is bool) return value;
+            if (converted.TryGetValue(value, out var done)) return done;
+            switch (value)
+            {
+                case Tensor tensor:
+                {
+                    var kept = scope.Keep(tensor.Alias());
+                    TensorScope.Unregister(kept);
+                    converted[value] = kept;
+                    return kept;
+                }
+                case PyDict dict:
+                {
+                    var result = new OrderedDictionary<object, object?>();
+                    converted[value] = result;
+                    foreach (var (key, item) in dict) result[Convert(key) ?? throw new InvalidDataException($"{path}: a dict key is None")] = Convert(item);
+                    return result;
+                }
+                case List<object?> list:
+                {
+                    var result = new List<object?>(list.Count);
+                    converted[value] = result;
+                    result.AddRange(list.Select(Convert));
+                    return result;
+                }
+                case object?[] tuple:
+                {
+                    var result = new object?[tuple.Length];
+                    converted[value] = result;
+                    for (var i = 0; i < tuple.Length; i++) result[i] = Convert(tuple[i]);
+                    return result;
+                }
+                default:
+                    throw new InvalidDataException($"{path}: holds {Describe(value)}, which has no .NET form here");
+            }
+        }
+    }
+
+    // Opens the zip and unpickles data.pkl; tensors are created in the caller's scope.
+    private static object? ReadRoot(string path)
+    {
         ZipArchive archive;
         try
         {
@@ -65,11 +146,9 @@ internal sealed class TorchPickle
             var pickle = archive.Entries.FirstOrDefault(e => e.FullName.EndsWith("data.pkl", StringComparison.Ordinal))
                 ?? throw new InvalidDataException($"{path}: the zip holds no data.pkl, so it is not a PyTorch checkpoint");
             var reader = new TorchPickle(path, archive, pickle.FullName[..^"data.pkl".Length]);
-            using var scope = TensorScope.Begin();
-            object? root;
             try
             {
-                root = reader.Unpickle(reader.ReadAll(pickle, pickle.Length <= MaxPickleBytes ? pickle.Length
+                return reader.Unpickle(reader.ReadAll(pickle, pickle.Length <= MaxPickleBytes ? pickle.Length
                     : throw new InvalidDataException($"{path}: data.pkl declares {pickle.Length} bytes; a state dict's pickle is far smaller")));
             }
             catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
@@ -81,28 +160,6 @@ internal sealed class TorchPickle
                 // Whatever a crafted pickle provokes (an unset memo slot, SETITEM on None, a wrong type, a bad view) is bad data.
                 throw new InvalidDataException($"{path}: data.pkl is truncated or corrupt ({e.GetType().Name}: {e.Message})", e);
             }
-            var result = new OrderedDictionary<string, Tensor>();
-            switch (root)
-            {
-                case PyDict dict:
-                    foreach (var (key, value) in dict)
-                    {
-                        if (key is not string name || value is not Tensor tensor)
-                            throw new InvalidDataException($"{path}: expected a dict of str to Tensor, found an entry {Describe(key)}: {Describe(value)}");
-                        result[name] = scope.Keep(tensor.Alias());
-                    }
-                    break;
-                case List<object?> list:
-                    for (var i = 0; i < list.Count; i++)
-                        result[i.ToString(System.Globalization.CultureInfo.InvariantCulture)] = list[i] is Tensor t
-                            ? scope.Keep(t.Alias())
-                            : throw new InvalidDataException($"{path}: expected a list of tensors, element {i} is {Describe(list[i])}");
-                    break;
-                default:
-                    throw new InvalidDataException($"{path}: holds {Describe(root)}, not a dict of tensors");
-            }
-            foreach (var tensor in result.Values) TensorScope.Unregister(tensor);
-            return result;
         }
     }
 
@@ -301,4 +358,238 @@ internal sealed class TorchPickle
         }
         return flat.AsStrided(sizes, strides, offset);
     }
+}
+
+/// <summary>
+/// Writes an object tree in <c>torch.save</c>'s zip format (pickle protocol 2; storages as <c>data/&lt;key&gt;</c>), with only
+/// the globals <c>torch.load(weights_only=True)</c> accepts: tensors through <c>torch._utils._rebuild_tensor_v2</c>.
+/// </summary>
+internal sealed class TorchPickleWriter
+{
+    private readonly MemoryStream pickle = new();
+    private readonly List<(string Key, Tensor Data)> storages = [];
+
+    public static void Write(object? value, string path)
+    {
+        var writer = new TorchPickleWriter();
+        using var scope = TensorScope.Begin();
+        writer.pickle.Write([0x80, 0x02]);  // PROTO 2
+        writer.Value(value, 0);
+        writer.pickle.WriteByte((byte)'.');  // STOP
+
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite))
+            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            {
+                // The folder name is the archive's name to torch.load; it reads version, then data.pkl and data/<key>.
+                void Entry(string name, ReadOnlySpan<byte> bytes)
+                {
+                    using var stream = zip.CreateEntry("archive/" + name, CompressionLevel.NoCompression).Open();
+                    stream.Write(bytes);
+                }
+                Entry("data.pkl", writer.pickle.ToArray());
+                Entry("byteorder", "little"u8);
+                foreach (var (key, data) in writer.storages)
+                {
+                    var bytes = new byte[data.NumberOfElements * data.DType.ElementSize()];
+                    Interop.LibTorch.TensorCopyToBuffer<byte>(data, data.DType, bytes);
+                    Entry("data/" + key, bytes);
+                }
+                Entry("version", "3\n"u8);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    private const int MaxDepth = 256;
+
+    private void Value(object? value, int depth)
+    {
+        if (depth > MaxDepth) throw new ArgumentException($"the object nests deeper than {MaxDepth} levels (a cycle?)", nameof(value));
+        switch (value)
+        {
+            case null:
+                pickle.WriteByte((byte)'N');
+                return;
+            case bool flag:
+                pickle.WriteByte(flag ? (byte)0x88 : (byte)0x89);
+                return;
+            case string text:
+                Text(text);
+                return;
+            case Tensor tensor:
+                TensorValue(tensor);
+                return;
+            case double or float or Half:
+                Float(System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture));
+                return;
+            case long or int or short or sbyte or byte or ushort or uint:
+                Integer(System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                return;
+            case ulong big:
+                Integer(big <= long.MaxValue ? (long)big : throw new ArgumentException($"{big} does not fit a signed 64-bit int", nameof(value)));
+                return;
+            case System.Collections.IDictionary dictionary:
+                pickle.WriteByte((byte)'}');
+                if (dictionary.Count == 0) return;
+                pickle.WriteByte((byte)'(');
+                foreach (System.Collections.DictionaryEntry entry in dictionary)
+                {
+                    Value(entry.Key, depth + 1);
+                    Value(entry.Value, depth + 1);
+                }
+                pickle.WriteByte((byte)'u');  // SETITEMS
+                return;
+            case System.Runtime.CompilerServices.ITuple tuple:
+                Tuple(Enumerable.Range(0, tuple.Length).Select(i => tuple[i]).ToArray(), depth);
+                return;
+            case object?[] array:
+                Tuple(array, depth);
+                return;
+            case System.Collections.IEnumerable items:
+                pickle.WriteByte((byte)']');
+                var list = items.Cast<object?>().ToList();
+                if (list.Count == 0) return;
+                pickle.WriteByte((byte)'(');
+                foreach (var item in list) Value(item, depth + 1);
+                pickle.WriteByte((byte)'e');  // APPENDS
+                return;
+            default:
+                // Generic dictionaries that are not IDictionary (IReadOnlyDictionary implementations).
+                var readOnly = value.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>));
+                if (readOnly is not null)
+                {
+                    pickle.WriteByte((byte)'}');
+                    pickle.WriteByte((byte)'(');
+                    foreach (var entry in (System.Collections.IEnumerable)value)
+                    {
+                        var type = entry!.GetType();
+                        Value(type.GetProperty("Key")!.GetValue(entry), depth + 1);
+                        Value(type.GetProperty("Value")!.GetValue(entry), depth + 1);
+                    }
+                    pickle.WriteByte((byte)'u');
+                    return;
+                }
+                throw new ArgumentException($"a {value.GetType().Name} has no PyTorch form: use tensors, numbers, strings, bools, null, lists, tuples and dictionaries", nameof(value));
+        }
+    }
+
+    private void Tuple(object?[] items, int depth)
+    {
+        if (items.Length == 0)
+        {
+            pickle.WriteByte((byte)')');
+            return;
+        }
+        pickle.WriteByte((byte)'(');
+        foreach (var item in items) Value(item, depth + 1);
+        pickle.WriteByte((byte)'t');
+    }
+
+    private void Integer(long value)
+    {
+        switch (value)
+        {
+            case >= 0 and < 256:
+                pickle.WriteByte((byte)'K');
+                pickle.WriteByte((byte)value);
+                return;
+            case >= 0 and < 65536:
+                pickle.WriteByte((byte)'M');
+                Span<byte> two = stackalloc byte[2];
+                BinaryPrimitives.WriteUInt16LittleEndian(two, (ushort)value);
+                pickle.Write(two);
+                return;
+            case >= int.MinValue and <= int.MaxValue:
+                pickle.WriteByte((byte)'J');
+                Span<byte> four = stackalloc byte[4];
+                BinaryPrimitives.WriteInt32LittleEndian(four, (int)value);
+                pickle.Write(four);
+                return;
+            default:
+                pickle.Write([0x8a, 8]);  // LONG1, 8 bytes of two's complement
+                Span<byte> eight = stackalloc byte[8];
+                BinaryPrimitives.WriteInt64LittleEndian(eight, value);
+                pickle.Write(eight);
+                return;
+        }
+    }
+
+    private void Float(double value)
+    {
+        pickle.WriteByte((byte)'G');
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleBigEndian(bytes, value);
+        pickle.Write(bytes);
+    }
+
+    private void Text(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        pickle.WriteByte((byte)'X');
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, bytes.Length);
+        pickle.Write(length);
+        pickle.Write(bytes);
+    }
+
+    private void Global(string module, string name) => pickle.Write(Encoding.ASCII.GetBytes($"c{module}\n{name}\n"));
+
+    // _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks) over a contiguous CPU copy.
+    private void TensorValue(Tensor tensor)
+    {
+        var data = tensor.Detach().To(Device.Cpu).Contiguous();
+        var key = storages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        storages.Add((key, data));
+        var shape = data.Shape;
+        var strides = new long[shape.Length];
+        long stride = 1;
+        for (var i = shape.Length - 1; i >= 0; i--)
+        {
+            strides[i] = stride;
+            stride *= shape[i];
+        }
+        Global("torch._utils", "_rebuild_tensor_v2");
+        pickle.WriteByte((byte)'(');
+        // The persistent id: ('storage', torch.<Type>Storage, key, location, element count).
+        pickle.WriteByte((byte)'(');
+        Text("storage");
+        Global("torch", StorageName(data.DType));
+        Text(key);
+        Text("cpu");
+        Integer(data.NumberOfElements);
+        pickle.WriteByte((byte)'t');
+        pickle.WriteByte((byte)'Q');  // BINPERSID
+        Integer(0);
+        Tuple(shape.Select(s => (object?)s).ToArray(), 0);
+        Tuple(strides.Select(s => (object?)s).ToArray(), 0);
+        pickle.WriteByte(0x89);  // requires_grad False
+        Global("collections", "OrderedDict");
+        pickle.WriteByte((byte)')');
+        pickle.WriteByte((byte)'R');
+        pickle.WriteByte((byte)'t');
+        pickle.WriteByte((byte)'R');
+    }
+
+    private static string StorageName(DType dtype) => dtype switch
+    {
+        DType.Float32 => "FloatStorage",
+        DType.Float64 => "DoubleStorage",
+        DType.Float16 => "HalfStorage",
+        DType.BFloat16 => "BFloat16Storage",
+        DType.Int64 => "LongStorage",
+        DType.Int32 => "IntStorage",
+        DType.Int16 => "ShortStorage",
+        DType.Int8 => "CharStorage",
+        DType.UInt8 => "ByteStorage",
+        DType.Bool => "BoolStorage",
+        _ => throw new ArgumentException($"{dtype.Name()} tensors have no PyTorch storage type here", nameof(dtype)),
+    };
 }

@@ -4,6 +4,8 @@
     check_neuralcore_files.py cnn STATE.pt IMAGES.pt    prints the examples' CNN output on the images, as JSON
     check_neuralcore_files.py rnn STATE.pt IMAGES.pt    the same for the RNN
     check_neuralcore_files.py safetensors FILE          prints every tensor, read per the format's specification
+    check_neuralcore_files.py object FILE               torch.load(FILE, weights_only=True), described as JSON
+    check_neuralcore_files.py save-object FILE          torch.save()s a checkpoint-like object and prints its description
 """
 import json
 import os
@@ -46,3 +48,44 @@ elif kind == "safetensors":
         tensor = torch.frombuffer(bytearray(data[begin:end]), dtype=dtypes[entry["dtype"]]).reshape(entry["shape"])
         result[name] = {"dtype": entry["dtype"], "shape": entry["shape"], "data": values(tensor)}
     print(json.dumps(result))
+elif kind in ("object", "save-object"):
+    from collections import OrderedDict
+
+    def describe(value):
+        """A JSON form that keeps what the .NET side must reproduce: container kinds, key types, tensor dtype and values."""
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, int):
+            return {"int": value}
+        if isinstance(value, float):
+            return {"float": value}
+        if isinstance(value, torch.Tensor):
+            return {"tensor": str(value.dtype).replace("torch.", ""), "shape": list(value.shape), "values": values(value)}
+        if isinstance(value, dict):
+            return {"dict": [[describe(k), describe(v)] for k, v in value.items()]}
+        if isinstance(value, tuple):
+            return {"tuple": [describe(v) for v in value]}
+        if isinstance(value, list):
+            return {"list": [describe(v) for v in value]}
+        raise TypeError(type(value))
+
+    if kind == "object":
+        try:
+            loaded, weights_only = torch.load(sys.argv[2], weights_only=True), True
+        except Exception as error:  # noqa: BLE001
+            # python3-torch 1.13's weights-only unpickler lacks BINFLOAT (opcode 71), which Python's own pickler writes
+            # for every float too; only that gap falls back to the full unpickler.
+            if "Unsupported operand 71" not in str(error):
+                raise
+            loaded, weights_only = torch.load(sys.argv[2]), False
+        print(json.dumps({"weights_only": weights_only, "object": describe(loaded)}))
+    else:
+        torch.manual_seed(0)
+        base = torch.arange(6, dtype=torch.float32)
+        checkpoint = {
+            "epoch": 7, "lr": 0.125, "name": "κ-run", "flags": (True, False, None), 3: "int key", "big": 2 ** 40, "neg": -5,
+            "model": torch.nn.Linear(3, 2).state_dict(), "history": [1.5, 2.5], "empty": {}, "ints": torch.tensor([1, -2, 3]),
+            "half": torch.ones(2, dtype=torch.float16), "whole": base, "tail": base[2:].view(2, 2),
+        }
+        torch.save(checkpoint, sys.argv[2])
+        print(json.dumps(describe(checkpoint)))

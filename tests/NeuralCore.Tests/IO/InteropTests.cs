@@ -12,7 +12,7 @@ namespace NeuralCore.Tests;
 /// Files made by PyTorch (Fixtures/generate_interop_fixtures.py) load into NeuralCore and compute what PyTorch computed;
 /// files NeuralCore writes load into PyTorch (checked live with /usr/bin/python3 when python3-torch is installed).
 /// </summary>
-public class InteropTests
+public partial class InteropTests
 {
     private static readonly Lazy<JsonDocument> GoldenDocument = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Support.TestPaths.Directory, "Fixtures", "interop_golden.json"))));
