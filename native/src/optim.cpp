@@ -72,9 +72,192 @@ torch::optim::OptimizerParamGroup& group_at(torch::optim::Optimizer& optimizer, 
   return groups[static_cast<size_t>(group)];
 }
 
+// The parameter at a position over all groups, and the key its state has in torch::optim (a string in 1.x, the
+// TensorImpl pointer from 2.0).
+const at::Tensor& parameter_at(torch::optim::Optimizer& optimizer, int32_t index) {
+  int64_t remaining = index;
+  if (remaining >= 0)
+    for (auto& group : optimizer.param_groups()) {
+      if (remaining < static_cast<int64_t>(group.params().size())) return group.params()[static_cast<size_t>(remaining)];
+      remaining -= static_cast<int64_t>(group.params().size());
+    }
+  throw std::invalid_argument("parameter " + std::to_string(index) + " is not one of the optimizer's");
+}
+
+#if TORCH_VERSION_MAJOR >= 2
+void* state_key(const at::Tensor& parameter) { return parameter.unsafeGetTensorImpl(); }
+#else
+std::string state_key(const at::Tensor& parameter) { return c10::guts::to_string(parameter.unsafeGetTensorImpl()); }
+#endif
+
+// Reads or writes one entry of a parameter state of type State; write null reads. False: the state is another type.
+// TORCH_ARG accessors are overloaded (getter, setter), so entries are named by a macro rather than member pointers.
+#define NC_STATE_TENSOR(field)                                      \
+  if (name == #field) {                                             \
+    if (write != nullptr) state->field(write->detach().clone());    \
+    else *read = state->field();                                    \
+    return true;                                                    \
+  }
+template <class State>
+bool state_entry(torch::optim::OptimizerParamState& base, const std::string& name, at::Tensor* read, const at::Tensor* write) {
+  auto* state = dynamic_cast<State*>(&base);
+  if (state == nullptr) return false;
+  if constexpr (std::is_same_v<State, torch::optim::SGDParamState>) {
+    NC_STATE_TENSOR(momentum_buffer)
+  } else {
+    if (name == "step") {
+      if (write != nullptr) state->step(static_cast<int64_t>(write->item<double>()));
+      else *read = at::scalar_tensor(static_cast<double>(state->step()), at::kFloat);
+      return true;
+    }
+    if constexpr (std::is_same_v<State, torch::optim::AdamParamState> || std::is_same_v<State, torch::optim::AdamWParamState>) {
+      NC_STATE_TENSOR(exp_avg)
+      NC_STATE_TENSOR(exp_avg_sq)
+      NC_STATE_TENSOR(max_exp_avg_sq)
+    } else if constexpr (std::is_same_v<State, torch::optim::RMSpropParamState>) {
+      NC_STATE_TENSOR(square_avg)
+      NC_STATE_TENSOR(momentum_buffer)
+      NC_STATE_TENSOR(grad_avg)
+    } else if constexpr (std::is_same_v<State, torch::optim::AdagradParamState>) {
+      NC_STATE_TENSOR(sum)
+    }
+  }
+  throw std::invalid_argument("this optimizer keeps no state entry '" + name + "'");
+}
+#undef NC_STATE_TENSOR
+
+bool any_state_entry(torch::optim::OptimizerParamState& state, const std::string& name, at::Tensor* read, const at::Tensor* write) {
+  return state_entry<torch::optim::SGDParamState>(state, name, read, write) ||
+         state_entry<torch::optim::AdamParamState>(state, name, read, write) ||
+         state_entry<torch::optim::AdamWParamState>(state, name, read, write) ||
+         state_entry<torch::optim::RMSpropParamState>(state, name, read, write) ||
+         state_entry<torch::optim::AdagradParamState>(state, name, read, write);
+}
+
+std::unique_ptr<torch::optim::OptimizerParamState> new_state(torch::optim::OptimizerOptions& options) {
+  if (dynamic_cast<torch::optim::SGDOptions*>(&options)) return std::make_unique<torch::optim::SGDParamState>();
+  if (dynamic_cast<torch::optim::AdamOptions*>(&options)) return std::make_unique<torch::optim::AdamParamState>();
+  if (dynamic_cast<torch::optim::AdamWOptions*>(&options)) return std::make_unique<torch::optim::AdamWParamState>();
+  if (dynamic_cast<torch::optim::RMSpropOptions*>(&options)) return std::make_unique<torch::optim::RMSpropParamState>();
+  if (dynamic_cast<torch::optim::AdagradOptions*>(&options)) return std::make_unique<torch::optim::AdagradParamState>();
+  throw std::invalid_argument("unknown optimizer options");
+}
+
+torch::optim::OptimizerOptions& options_of_parameter(torch::optim::Optimizer& optimizer, int32_t index) {
+  int64_t remaining = index;
+  for (auto& group : optimizer.param_groups()) {
+    if (remaining < static_cast<int64_t>(group.params().size())) return group.options();
+    remaining -= static_cast<int64_t>(group.params().size());
+  }
+  throw std::invalid_argument("parameter " + std::to_string(index) + " is not one of the optimizer's");
+}
+
+// Reads (write null) or writes a hyper-parameter by PyTorch's name.
+#define NC_NUMBER(o, field)                                         \
+  if (name == #field) {                                             \
+    if (write != nullptr) (o)->field(*write);                       \
+    return static_cast<double>((o)->field());                       \
+  }
+#define NC_FLAG(o, field)                                           \
+  if (name == #field) {                                             \
+    if (write != nullptr) (o)->field(*write != 0);                  \
+    return (o)->field() ? 1.0 : 0.0;                                \
+  }
+#define NC_BETAS(o)                                                 \
+  if (name == "beta1" || name == "beta2") {                         \
+    auto pair = (o)->betas();                                       \
+    auto& beta = name == "beta1" ? std::get<0>(pair) : std::get<1>(pair); \
+    if (write != nullptr) {                                         \
+      beta = *write;                                                \
+      (o)->betas(pair);                                             \
+    }                                                               \
+    return beta;                                                    \
+  }
+double option(torch::optim::OptimizerOptions& options, const std::string& name, const double* write) {
+  using namespace torch::optim;
+  if (name == "lr") {
+    if (write != nullptr) options.set_lr(*write);
+    return options.get_lr();
+  }
+  if (auto* o = dynamic_cast<SGDOptions*>(&options)) {
+    NC_NUMBER(o, momentum)
+    NC_NUMBER(o, dampening)
+    NC_NUMBER(o, weight_decay)
+    NC_FLAG(o, nesterov)
+  } else if (auto* o = dynamic_cast<AdamOptions*>(&options)) {
+    NC_BETAS(o)
+    NC_NUMBER(o, eps)
+    NC_NUMBER(o, weight_decay)
+    NC_FLAG(o, amsgrad)
+  } else if (auto* o = dynamic_cast<AdamWOptions*>(&options)) {
+    NC_BETAS(o)
+    NC_NUMBER(o, eps)
+    NC_NUMBER(o, weight_decay)
+    NC_FLAG(o, amsgrad)
+  } else if (auto* o = dynamic_cast<RMSpropOptions*>(&options)) {
+    NC_NUMBER(o, alpha)
+    NC_NUMBER(o, eps)
+    NC_NUMBER(o, weight_decay)
+    NC_NUMBER(o, momentum)
+    NC_FLAG(o, centered)
+  } else if (auto* o = dynamic_cast<AdagradOptions*>(&options)) {
+    NC_NUMBER(o, lr_decay)
+    NC_NUMBER(o, weight_decay)
+    NC_NUMBER(o, initial_accumulator_value)
+    NC_NUMBER(o, eps)
+  }
+  throw std::invalid_argument("this optimizer has no hyper-parameter '" + name + "'");
+}
+#undef NC_NUMBER
+#undef NC_FLAG
+#undef NC_BETAS
+
 }  // namespace
 
 extern "C" {
+
+nc_status nc_optimizer_get_option(const nc_optimizer* optimizer, int32_t group, const char* name, double* value) {
+  NC_GUARD({
+    if (name == nullptr) throw std::invalid_argument("option name is null");
+    *value = option(group_at(unwrap_optimizer(optimizer), group).options(), name, nullptr);
+  });
+}
+
+nc_status nc_optimizer_set_option(const nc_optimizer* optimizer, int32_t group, const char* name, double value) {
+  NC_GUARD({
+    if (name == nullptr) throw std::invalid_argument("option name is null");
+    option(group_at(unwrap_optimizer(optimizer), group).options(), name, &value);
+  });
+}
+
+nc_status nc_optimizer_get_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, nc_tensor** out) {
+  NC_GUARD({
+    if (name == nullptr) throw std::invalid_argument("state name is null");
+    *out = nullptr;
+    auto& value = unwrap_optimizer(optimizer);
+    const auto& tensor = parameter_at(value, parameter);
+    auto found = value.state().find(state_key(tensor));
+    if (found == value.state().end()) return;
+    at::Tensor entry;
+    any_state_entry(*found->second, name, &entry, nullptr);
+    if (entry.defined()) *out = wrap(std::move(entry));
+  });
+}
+
+nc_status nc_optimizer_set_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, const nc_tensor* value) {
+  NC_GUARD({
+    if (name == nullptr) throw std::invalid_argument("state name is null");
+    auto& target = unwrap_optimizer(optimizer);
+    const auto& tensor = parameter_at(target, parameter);
+    const auto& entry = unwrap(value);
+    auto& states = target.state();
+    auto key = state_key(tensor);
+    auto found = states.find(key);
+    if (found == states.end()) found = states.emplace(key, new_state(options_of_parameter(target, parameter))).first;
+    at::NoGradGuard no_grad;
+    any_state_entry(*found->second, name, nullptr, &entry);
+  });
+}
 
 nc_status nc_optimizer_create(int32_t kind, const nc_tensor* const* params, const int32_t* group_sizes, int32_t group_count,
                               const nc_optimizer_options* group_options, nc_optimizer** out) {

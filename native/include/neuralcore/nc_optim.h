@@ -45,6 +45,18 @@ NC_API nc_status nc_optimizer_set_learning_rate(const nc_optimizer* optimizer, i
 NC_API nc_status nc_optimizer_get_momentum(const nc_optimizer* optimizer, int32_t group, double* momentum);
 NC_API nc_status nc_optimizer_set_momentum(const nc_optimizer* optimizer, int32_t group, double momentum);
 
+/* A group's hyper-parameter by PyTorch's name (lr, momentum, dampening, weight_decay, nesterov, beta1, beta2, eps,
+   amsgrad, alpha, centered, lr_decay, initial_accumulator_value; booleans as 0 or 1). Setting changes it for the
+   following steps, as assigning optimizer.param_groups[g][name] does. A name the optimizer does not have fails. */
+NC_API nc_status nc_optimizer_get_option(const nc_optimizer* optimizer, int32_t group, const char* name, double* value);
+NC_API nc_status nc_optimizer_set_option(const nc_optimizer* optimizer, int32_t group, const char* name, double value);
+
+/* Per-parameter state by PyTorch's name, parameter by its position over all groups. get: *out is the state tensor (an
+   alias, not a copy; "step" a new Float32 scalar), or null where the parameter has no state yet or no such entry.
+   set: creates the parameter's state if needed and replaces the entry (tensors are copied; "step" reads its value). */
+NC_API nc_status nc_optimizer_get_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, nc_tensor** out);
+NC_API nc_status nc_optimizer_set_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, const nc_tensor* value);
+
 /* Saves or restores the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) in libtorch's
    archive format, so that training resumes exactly. Saving writes a temporary file and renames it. path is UTF-8. */
 NC_API nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path);

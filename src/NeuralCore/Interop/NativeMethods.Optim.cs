@@ -35,6 +35,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_save", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSave(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_load", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerLoad(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_option", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerGetOption(OptimizerHandle optimizer, int group, string name, out double value);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_option", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSetOption(OptimizerHandle optimizer, int group, string name, double value);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_state", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerGetState(OptimizerHandle optimizer, int parameter, string name, out IntPtr value);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_state", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSetState(OptimizerHandle optimizer, int parameter, string name, IntPtr value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_momentum")] internal static partial NativeStatus OptimizerGetMomentum(OptimizerHandle optimizer, int group, out double momentum);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_momentum")] internal static partial NativeStatus OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum);
 }
@@ -80,6 +84,28 @@ internal static unsafe partial class LibTorch
 
     internal static void OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum) =>
         NativeMethods.OptimizerSetMomentum(optimizer, group, momentum).ThrowIfFailed();
+
+    internal static double OptimizerGetOption(OptimizerHandle optimizer, int group, string name)
+    {
+        NativeMethods.OptimizerGetOption(optimizer, group, name, out var value).ThrowIfFailed();
+        return value;
+    }
+
+    internal static void OptimizerSetOption(OptimizerHandle optimizer, int group, string name, double value) =>
+        NativeMethods.OptimizerSetOption(optimizer, group, name, value).ThrowIfFailed();
+
+    /// <summary>A parameter's state entry (an alias of the optimizer's tensor; "step" a new scalar), or null where there is none.</summary>
+    internal static Tensor? OptimizerGetState(OptimizerHandle optimizer, int parameter, string name)
+    {
+        NativeMethods.OptimizerGetState(optimizer, parameter, name, out var value).ThrowIfFailed();
+        return value == IntPtr.Zero ? null : Created.Tensor(value);
+    }
+
+    internal static void OptimizerSetState(OptimizerHandle optimizer, int parameter, string name, Tensor value)
+    {
+        using var borrow = new TensorBorrow(value);
+        NativeMethods.OptimizerSetState(optimizer, parameter, name, borrow.Pointer).ThrowIfFailed();
+    }
 
     internal static void OptimizerSave(OptimizerHandle optimizer, string path) => NativeMethods.OptimizerSave(optimizer, path).ThrowIfFailed();
 

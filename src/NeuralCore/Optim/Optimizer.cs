@@ -24,6 +24,7 @@ public abstract class Optimizer : IDisposable
         RmsPropKind = NativeConstants.OptimRmsprop, AdagradKind = NativeConstants.OptimAdagrad;
 
     private readonly OptimizerHandle? handle;
+    private readonly int kind = -1;  // the native form's NativeConstants.Optim*
     private readonly double[]? learningRates;  // the managed form's per-group rates
     private double[]? momenta;  // the managed form's per-group momentum or β1, where it declares one
     private readonly Dictionary<Parameter, Dictionary<string, Tensor>> state = new(ReferenceEqualityComparer.Instance);
@@ -69,6 +70,7 @@ public abstract class Optimizer : IDisposable
             Momentum = g.Momentum ?? defaults.Momentum,
         }).ToArray();
         handle = LibTorch.OptimizerCreate(kind, all, sizes, options);
+        this.kind = kind;
     }
 
     private protected static IEnumerable<ParameterGroup> OneGroup(IEnumerable<Parameter> parameters)
@@ -188,6 +190,148 @@ public abstract class Optimizer : IDisposable
     /// <paramref name="initial"/>, which <see cref="GetMomentum"/> reads and schedulers change; the update reads it each step.
     /// </summary>
     protected void DeclareMomentum(double initial) => momenta = Enumerable.Repeat(initial, ParamGroups.Count).ToArray();
+
+    // PyTorch's per-parameter state entries and group hyper-parameters of each native kind, in PyTorch's order. A group
+    // value is the native option's name, or a fixed value PyTorch has and libtorch's optimizers do not vary.
+    private static (string[] State, (string Key, object? Value)[] Group) Layout(int kind) => kind switch
+    {
+        SgdKind => (["momentum_buffer"], [("lr", "lr"), ("momentum", "momentum"), ("dampening", "dampening"), ("weight_decay", "weight_decay"),
+            ("nesterov", "nesterov?"), ("maximize", false), ("foreach", null), ("differentiable", false)]),
+        AdamKind or AdamWKind => (["step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"], [("lr", "lr"), ("betas", "betas"), ("eps", "eps"),
+            ("weight_decay", "weight_decay"), ("amsgrad", "amsgrad?"), ("maximize", false), ("foreach", null), ("capturable", false),
+            ("differentiable", false), ("fused", null)]),
+        RmsPropKind => (["step", "square_avg", "momentum_buffer", "grad_avg"], [("lr", "lr"), ("momentum", "momentum"), ("alpha", "alpha"),
+            ("eps", "eps"), ("centered", "centered?"), ("weight_decay", "weight_decay"), ("maximize", false), ("foreach", null), ("differentiable", false)]),
+        AdagradKind => (["step", "sum"], [("lr", "lr"), ("lr_decay", "lr_decay"), ("weight_decay", "weight_decay"),
+            ("initial_accumulator_value", "initial_accumulator_value"), ("eps", "eps"), ("maximize", false), ("foreach", null), ("differentiable", false)]),
+        _ => throw new InvalidOperationException($"unknown optimizer kind {kind}"),
+    };
+
+    private OptimizerHandle NativeForStateDict() => Native ?? throw new NotSupportedException(
+        $"{GetType().Name} is written over tensor operations; StateDict and LoadStateDict in PyTorch's format cover Sgd, Adam, AdamW, RmsProp and Adagrad (use Save and Load)");
+
+    /// <summary>
+    /// PyTorch's <c>optimizer.state_dict()</c>: <c>{"state": {index: {name: tensor}}, "param_groups": [{hyper-parameters…,
+    /// "params": [indices]}]}</c> with PyTorch's names, parameters numbered in group order. Saved with
+    /// <see cref="IO.Serialization.SaveObject"/>, it loads into PyTorch's optimizer of the same kind with
+    /// <c>optimizer.load_state_dict(torch.load(path))</c>, so training goes on there. The tensors are the optimizer's
+    /// own (aliases); "step" is a Float32 scalar, as PyTorch keeps it. Sgd, Adam, AdamW, RmsProp and Adagrad.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An optimizer written over tensor operations.</exception>
+    public OrderedDictionary<string, object?> StateDict()
+    {
+        var native = NativeForStateDict();
+        var (stateNames, groupKeys) = Layout(kind);
+        var state = new OrderedDictionary<object, object?>();
+        var groups = new List<object?>();
+        var index = 0;
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            var ids = new List<object?>();
+            foreach (var _ in ParamGroups[group].Parameters)
+            {
+                var entries = new OrderedDictionary<string, object?>();
+                foreach (var name in stateNames)
+                    if (LibTorch.OptimizerGetState(native, index, name) is { } value) entries[name] = value;
+                if (entries.Count > 0) state[(long)index] = entries;
+                ids.Add((long)index++);
+            }
+            var settings = new OrderedDictionary<string, object?>();
+            foreach (var (key, value) in groupKeys)
+                settings[key] = value switch
+                {
+                    "betas" => new object?[] { LibTorch.OptimizerGetOption(native, group, "beta1"), LibTorch.OptimizerGetOption(native, group, "beta2") },
+                    string option when option.EndsWith('?') => LibTorch.OptimizerGetOption(native, group, option[..^1]) != 0,
+                    string option => LibTorch.OptimizerGetOption(native, group, option),
+                    _ => value,
+                };
+            settings["params"] = ids;
+            groups.Add(settings);
+        }
+        return new OrderedDictionary<string, object?> { ["state"] = state, ["param_groups"] = groups };
+    }
+
+    /// <summary>
+    /// PyTorch's <c>optimizer.load_state_dict(state_dict)</c>: takes the hyper-parameters and per-parameter state of
+    /// <paramref name="stateDict"/>, from <see cref="StateDict"/> or from a file Python's <c>torch.save(optimizer.state_dict())</c>
+    /// wrote (read with <see cref="IO.Serialization.LoadObject"/>). Groups and their sizes must match; saved parameters map to
+    /// this optimizer's by position, and state tensors take each parameter's dtype and device. Everything is checked before
+    /// anything changes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The groups differ, or an entry is not what this optimizer keeps.</exception>
+    /// <exception cref="NotSupportedException">An optimizer written over tensor operations, or a setting libtorch's optimizers lack (maximize).</exception>
+    public void LoadStateDict(object stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(stateDict);
+        var native = NativeForStateDict();
+        var (stateNames, groupKeys) = Layout(kind);
+        var root = AsDictionary(stateDict, "the state dict");
+        var savedGroups = root.Contains("param_groups") && root["param_groups"] is System.Collections.IList list ? list
+            : throw new ArgumentException("the state dict has no param_groups list", nameof(stateDict));
+        var savedState = root.Contains("state") ? AsDictionary(root["state"], "state") : throw new ArgumentException("the state dict has no state", nameof(stateDict));
+        if (savedGroups.Count != ParamGroups.Count)
+            throw new ArgumentException($"loaded state dict has {savedGroups.Count} parameter groups, this optimizer {ParamGroups.Count}", nameof(stateDict));
+
+        var settings = new List<(int Group, string Option, double Value)>();
+        var positions = new Dictionary<long, int>();
+        var position = 0;
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            var saved = AsDictionary(savedGroups[group], $"param_groups[{group}]");
+            var ids = saved.Contains("params") && saved["params"] is System.Collections.IList p ? p
+                : throw new ArgumentException($"param_groups[{group}] has no params list", nameof(stateDict));
+            if (ids.Count != ParamGroups[group].Parameters.Count)
+                throw new ArgumentException($"loaded state dict contains a parameter group that doesn't match the size of optimizer's group ({ids.Count} vs {ParamGroups[group].Parameters.Count})", nameof(stateDict));
+            foreach (var id in ids) positions[Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)] = position++;
+            if (saved.Contains("maximize") && saved["maximize"] is true)
+                throw new NotSupportedException($"param_groups[{group}] maximizes; libtorch's {GetType().Name} cannot");
+            foreach (var (key, value) in groupKeys)
+            {
+                if (value is not string option || !saved.Contains(key)) continue;
+                if (option == "betas")
+                {
+                    var betas = saved[key] as System.Collections.IList ?? throw new ArgumentException($"param_groups[{group}].betas is not a pair", nameof(stateDict));
+                    settings.Add((group, "beta1", Number(betas[0], key)));
+                    settings.Add((group, "beta2", Number(betas[1], key)));
+                }
+                else settings.Add((group, option.TrimEnd('?'), saved[key] is bool flag ? flag ? 1 : 0 : Number(saved[key], key)));
+            }
+        }
+
+        var parameters = ParamGroups.SelectMany(g => g.Parameters).ToList();
+        var entries = new List<(int Parameter, string Name, Tensor Value)>();
+        using var scope = TensorScope.Begin();
+        foreach (System.Collections.DictionaryEntry item in savedState)
+        {
+            var id = Convert.ToInt64(item.Key, System.Globalization.CultureInfo.InvariantCulture);
+            if (!positions.TryGetValue(id, out var target)) throw new ArgumentException($"state has parameter {id}, which no group lists", nameof(stateDict));
+            foreach (System.Collections.DictionaryEntry entry in AsDictionary(item.Value, $"state[{id}]"))
+            {
+                var name = entry.Key as string ?? throw new ArgumentException($"state[{id}] has a key that is not a name", nameof(stateDict));
+                if (!stateNames.Contains(name)) throw new ArgumentException($"state[{id}] has '{name}', which {GetType().Name} does not keep", nameof(stateDict));
+                if (entry.Value is null) continue;  // PyTorch's SGD keeps momentum_buffer None without momentum
+                var parameter = parameters[target];
+                var tensor = name == "step"
+                    ? entry.Value as Tensor ?? Tensor.Full([], Number(entry.Value, name), DType.Float64)
+                    : (entry.Value as Tensor ?? throw new ArgumentException($"state[{id}].{name} is not a tensor", nameof(stateDict))).To(parameter.Device).To(parameter.DType);
+                if (name != "step" && !tensor.Shape.SequenceEqual(parameter.Shape))
+                    throw new ArgumentException($"state[{id}].{name} has shape [{string.Join(", ", tensor.Shape)}], its parameter [{string.Join(", ", parameter.Shape)}]", nameof(stateDict));
+                entries.Add((target, name, tensor));
+            }
+        }
+        foreach (var (group, option, value) in settings) LibTorch.OptimizerSetOption(native, group, option, value);
+        foreach (var (parameter, name, value) in entries) LibTorch.OptimizerSetState(native, parameter, name, value);
+
+        static double Number(object? value, string key) => value switch
+        {
+            double or long or int or float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+            Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
+            _ => throw new ArgumentException($"{key} is not a number", nameof(stateDict)),
+        };
+    }
+
+    private static System.Collections.IDictionary AsDictionary(object? value, string what) =>
+        value as System.Collections.IDictionary ?? throw new ArgumentException($"{what} is not a dictionary", "stateDict");
 
     /// <summary>
     /// Saves the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) so that training resumes

@@ -89,3 +89,38 @@ elif kind in ("object", "save-object"):
         }
         torch.save(checkpoint, sys.argv[2])
         print(json.dumps(describe(checkpoint)))
+elif kind in ("optimizer-start", "optimizer-continue"):
+    # optimizer-start KIND FILE: trains a Linear(4, 3) 3 steps, saves model, optimizer, data and target, goes on 3 steps.
+    # optimizer-continue KIND FILE: loads such a file (written by NeuralCore) and goes on 3 steps.
+    # Both print the parameters after the last step.
+    optimizers = {
+        "sgd": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01),
+        "adam": lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.8, 0.99), weight_decay=0.01, amsgrad=True),
+        "adamw": lambda p: torch.optim.AdamW(p, lr=0.01),
+        "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True),
+        "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01),
+    }
+    name, path = sys.argv[2], sys.argv[3]
+    torch.manual_seed(1)
+    model = torch.nn.Linear(4, 3)
+
+    def train(optimizer, data, target, steps):
+        for _ in range(steps):
+            optimizer.zero_grad()
+            ((model(data) - target) ** 2).mean().backward()
+            optimizer.step()
+
+    if kind == "optimizer-start":
+        optimizer = optimizers[name](model.parameters())
+        data, target = torch.randn(8, 4), torch.randn(8, 3)
+        train(optimizer, data, target, 3)
+        torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "data": data, "target": target}, path)
+    else:
+        checkpoint = torch.load(path)
+        model.load_state_dict(checkpoint["model"])
+        optimizer = optimizers[name](model.parameters())
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        data, target = checkpoint["data"], checkpoint["target"]
+    train(optimizer, data, target, 3)
+    print(json.dumps({"weight": values(model.weight), "bias": values(model.bias),
+                      "lr": optimizer.param_groups[0]["lr"], "state_keys": sorted(optimizer.state[model.weight].keys())}))
