@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using NeuralCore.Interop;
 
 namespace NeuralCore.Data;
 
@@ -151,6 +152,12 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         (NumWorkers, PrefetchFactor, DisposeBatches, this.workerInitFn) = (numWorkers, prefetchFactor, disposeBatches, workerInitFn);
     }
 
+    /// <summary>The dataset by position (<c>loader.dataset</c>); null for an iterable dataset.</summary>
+    public Dataset<T>? Dataset => dataset;
+
+    /// <summary>The iterable dataset; null for a dataset by position.</summary>
+    public IterableDataset<T>? IterableDataset => iterable;
+
     /// <summary>Samples per batch; null when a batch sampler decides.</summary>
     public int? BatchSize { get; }
     public bool DropLast { get; }
@@ -191,6 +198,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         var workers = Enumerable.Range(0, NumWorkers).Select(id => new Thread(() =>
         {
             WorkerInfo.Current = new WorkerInfo(id, NumWorkers);
+            LibTorch.RuntimeSetThreadNumThreads(1);  // workers run side by side; each op on one core, as the prefetch worker
             try
             {
                 workerInitFn?.Invoke(id);
@@ -287,6 +295,7 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
         var workers = Enumerable.Range(0, NumWorkers).Select(id => new Thread(() =>
         {
             WorkerInfo.Current = new WorkerInfo(id, NumWorkers);
+            LibTorch.RuntimeSetThreadNumThreads(1);  // workers run side by side; each op on one core, as the prefetch worker
             var queue = queues[id];
             try
             {

@@ -28,8 +28,11 @@ public class GenericDataLoaderTests
     [Fact]
     public void DefaultCollate_StacksInputs_AndMakesInt64Targets()
     {
-        var loader = new DataLoader<(Tensor, long), (Tensor, Tensor)>(new Numbers(5), Collate.Default, batchSize: 2);
+        var numbers = new Numbers(5);
+        var loader = new DataLoader<(Tensor, long), (Tensor, Tensor)>(numbers, Collate.Default, batchSize: 2);
         loader.Count.Should().Be(3);
+        loader.Dataset.Should().BeSameAs(numbers);
+        loader.IterableDataset.Should().BeNull();
         var batches = loader.Select(b => (b.Item1.Shape, b.Item1.ToArray<double>(), b.Item2.DType, b.Item2.ToArray<long>())).ToList();
         batches.Should().HaveCount(3);
         batches[0].Item1.Should().Equal(2, 2);
