@@ -190,6 +190,14 @@ public sealed class Lbfgs : Optimizer
         return originalLoss;
     }
 
+    /// <summary>Not available: L-BFGS's history is not kept in a form PyTorch's state dict can carry here.</summary>
+    public override OrderedDictionary<string, object?> StateDict() =>
+        throw new NotSupportedException("Lbfgs keeps its history outside the optimizer state; StateDict covers the other optimizers");
+
+    /// <summary>Not available (see <see cref="StateDict"/>).</summary>
+    public override void LoadStateDict(object stateDict) =>
+        throw new NotSupportedException("Lbfgs keeps its history outside the optimizer state; LoadStateDict covers the other optimizers");
+
     private static Tensor Evaluate(Func<Tensor> closure)
     {
         using var grad = Autograd.EnableGrad();

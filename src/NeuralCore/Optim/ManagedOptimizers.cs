@@ -13,6 +13,10 @@ public abstract class ElementwiseOptimizer : Optimizer
         if (momentum is { } initial) DeclareMomentum(Hyperparameter.NonNegative(initial, nameof(momentum)));
     }
 
+    /// <summary>Pairs as a group's settings (<see cref="Optimizer.GroupSettings"/>).</summary>
+    protected static IEnumerable<KeyValuePair<string, object?>> Settings(params (string Key, object? Value)[] settings) =>
+        settings.Select(s => new KeyValuePair<string, object?>(s.Key, s.Value));
+
     /// <summary>The group whose parameters <see cref="Update"/> is updating.</summary>
     protected int CurrentGroup { get; private set; }
 
@@ -67,8 +71,12 @@ public sealed class Adadelta(IEnumerable<ParameterGroup> groups, double lr = 1.0
     public Adadelta(IEnumerable<Parameter> parameters, double lr = 1.0, double rho = 0.9, double eps = 1e-6, double weightDecay = 0, bool maximize = false)
         : this(OneGroup(parameters), lr, rho, eps, weightDecay, maximize) { }
 
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("rho", rho), ("eps", eps), ("weight_decay", ParamGroups[group].WeightDecay ?? WeightDecay), ("foreach", null), ("maximize", Maximize), ("differentiable", false));
+
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
+        NextStep(parameter);  // unused by the update; PyTorch keeps it, and its state dicts carry it
         var squareAverage = Buffer(parameter, "square_avg", () => parameter.ZerosLike());
         var accumulatedDelta = Buffer(parameter, "acc_delta", () => parameter.ZerosLike());
         squareAverage.MulInPlace(rho).AddInPlace(gradient * gradient * (1 - rho));
@@ -88,6 +96,10 @@ public sealed class Adamax(IEnumerable<ParameterGroup> groups, double lr = 2e-3,
     public Adamax(IEnumerable<Parameter> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
         bool maximize = false)
         : this(OneGroup(parameters), lr, betas, eps, weightDecay, maximize) { }
+
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("betas", new object?[] { GetMomentum(group), betas.Beta2 }), ("eps", eps), ("weight_decay", ParamGroups[group].WeightDecay ?? WeightDecay),
+        ("foreach", null), ("maximize", Maximize), ("differentiable", false));
 
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
@@ -114,6 +126,10 @@ public sealed class NAdam(IEnumerable<ParameterGroup> groups, double lr = 2e-3, 
     public NAdam(IEnumerable<Parameter> parameters, double lr = 2e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
         double momentumDecay = 4e-3)
         : this(OneGroup(parameters), lr, betas, eps, weightDecay, momentumDecay) { }
+
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("betas", new object?[] { GetMomentum(group), betas.Beta2 }), ("eps", eps), ("weight_decay", ParamGroups[group].WeightDecay ?? WeightDecay),
+        ("momentum_decay", momentumDecay), ("foreach", null), ("differentiable", false));
 
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
@@ -143,6 +159,10 @@ public sealed class RAdam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, 
 
     public RAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0)
         : this(OneGroup(parameters), lr, betas, eps, weightDecay) { }
+
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("betas", new object?[] { GetMomentum(group), betas.Beta2 }), ("eps", eps), ("weight_decay", ParamGroups[group].WeightDecay ?? WeightDecay),
+        ("foreach", null), ("differentiable", false));
 
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
@@ -177,6 +197,10 @@ public sealed class Rprop(IEnumerable<ParameterGroup> groups, double lr = 1e-2, 
     public Rprop(IEnumerable<Parameter> parameters, double lr = 1e-2, (double, double)? etas = null, (double, double)? stepSizes = null, bool maximize = false)
         : this(OneGroup(parameters), lr, etas, stepSizes, maximize) { }
 
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("etas", new object?[] { etas.Minus, etas.Plus }), ("step_sizes", new object?[] { stepSizes.Min, stepSizes.Max }), ("foreach", null),
+        ("maximize", Maximize), ("differentiable", false));
+
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
         NextStep(parameter);
@@ -198,6 +222,10 @@ public sealed class Asgd(IEnumerable<ParameterGroup> groups, double lr = 1e-2, d
     public Asgd(IEnumerable<Parameter> parameters, double lr = 1e-2, double lambd = 1e-4, double alpha = 0.75, double t0 = 1e6, double weightDecay = 0,
         bool maximize = false)
         : this(OneGroup(parameters), lr, lambd, alpha, t0, weightDecay, maximize) { }
+
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("lambd", lambd), ("alpha", alpha), ("t0", t0), ("weight_decay", ParamGroups[group].WeightDecay ?? WeightDecay), ("foreach", null),
+        ("maximize", Maximize), ("differentiable", false));
 
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {

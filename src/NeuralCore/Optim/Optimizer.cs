@@ -207,19 +207,141 @@ public abstract class Optimizer : IDisposable
         _ => throw new InvalidOperationException($"unknown optimizer kind {kind}"),
     };
 
-    private OptimizerHandle NativeForStateDict() => Native ?? throw new NotSupportedException(
-        $"{GetType().Name} is written over tensor operations; StateDict and LoadStateDict in PyTorch's format cover Sgd, Adam, AdamW, RmsProp and Adagrad (use Save and Load)");
+    private OptimizerHandle NativeForStateDict() => Native ?? throw new InvalidOperationException("not a native optimizer");
+
+    /// <summary>
+    /// For an optimizer written over tensor operations: a group's hyper-parameters under PyTorch's keys, besides "lr" and
+    /// "params" (e.g. "betas" as a pair, "eps", "weight_decay"), for <see cref="StateDict"/>; <see cref="LoadStateDict"/>
+    /// takes "lr" and "betas"[0] or "momentum" where the optimizer declared one, and requires the others to be equal.
+    /// </summary>
+    protected virtual IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => [];
+
+    // The managed form: its State tensors under their names ("step" as PyTorch's Float32 scalar), its groups' settings.
+    private OrderedDictionary<string, object?> ManagedStateDict()
+    {
+        var saved = new OrderedDictionary<object, object?>();
+        var groups = new List<object?>();
+        var index = 0L;
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            var ids = new List<object?>();
+            foreach (var parameter in ParamGroups[group].Parameters)
+            {
+                if (state.TryGetValue(parameter, out var entries) && entries.Count > 0)
+                    saved[index] = new OrderedDictionary<string, object?>(entries.Select(e =>
+                        new KeyValuePair<string, object?>(e.Key, e.Key == "step" ? e.Value.To(DType.Float32) : e.Value.Alias())));
+                ids.Add(index++);
+            }
+            var settings = new OrderedDictionary<string, object?> { ["lr"] = GetLearningRate(group) };
+            foreach (var (key, value) in GroupSettings(group)) settings[key] = value;
+            settings["params"] = ids;
+            groups.Add(settings);
+        }
+        return new OrderedDictionary<string, object?> { ["state"] = saved, ["param_groups"] = groups };
+    }
+
+    private void LoadManagedStateDict(object stateDict)
+    {
+        var root = AsDictionary(stateDict, "the state dict");
+        var savedGroups = root.Contains("param_groups") && root["param_groups"] is System.Collections.IList list ? list
+            : throw new ArgumentException("the state dict has no param_groups list", nameof(stateDict));
+        var savedState = root.Contains("state") ? AsDictionary(root["state"], "state") : throw new ArgumentException("the state dict has no state", nameof(stateDict));
+        if (savedGroups.Count != ParamGroups.Count)
+            throw new ArgumentException($"loaded state dict has {savedGroups.Count} parameter groups, this optimizer {ParamGroups.Count}", nameof(stateDict));
+        var rates = new double[ParamGroups.Count];
+        var momentumValues = new double?[ParamGroups.Count];
+        var positions = new Dictionary<long, Parameter>();
+        var parameters = ParamGroups.SelectMany(g => g.Parameters).ToList();
+        var position = 0;
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            var saved = AsDictionary(savedGroups[group], $"param_groups[{group}]");
+            var ids = saved.Contains("params") && saved["params"] is System.Collections.IList p ? p
+                : throw new ArgumentException($"param_groups[{group}] has no params list", nameof(stateDict));
+            if (ids.Count != ParamGroups[group].Parameters.Count)
+                throw new ArgumentException($"loaded state dict contains a parameter group that doesn't match the size of optimizer's group ({ids.Count} vs {ParamGroups[group].Parameters.Count})", nameof(stateDict));
+            foreach (var id in ids) positions[Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)] = parameters[position++];
+            rates[group] = saved.Contains("lr") ? Scalar(saved["lr"], "lr") : GetLearningRate(group);
+            foreach (var (key, mine) in GroupSettings(group))
+            {
+                if (!saved.Contains(key)) continue;
+                var theirs = saved[key];
+                if (momenta is not null && key is "betas" or "momentum")
+                {
+                    var values = theirs as System.Collections.IList;
+                    momentumValues[group] = Scalar(values is null ? theirs : values[0], key);
+                    if (values is not null && mine is object?[] { Length: 2 } pair && !Same(pair[1], values[1]))
+                        throw new ArgumentException($"param_groups[{group}].{key}[1] is {values[1]}, this optimizer's {pair[1]}: create it with the same setting", nameof(stateDict));
+                    continue;
+                }
+                if (!Same(mine, theirs))
+                    throw new ArgumentException($"param_groups[{group}].{key} is {Show(theirs)}, this optimizer's {Show(mine)}: create it with the same setting", nameof(stateDict));
+            }
+        }
+        var loaded = new List<(Parameter Parameter, string Name, Tensor Value)>();
+        foreach (System.Collections.DictionaryEntry item in savedState)
+        {
+            var id = Convert.ToInt64(item.Key, System.Globalization.CultureInfo.InvariantCulture);
+            var parameter = positions.TryGetValue(id, out var found) ? found : throw new ArgumentException($"state has parameter {id}, which no group lists", nameof(stateDict));
+            foreach (System.Collections.DictionaryEntry entry in AsDictionary(item.Value, $"state[{id}]"))
+            {
+                var name = entry.Key as string ?? throw new ArgumentException($"state[{id}] has a key that is not a name", nameof(stateDict));
+                // Counts and scalars (step, eta, mu, mu_product) are Float64 scalars here; moments take the parameter's dtype and device.
+                var value = entry.Value switch
+                {
+                    Tensor { Dimensions: 0 } scalar => scalar.To(DType.Float64),
+                    Tensor tensor when tensor.Shape.SequenceEqual(parameter.Shape) => tensor.To(parameter.Device).To(parameter.DType),
+                    Tensor tensor => throw new ArgumentException($"state[{id}].{name} has shape [{string.Join(", ", tensor.Shape)}], its parameter [{string.Join(", ", parameter.Shape)}]", nameof(stateDict)),
+                    null => null,
+                    var number => Tensor.Full([], Scalar(number, name), DType.Float64),
+                };
+                if (value is not null) loaded.Add((parameter, name, value));
+            }
+        }
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            SetLearningRate(group, rates[group]);
+            if (momentumValues[group] is { } momentum) SetMomentum(group, momentum);
+        }
+        foreach (var parameter in parameters)
+            if (state.Remove(parameter, out var old))
+                foreach (var tensor in old.Values) tensor.Dispose();
+        foreach (var (parameter, name, value) in loaded) SetState(parameter, name, value);
+
+        static double Scalar(object? value, string key) => value switch
+        {
+            double or long or int or float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+            Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
+            _ => throw new ArgumentException($"{key} is not a number", nameof(stateDict)),
+        };
+        static bool Same(object? mine, object? theirs) => (mine, theirs) switch
+        {
+            (null, null) => true,
+            (bool a, bool b) => a == b,
+            (object?[] a, System.Collections.IList b) => a.Length == b.Count && a.Zip(b.Cast<object?>()).All(pair => Same(pair.First, pair.Second)),
+            (double or long or int, double or long or int) => Convert.ToDouble(mine, System.Globalization.CultureInfo.InvariantCulture) == Convert.ToDouble(theirs, System.Globalization.CultureInfo.InvariantCulture),
+            _ => false,
+        };
+        static string Show(object? value) => value switch
+        {
+            null => "None",
+            object?[] items => "(" + string.Join(", ", items.Select(Show)) + ")",
+            System.Collections.IList items => "(" + string.Join(", ", items.Cast<object?>().Select(Show)) + ")",
+            _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+        };
+    }
 
     /// <summary>
     /// PyTorch's <c>optimizer.state_dict()</c>: <c>{"state": {index: {name: tensor}}, "param_groups": [{hyper-parameters…,
     /// "params": [indices]}]}</c> with PyTorch's names, parameters numbered in group order. Saved with
     /// <see cref="IO.Serialization.SaveObject"/>, it loads into PyTorch's optimizer of the same kind with
     /// <c>optimizer.load_state_dict(torch.load(path))</c>, so training goes on there. The tensors are the optimizer's
-    /// own (aliases); "step" is a Float32 scalar, as PyTorch keeps it. Sgd, Adam, AdamW, RmsProp and Adagrad.
+    /// own (aliases); "step" is a Float32 scalar, as PyTorch keeps it. Optimizers written over tensor operations give
+    /// their <see cref="State"/> tensors and <see cref="GroupSettings"/>.
     /// </summary>
-    /// <exception cref="NotSupportedException">An optimizer written over tensor operations.</exception>
-    public OrderedDictionary<string, object?> StateDict()
+    public virtual OrderedDictionary<string, object?> StateDict()
     {
+        if (Native is null) return ManagedStateDict();
         var native = NativeForStateDict();
         var (stateNames, groupKeys) = Layout(kind);
         var state = new OrderedDictionary<object, object?>();
@@ -259,10 +381,15 @@ public abstract class Optimizer : IDisposable
     /// anything changes.
     /// </summary>
     /// <exception cref="ArgumentException">The groups differ, or an entry is not what this optimizer keeps.</exception>
-    /// <exception cref="NotSupportedException">An optimizer written over tensor operations, or a setting libtorch's optimizers lack (maximize).</exception>
-    public void LoadStateDict(object stateDict)
+    /// <exception cref="NotSupportedException">A setting libtorch's optimizers lack (maximize).</exception>
+    public virtual void LoadStateDict(object stateDict)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
+        if (Native is null)
+        {
+            LoadManagedStateDict(stateDict);
+            return;
+        }
         var native = NativeForStateDict();
         var (stateNames, groupKeys) = Layout(kind);
         var root = AsDictionary(stateDict, "the state dict");

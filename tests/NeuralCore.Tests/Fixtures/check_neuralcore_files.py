@@ -99,6 +99,11 @@ elif kind in ("optimizer-start", "optimizer-continue"):
         "adamw": lambda p: torch.optim.AdamW(p, lr=0.01),
         "rmsprop": lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True),
         "adagrad": lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01),
+        "adadelta": lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, weight_decay=0.01),
+        "adamax": lambda p: torch.optim.Adamax(p, lr=0.05, betas=(0.8, 0.99)),
+        "radam": lambda p: torch.optim.RAdam(p, lr=0.01),
+        "rprop": lambda p: torch.optim.Rprop(p, lr=0.05),
+        "asgd": lambda p: torch.optim.ASGD(p, lr=0.05, lambd=0.01, alpha=0.75, t0=3, weight_decay=0.01),
     }
     name, path = sys.argv[2], sys.argv[3]
     torch.manual_seed(1)

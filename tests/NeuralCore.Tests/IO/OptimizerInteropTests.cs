@@ -15,6 +15,11 @@ public partial class InteropTests
         ["adamw"] = p => new AdamW(p, lr: 0.01),
         ["rmsprop"] = p => new RmsProp(p, lr: 0.01, momentum: 0.5, centered: true),
         ["adagrad"] = p => new Adagrad(p, lr: 0.1, lrDecay: 0.01),
+        ["adadelta"] = p => new Adadelta(p, lr: 1.0, rho: 0.9, weightDecay: 0.01),
+        ["adamax"] = p => new Adamax(p, lr: 0.05, betas: (0.8, 0.99)),
+        ["radam"] = p => new RAdam(p, lr: 0.01),
+        ["rprop"] = p => new Rprop(p, lr: 0.05),
+        ["asgd"] = p => new Asgd(p, lr: 0.05, lambd: 0.01, alpha: 0.75, t0: 3, weightDecay: 0.01),
     };
 
     private static void Train(Linear model, Optimizer optimizer, Tensor data, Tensor target, int steps)
@@ -76,7 +81,13 @@ public partial class InteropTests
             "adam" => new Adam(model.Parameters(), lr: 5),
             "adamw" => new AdamW(model.Parameters(), lr: 5, weightDecay: 0.5),
             "rmsprop" => new RmsProp(model.Parameters(), lr: 5, momentum: 0.1, centered: true),
-            _ => new Adagrad(model.Parameters(), lr: 5),
+            "adagrad" => new Adagrad(model.Parameters(), lr: 5),
+            // Written over tensor operations: the rate and β1 load; the other settings must be the file's.
+            "adadelta" => new Adadelta(model.Parameters(), lr: 5, rho: 0.9, weightDecay: 0.01),
+            "adamax" => new Adamax(model.Parameters(), lr: 5, betas: (0.3, 0.99)),
+            "radam" => new RAdam(model.Parameters(), lr: 5, betas: (0.3, 0.999)),
+            "rprop" => new Rprop(model.Parameters(), lr: 5),
+            _ => new Asgd(model.Parameters(), lr: 5, lambd: 0.01, alpha: 0.75, t0: 3, weightDecay: 0.01),
         };
         optimizer.LoadStateDict(checkpoint["optimizer"]!);
         optimizer.LearningRate.Should().Be(expected.RootElement.GetProperty("lr").GetDouble());
@@ -111,8 +122,11 @@ public partial class InteropTests
         ((Action)(() => otherOptimizer.LoadStateDict(optimizer.StateDict()))).Should().Throw<ArgumentException>().WithMessage("*1 parameter groups, this optimizer 2*");
         using var sgd = new Sgd(model.Parameters(), lr: 0.1);
         ((Action)(() => sgd.LoadStateDict(optimizer.StateDict()))).Should().Throw<ArgumentException>().WithMessage("*'step'*");
-        using var nadam = new NAdam(model.Parameters());
-        ((Action)(() => nadam.StateDict())).Should().Throw<NotSupportedException>();
+        using var lbfgs = new Lbfgs(model.Parameters());
+        ((Action)(() => lbfgs.StateDict())).Should().Throw<NotSupportedException>();
+        using var adamax = new Adamax(model.Parameters(), eps: 1e-6);
+        using var otherAdamax = new Adamax(model.Parameters());
+        ((Action)(() => otherAdamax.LoadStateDict(adamax.StateDict()))).Should().Throw<ArgumentException>().WithMessage("*eps is 1E-06, this optimizer's 1E-08*");
         File.Delete(path);
     }
 }
