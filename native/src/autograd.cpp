@@ -1,4 +1,5 @@
 // Autograd: gradients, backward, torch.autograd.grad and the thread's grad mode.
+#include <algorithm>
 #include <vector>
 
 #include <ATen/autocast_mode.h>
@@ -130,6 +131,38 @@ nc_status nc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_
 
 nc_status nc_autocast_is_enabled(int32_t device_type, int32_t* enabled) {
   NC_GUARD(*enabled = autocast_enabled(autocast_device(device_type)) ? 1 : 0);
+}
+
+nc_status nc_amp_unscale(const nc_tensor* const* gradients, int32_t count, double inverse_scale, int32_t* found_inf) {
+  NC_GUARD({
+    // CUDA gradients go through torch.amp's one fused check-and-unscale per device and dtype; the others (the CPU, where
+    // libtorch 1.13 has no such kernel) are checked and multiplied one by one. One device sync at the end, as PyTorch.
+    std::vector<std::pair<std::pair<c10::Device, at::ScalarType>, std::vector<at::Tensor>>> cuda_groups;
+    bool found = false;
+    at::NoGradGuard no_grad;
+    for (int32_t i = 0; i < count; ++i) {
+      const auto& gradient = unwrap(gradients[i]);
+      if (gradient.is_cuda()) {
+        const auto key = std::make_pair(gradient.device(), gradient.scalar_type());
+        auto group = std::find_if(cuda_groups.begin(), cuda_groups.end(), [&](const auto& g) { return g.first == key; });
+        if (group == cuda_groups.end()) group = cuda_groups.insert(cuda_groups.end(), {key, {}});
+        group->second.push_back(gradient);
+        continue;
+      }
+      if (!gradient.isfinite().all().item<bool>()) found = true;
+      gradient.mul_(inverse_scale);
+    }
+    std::vector<at::Tensor> flags;
+    for (auto& [key, list] : cuda_groups) {
+      auto flag = at::zeros({1}, at::TensorOptions().dtype(at::kFloat).device(key.first));
+      auto inverse = at::full({1}, inverse_scale, at::TensorOptions().dtype(at::kFloat).device(key.first));
+      at::_amp_foreach_non_finite_check_and_unscale_(list, flag, inverse);
+      flags.push_back(flag);
+    }
+    for (auto& flag : flags)
+      if (flag.item<float>() != 0) found = true;
+    *found_inf = found ? 1 : 0;
+  });
 }
 
 int32_t nc_autograd_is_enabled(void) { return at::GradMode::is_enabled() ? 1 : 0; }

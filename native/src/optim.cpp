@@ -13,6 +13,9 @@ using namespace neuralcore;
 
 struct nc_optimizer {
   std::unique_ptr<torch::optim::Optimizer> value;
+  int32_t kind = -1;
+  int32_t foreach = -1;  // Adam and AdamW: 1 multi-tensor step, 0 per parameter, -1 multi-tensor on CUDA (PyTorch's default)
+  int64_t foreach_steps = 0;  // how many steps took the multi-tensor form (tests read it)
 };
 
 namespace {
@@ -212,9 +215,99 @@ double option(torch::optim::OptimizerOptions& options, const std::string& name, 
 #undef NC_FLAG
 #undef NC_BETAS
 
+// Adam's and AdamW's step as torch::optim's, over whole lists of parameters: each operation is one _foreach_ call per
+// group instead of one kernel per parameter (PyTorch's multi-tensor step, its default on CUDA). On the CPU the lists
+// run the same kernels one by one, so both forms give the same bits there.
+void foreach_adam_step(torch::optim::Optimizer& optimizer, bool decoupled) {
+  at::NoGradGuard no_grad;
+  for (auto& group : optimizer.param_groups()) {
+    double lr, beta1, beta2, eps, weight_decay;
+    bool amsgrad;
+    if (decoupled) {
+      auto& o = static_cast<torch::optim::AdamWOptions&>(group.options());
+      std::tie(lr, beta1, beta2, eps, weight_decay, amsgrad) =
+          std::make_tuple(o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(), o.amsgrad());
+    } else {
+      auto& o = static_cast<torch::optim::AdamOptions&>(group.options());
+      std::tie(lr, beta1, beta2, eps, weight_decay, amsgrad) =
+          std::make_tuple(o.lr(), std::get<0>(o.betas()), std::get<1>(o.betas()), o.eps(), o.weight_decay(), o.amsgrad());
+    }
+    std::vector<at::Tensor> params, grads, averages, squares, maxima;
+    std::vector<at::Scalar> denominators, step_sizes;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      TORCH_CHECK(!p.grad().is_sparse(), "Adam does not support sparse gradients");
+      auto key = state_key(p);
+      auto found = optimizer.state().find(key);
+      if (found == optimizer.state().end()) {
+        std::unique_ptr<torch::optim::OptimizerParamState> created;
+        auto init = [&](auto state) {
+          state->step(0);
+          state->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+          state->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+          if (amsgrad) state->max_exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+          created = std::move(state);
+        };
+        if (decoupled) init(std::make_unique<torch::optim::AdamWParamState>());
+        else init(std::make_unique<torch::optim::AdamParamState>());
+        found = optimizer.state().emplace(key, std::move(created)).first;
+      }
+      auto record = [&](auto& state) {
+        state.step(state.step() + 1);
+        averages.push_back(state.exp_avg());
+        squares.push_back(state.exp_avg_sq());
+        if (amsgrad) maxima.push_back(state.max_exp_avg_sq());
+        const auto step = static_cast<double>(state.step());
+        denominators.emplace_back(std::sqrt(1 - std::pow(beta2, step)));
+        step_sizes.emplace_back(-lr / (1 - std::pow(beta1, step)));
+      };
+      if (decoupled) record(static_cast<torch::optim::AdamWParamState&>(*found->second));
+      else record(static_cast<torch::optim::AdamParamState&>(*found->second));
+      params.push_back(p);
+      grads.push_back(p.grad());
+    }
+    if (params.empty()) continue;
+    if (weight_decay != 0) {
+      if (decoupled) at::_foreach_mul_(params, 1 - lr * weight_decay);
+      else grads = at::_foreach_add(grads, params, weight_decay);
+    }
+    at::_foreach_mul_(averages, beta1);
+    at::_foreach_add_(averages, grads, 1 - beta1);
+    at::_foreach_mul_(squares, beta2);
+    at::_foreach_addcmul_(squares, grads, grads, 1 - beta2);
+    if (amsgrad) at::_foreach_maximum_(maxima, squares);
+    auto denominator = at::_foreach_sqrt(amsgrad ? maxima : squares);
+    at::_foreach_div_(denominator, denominators);
+    at::_foreach_add_(denominator, eps);
+    at::_foreach_addcdiv_(params, averages, denominator, step_sizes);
+  }
+}
+
+bool all_on_cuda(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups())
+    for (auto& p : group.params())
+      if (p.grad().defined() && !p.is_cuda()) return false;
+  return true;
+}
+
 }  // namespace
 
 extern "C" {
+
+nc_status nc_optimizer_foreach_steps(const nc_optimizer* optimizer, int64_t* steps) {
+  NC_GUARD({
+    if (optimizer == nullptr) throw std::invalid_argument("optimizer handle is null");
+    *steps = optimizer->foreach_steps;
+  });
+}
+
+nc_status nc_optimizer_set_foreach(const nc_optimizer* optimizer, int32_t mode) {
+  NC_GUARD({
+    if (optimizer == nullptr) throw std::invalid_argument("optimizer handle is null");
+    if (mode < -1 || mode > 1) throw std::invalid_argument("foreach mode must be -1, 0 or 1");
+    const_cast<nc_optimizer*>(optimizer)->foreach = mode;
+  });
+}
 
 nc_status nc_optimizer_get_option(const nc_optimizer* optimizer, int32_t group, const char* name, double* value) {
   NC_GUARD({
@@ -281,13 +374,23 @@ nc_status nc_optimizer_create(int32_t kind, const nc_tensor* const* params, cons
       case NC_OPTIM_ADAGRAD: optimizer = make<torch::optim::Adagrad, torch::optim::AdagradOptions>(std::move(groups), group_options[0], kind); break;
       default: throw std::invalid_argument("unknown optimizer kind " + std::to_string(kind));
     }
-    *out = new nc_optimizer{std::move(optimizer)};
+    *out = new nc_optimizer{std::move(optimizer), kind};
   });
 }
 
 void nc_optimizer_free(nc_optimizer* optimizer) { delete optimizer; }
 
-nc_status nc_optimizer_step(const nc_optimizer* optimizer) { NC_GUARD(unwrap_optimizer(optimizer).step()); }
+nc_status nc_optimizer_step(const nc_optimizer* optimizer) {
+  NC_GUARD({
+    auto& value = unwrap_optimizer(optimizer);
+    const bool adam = optimizer->kind == NC_OPTIM_ADAM || optimizer->kind == NC_OPTIM_ADAMW;
+    if (adam && (optimizer->foreach == 1 || (optimizer->foreach == -1 && all_on_cuda(value)))) {
+      foreach_adam_step(value, optimizer->kind == NC_OPTIM_ADAMW);
+      const_cast<nc_optimizer*>(optimizer)->foreach_steps++;
+    } else
+      value.step();
+  });
+}
 
 nc_status nc_optimizer_zero_grad(const nc_optimizer* optimizer, int32_t set_to_none) {
   NC_GUARD({

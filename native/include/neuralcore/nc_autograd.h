@@ -42,6 +42,9 @@ NC_API int32_t nc_autograd_set_enabled(int32_t enabled);
 NC_API nc_status nc_autocast_enter(int32_t device_type, int32_t enabled, int32_t dtype, int32_t* previous_enabled, int32_t* previous_dtype);
 NC_API nc_status nc_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
 NC_API nc_status nc_autocast_is_enabled(int32_t device_type, int32_t* enabled);
+/* GradScaler's unscale: multiplies every gradient by inverse_scale in place and sets *found_inf to 1 if any held an
+   inf or NaN (before the multiplication), else 0. */
+NC_API nc_status nc_amp_unscale(const nc_tensor* const* gradients, int32_t count, double inverse_scale, int32_t* found_inf);
 
 #ifdef __cplusplus
 }

@@ -57,6 +57,13 @@ NC_API nc_status nc_optimizer_set_option(const nc_optimizer* optimizer, int32_t 
 NC_API nc_status nc_optimizer_get_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, nc_tensor** out);
 NC_API nc_status nc_optimizer_set_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, const nc_tensor* value);
 
+/* Adam and AdamW (others ignore it): 1 steps with multi-tensor (_foreach_) operations, one per group and operation;
+   0 steps parameter by parameter; -1 (the default) uses the multi-tensor step when every parameter is on CUDA, as
+   PyTorch's foreach=None does. Both give the same values; on the CPU the same bits. */
+NC_API nc_status nc_optimizer_set_foreach(const nc_optimizer* optimizer, int32_t mode);
+/* How many steps took the multi-tensor form so far. */
+NC_API nc_status nc_optimizer_foreach_steps(const nc_optimizer* optimizer, int64_t* steps);
+
 /* Saves or restores the optimizer's state (momentum buffers, moments, step counts, hyper-parameters) in libtorch's
    archive format, so that training resumes exactly. Saving writes a temporary file and renames it. path is UTF-8. */
 NC_API nc_status nc_optimizer_save(const nc_optimizer* optimizer, const char* path);

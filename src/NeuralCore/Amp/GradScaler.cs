@@ -1,3 +1,4 @@
+using NeuralCore.Interop;
 using NeuralCore.Optim;
 
 namespace NeuralCore.Amp;
@@ -40,17 +41,9 @@ public sealed class GradScaler(double initScale = 65536.0, double growthFactor =
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         if (!enabled || unscaled.ContainsKey(optimizer)) return;
-        var foundInf = false;
-        var inverse = 1.0 / ScaleFactor;
-        using (Autograd.NoGrad())
-            foreach (var parameter in optimizer.ParamGroups.SelectMany(g => g.Parameters))
-            {
-                var gradient = parameter.Grad;  // owned by the parameter
-                if (gradient is null) continue;
-                using var largest = gradient.Abs().Max();
-                if (!double.IsFinite(largest.Item<double>())) foundInf = true;
-                gradient.MulInPlace(inverse);
-            }
+        // One fused check-and-unscale per device and dtype on CUDA (torch.amp's), one sync: not one per parameter.
+        var gradients = optimizer.ParamGroups.SelectMany(g => g.Parameters).Select(p => p.Grad).OfType<Tensor>().ToList();
+        var foundInf = gradients.Count > 0 && LibTorch.AmpUnscale(gradients, 1.0 / ScaleFactor);
         unscaled[optimizer] = foundInf;
     }
 

@@ -19,6 +19,7 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus AutogradGrad(IntPtr* outputs, IntPtr* gradOutputs, int outputCount, IntPtr* inputs, int inputCount,
         int retainGraph, int createGraph, int allowUnused, IntPtr* results);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_amp_unscale")] internal static partial NativeStatus AmpUnscale(IntPtr* gradients, int count, double inverseScale, out int foundInf);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_enter")] internal static partial NativeStatus AutocastEnter(int deviceType, int enabled, int dtype, out int previousEnabled, out int previousDType);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_exit")] internal static partial NativeStatus AutocastExit(int deviceType, int previousEnabled, int previousDType);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_autocast_is_enabled")] internal static partial NativeStatus AutocastIsEnabled(int deviceType, out int enabled);
@@ -113,6 +114,16 @@ internal static unsafe partial class LibTorch
 
     /// <summary>Sets grad mode on this thread; returns the previous mode.</summary>
     internal static bool AutogradSetEnabled(bool enabled) => NativeMethods.AutogradSetEnabled(enabled ? 1 : 0) != 0;
+
+    /// <summary>Multiplies the gradients by <paramref name="inverseScale"/> in place; whether any held an inf or NaN before.</summary>
+    internal static bool AmpUnscale(IReadOnlyList<Tensor> gradients, double inverseScale)
+    {
+        using var borrowed = BorrowedTensors.Of(gradients.ToArray());
+        int found;
+        fixed (IntPtr* pointers = borrowed.Pointers)
+            NativeMethods.AmpUnscale(pointers, gradients.Count, inverseScale, out found).ThrowIfFailed();
+        return found != 0;
+    }
 
     internal static (bool Enabled, int DType) AutocastEnter(DeviceType deviceType, bool enabled, DType dtype)
     {

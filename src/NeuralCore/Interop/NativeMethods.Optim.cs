@@ -35,6 +35,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_save", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSave(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_load", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerLoad(OptimizerHandle optimizer, string path);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_learning_rate")] internal static partial NativeStatus OptimizerSetLearningRate(OptimizerHandle optimizer, int group, double learningRate);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_foreach_steps")] internal static partial NativeStatus OptimizerForeachSteps(OptimizerHandle optimizer, out long steps);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_foreach")] internal static partial NativeStatus OptimizerSetForeach(OptimizerHandle optimizer, int mode);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_option", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerGetOption(OptimizerHandle optimizer, int group, string name, out double value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_option", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSetOption(OptimizerHandle optimizer, int group, string name, double value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_state", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerGetState(OptimizerHandle optimizer, int parameter, string name, out IntPtr value);
@@ -84,6 +86,14 @@ internal static unsafe partial class LibTorch
 
     internal static void OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum) =>
         NativeMethods.OptimizerSetMomentum(optimizer, group, momentum).ThrowIfFailed();
+
+    internal static long OptimizerForeachSteps(OptimizerHandle optimizer)
+    {
+        NativeMethods.OptimizerForeachSteps(optimizer, out var steps).ThrowIfFailed();
+        return steps;
+    }
+
+    internal static void OptimizerSetForeach(OptimizerHandle optimizer, int mode) => NativeMethods.OptimizerSetForeach(optimizer, mode).ThrowIfFailed();
 
     internal static double OptimizerGetOption(OptimizerHandle optimizer, int group, string name)
     {

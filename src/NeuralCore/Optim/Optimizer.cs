@@ -73,6 +73,14 @@ public abstract class Optimizer : IDisposable
         this.kind = kind;
     }
 
+    /// <summary>Steps that took the multi-tensor form (Adam and AdamW); 0 for the others.</summary>
+    internal long ForeachSteps => Native is { } native ? LibTorch.OptimizerForeachSteps(native) : 0;
+
+    private protected void SetForeach(bool? @foreach)
+    {
+        if (Native is { } native) LibTorch.OptimizerSetForeach(native, @foreach switch { null => -1, true => 1, false => 0 });
+    }
+
     private protected static IEnumerable<ParameterGroup> OneGroup(IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);

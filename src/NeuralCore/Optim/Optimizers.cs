@@ -33,13 +33,18 @@ public sealed class Sgd : Optimizer
 /// <summary>Adam (torch.optim.Adam): adaptive moments with bias correction; weight decay as an L2 term in the gradient.</summary>
 public sealed class Adam : Optimizer
 {
+    /// <param name="foreach">
+    /// Step with multi-tensor (<c>_foreach_</c>) operations, one per group and operation rather than one per parameter:
+    /// null (PyTorch's default) does on CUDA; true or false forces it. Both give the same values.
+    /// </param>
     public Adam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
-        bool amsGrad = false)
-        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad) { }
+        bool amsGrad = false, bool? @foreach = null)
+        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad, @foreach) { }
 
+    /// <inheritdoc cref="Adam(IEnumerable{Parameter}, double, ValueTuple{double, double}?, double, double, bool, bool?)"/>
     public Adam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 0,
-        bool amsGrad = false)
-        : base(AdamKind, groups, AdamOptions(lr, betas, eps, weightDecay, amsGrad)) { }
+        bool amsGrad = false, bool? @foreach = null)
+        : base(AdamKind, groups, AdamOptions(lr, betas, eps, weightDecay, amsGrad)) => SetForeach(@foreach);
 
     internal static NativeOptimizerOptions AdamOptions(double lr, (double, double)? betas, double eps, double weightDecay, bool amsGrad)
     {
@@ -55,13 +60,18 @@ public sealed class Adam : Optimizer
 /// <summary>AdamW (torch.optim.AdamW): Adam with decoupled weight decay (default 0.01).</summary>
 public sealed class AdamW : Optimizer
 {
+    /// <param name="foreach">
+    /// Step with multi-tensor (<c>_foreach_</c>) operations, one per group and operation rather than one per parameter:
+    /// null (PyTorch's default) does on CUDA; true or false forces it. Both give the same values.
+    /// </param>
     public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 1e-2,
-        bool amsGrad = false)
-        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad) { }
+        bool amsGrad = false, bool? @foreach = null)
+        : this(OneGroup(parameters), lr, betas, eps, weightDecay, amsGrad, @foreach) { }
 
+    /// <inheritdoc cref="AdamW(IEnumerable{Parameter}, double, ValueTuple{double, double}?, double, double, bool, bool?)"/>
     public AdamW(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, double weightDecay = 1e-2,
-        bool amsGrad = false)
-        : base(AdamWKind, groups, Adam.AdamOptions(lr, betas, eps, weightDecay, amsGrad)) { }
+        bool amsGrad = false, bool? @foreach = null)
+        : base(AdamWKind, groups, Adam.AdamOptions(lr, betas, eps, weightDecay, amsGrad)) => SetForeach(@foreach);
 }
 
 /// <summary>RMSprop (torch.optim.RMSprop).</summary>
