@@ -250,25 +250,13 @@ public abstract class Optimizer : IDisposable
 
     private void LoadManagedStateDict(object stateDict)
     {
-        var root = AsDictionary(stateDict, "the state dict");
-        var savedGroups = root.Contains("param_groups") && root["param_groups"] is System.Collections.IList list ? list
-            : throw new ArgumentException("the state dict has no param_groups list", nameof(stateDict));
-        var savedState = root.Contains("state") ? AsDictionary(root["state"], "state") : throw new ArgumentException("the state dict has no state", nameof(stateDict));
-        if (savedGroups.Count != ParamGroups.Count)
-            throw new ArgumentException($"loaded state dict has {savedGroups.Count} parameter groups, this optimizer {ParamGroups.Count}", nameof(stateDict));
+        var (savedGroups, savedState, positions) = ReadStateDict(stateDict);
         var rates = new double[ParamGroups.Count];
         var momentumValues = new double?[ParamGroups.Count];
-        var positions = new Dictionary<long, Parameter>();
         var parameters = ParamGroups.SelectMany(g => g.Parameters).ToList();
-        var position = 0;
         for (var group = 0; group < ParamGroups.Count; group++)
         {
-            var saved = AsDictionary(savedGroups[group], $"param_groups[{group}]");
-            var ids = saved.Contains("params") && saved["params"] is System.Collections.IList p ? p
-                : throw new ArgumentException($"param_groups[{group}] has no params list", nameof(stateDict));
-            if (ids.Count != ParamGroups[group].Parameters.Count)
-                throw new ArgumentException($"loaded state dict contains a parameter group that doesn't match the size of optimizer's group ({ids.Count} vs {ParamGroups[group].Parameters.Count})", nameof(stateDict));
-            foreach (var id in ids) positions[Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)] = parameters[position++];
+            var saved = savedGroups[group];
             rates[group] = saved.Contains("lr") ? Scalar(saved["lr"], "lr") : GetLearningRate(group);
             foreach (var (key, mine) in GroupSettings(group))
             {
@@ -290,7 +278,7 @@ public abstract class Optimizer : IDisposable
         foreach (System.Collections.DictionaryEntry item in savedState)
         {
             var id = Convert.ToInt64(item.Key, System.Globalization.CultureInfo.InvariantCulture);
-            var parameter = positions.TryGetValue(id, out var found) ? found : throw new ArgumentException($"state has parameter {id}, which no group lists", nameof(stateDict));
+            var parameter = positions.TryGetValue(id, out var found) ? parameters[found] : throw new ArgumentException($"state has parameter {id}, which no group lists", nameof(stateDict));
             foreach (System.Collections.DictionaryEntry entry in AsDictionary(item.Value, $"state[{id}]"))
             {
                 var name = entry.Key as string ?? throw new ArgumentException($"state[{id}] has a key that is not a name", nameof(stateDict));
@@ -400,24 +388,11 @@ public abstract class Optimizer : IDisposable
         }
         var native = NativeForStateDict();
         var (stateNames, groupKeys) = Layout(kind);
-        var root = AsDictionary(stateDict, "the state dict");
-        var savedGroups = root.Contains("param_groups") && root["param_groups"] is System.Collections.IList list ? list
-            : throw new ArgumentException("the state dict has no param_groups list", nameof(stateDict));
-        var savedState = root.Contains("state") ? AsDictionary(root["state"], "state") : throw new ArgumentException("the state dict has no state", nameof(stateDict));
-        if (savedGroups.Count != ParamGroups.Count)
-            throw new ArgumentException($"loaded state dict has {savedGroups.Count} parameter groups, this optimizer {ParamGroups.Count}", nameof(stateDict));
-
+        var (savedGroups, savedState, positions) = ReadStateDict(stateDict);
         var settings = new List<(int Group, string Option, double Value)>();
-        var positions = new Dictionary<long, int>();
-        var position = 0;
         for (var group = 0; group < ParamGroups.Count; group++)
         {
-            var saved = AsDictionary(savedGroups[group], $"param_groups[{group}]");
-            var ids = saved.Contains("params") && saved["params"] is System.Collections.IList p ? p
-                : throw new ArgumentException($"param_groups[{group}] has no params list", nameof(stateDict));
-            if (ids.Count != ParamGroups[group].Parameters.Count)
-                throw new ArgumentException($"loaded state dict contains a parameter group that doesn't match the size of optimizer's group ({ids.Count} vs {ParamGroups[group].Parameters.Count})", nameof(stateDict));
-            foreach (var id in ids) positions[Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)] = position++;
+            var saved = savedGroups[group];
             if (saved.Contains("maximize") && saved["maximize"] is true)
                 throw new NotSupportedException($"param_groups[{group}] maximizes; libtorch's {GetType().Name} cannot");
             foreach (var (key, value) in groupKeys)
@@ -463,6 +438,31 @@ public abstract class Optimizer : IDisposable
             Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
             _ => throw new ArgumentException($"{key} is not a number", nameof(stateDict)),
         };
+    }
+
+    // A state dict's groups and state, checked against this optimizer's groups, with the position over all groups of
+    // each parameter id the groups list.
+    private (System.Collections.IDictionary[] Groups, System.Collections.IDictionary State, Dictionary<long, int> Positions) ReadStateDict(object stateDict)
+    {
+        var root = AsDictionary(stateDict, "the state dict");
+        var savedGroups = root.Contains("param_groups") && root["param_groups"] is System.Collections.IList list ? list
+            : throw new ArgumentException("the state dict has no param_groups list", nameof(stateDict));
+        var savedState = root.Contains("state") ? AsDictionary(root["state"], "state") : throw new ArgumentException("the state dict has no state", nameof(stateDict));
+        if (savedGroups.Count != ParamGroups.Count)
+            throw new ArgumentException($"loaded state dict has {savedGroups.Count} parameter groups, this optimizer {ParamGroups.Count}", nameof(stateDict));
+        var groups = new System.Collections.IDictionary[ParamGroups.Count];
+        var positions = new Dictionary<long, int>();
+        var position = 0;
+        for (var group = 0; group < ParamGroups.Count; group++)
+        {
+            var saved = groups[group] = AsDictionary(savedGroups[group], $"param_groups[{group}]");
+            var ids = saved.Contains("params") && saved["params"] is System.Collections.IList p ? p
+                : throw new ArgumentException($"param_groups[{group}] has no params list", nameof(stateDict));
+            if (ids.Count != ParamGroups[group].Parameters.Count)
+                throw new ArgumentException($"loaded state dict contains a parameter group that doesn't match the size of optimizer's group ({ids.Count} vs {ParamGroups[group].Parameters.Count})", nameof(stateDict));
+            foreach (var id in ids) positions[Convert.ToInt64(id, System.Globalization.CultureInfo.InvariantCulture)] = position++;
+        }
+        return (groups, savedState, positions);
     }
 
     private static System.Collections.IDictionary AsDictionary(object? value, string what) =>

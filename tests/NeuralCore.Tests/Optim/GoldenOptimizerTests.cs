@@ -39,11 +39,21 @@ public class GoldenOptimizerTests
     {
         Optimizers.Should().ContainKey(name);
         using var scope = TensorScope.Begin();
+        Trajectory(Optimizers[name], _ => null).ShouldMatch(NNGolden.Values(NNGolden.Section("optimizers").GetProperty(name)));
+    }
+
+    /// <summary>
+    /// generate_nn_golden.py's trajectory(): ten steps on the optimizer problem, the parameters after each, with a
+    /// scheduler (from <paramref name="schedule"/>, if any) stepped after each optimizer step.
+    /// </summary>
+    private static Tensor Trajectory(Func<Parameter[], Optimizer> create, Func<Optimizer, LRScheduler?> schedule)
+    {
         var weight = new Parameter(Tensor.FromArray(new float[] { 0.5f, -1f, 0.25f, 1.5f, 0.75f, -0.5f }, 2, 3));
         var bias = new Parameter(Tensor.FromArray(new float[] { 0.1f, -0.2f }));
         var data = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("data"));
         var goal = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("goal"));
-        using var optimizer = Optimizers[name]([weight, bias]);
+        using var optimizer = create([weight, bias]);
+        var scheduler = schedule(optimizer);
         var history = new List<Tensor>();
         for (var step = 0; step < 10; step++)
         {
@@ -51,11 +61,13 @@ public class GoldenOptimizerTests
             var loss = (data.MatMul(weight.T) + bias - goal).Pow(2).Mean() + weight.Pow(4).Sum() * 0.01;
             loss.Backward();
             optimizer.Step();
+            scheduler?.Step();
             history.Add(Tensor.Cat([weight.Detach().Flatten(), bias.Detach()]));
         }
-        Tensor.Stack(history.ToArray()).ShouldMatch(NNGolden.Values(NNGolden.Section("optimizers").GetProperty(name)));
+        var result = Tensor.Stack(history.ToArray());
         weight.Dispose();
         bias.Dispose();
+        return result;
     }
 
     // Plain SGD as a user writes it on the public base class.
@@ -208,25 +220,8 @@ public class GoldenOptimizerTests
     {
         ScheduledOptimizers.Should().ContainKey(name);
         using var scope = TensorScope.Begin();
-        var weight = new Parameter(Tensor.FromArray(new float[] { 0.5f, -1f, 0.25f, 1.5f, 0.75f, -0.5f }, 2, 3));
-        var bias = new Parameter(Tensor.FromArray(new float[] { 0.1f, -0.2f }));
-        var data = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("data"));
-        var goal = NNGolden.Tensor(NNGolden.Section("optimizer_problem").GetProperty("goal"));
-        using var optimizer = ScheduledOptimizers[name]([weight, bias]);
-        var scheduler = new OneCycleLR(optimizer, maxLr: 0.1, totalSteps: 12, baseMomentum: 0.8, maxMomentum: 0.95);
-        var history = new List<Tensor>();
-        for (var step = 0; step < 10; step++)
-        {
-            optimizer.ZeroGrad();
-            var loss = (data.MatMul(weight.T) + bias - goal).Pow(2).Mean() + weight.Pow(4).Sum() * 0.01;
-            loss.Backward();
-            optimizer.Step();
-            scheduler.Step();
-            history.Add(Tensor.Cat([weight.Detach().Flatten(), bias.Detach()]));
-        }
-        Tensor.Stack(history.ToArray()).ShouldMatch(NNGolden.Values(NNGolden.Section("scheduled_optimizers").GetProperty(name)));
-        weight.Dispose();
-        bias.Dispose();
+        Trajectory(ScheduledOptimizers[name], optimizer => new OneCycleLR(optimizer, maxLr: 0.1, totalSteps: 12, baseMomentum: 0.8, maxMomentum: 0.95))
+            .ShouldMatch(NNGolden.Values(NNGolden.Section("scheduled_optimizers").GetProperty(name)));
     }
 
     public static TheoryData<string> MomentumScheduleNames() => new(MomentumSchedules.Keys);
