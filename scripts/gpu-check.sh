@@ -150,6 +150,7 @@ if ! skipped_step examples; then
   run_example Cnn cnn
   run_example Rnn rnn
   run_example Cnn cnn-amp --amp
+  run_example Rnn rnn-amp --amp
   run_example CharTransformer char-transformer --text "$work/kjv.txt"
   run_example CharTransformer char-transformer-amp --text "$work/kjv.txt" --amp
 fi
