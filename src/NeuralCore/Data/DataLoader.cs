@@ -63,9 +63,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     public long[] Order(int epochNumber)
     {
         var positions = Indices?.ToArray() ?? Enumerable.Range(0, checked((int)dataset.Count)).Select(i => (long)i).ToArray();
-        if (!Shuffle) return positions;
-        using var permutation = Tensor.RandPerm(positions.Length, (ulong)(seed!.Value + epochNumber));
-        return permutation.ToArray<long>().Select(i => positions[i]).ToArray();
+        return Shuffle ? [.. new SubsetRandomSampler(positions, seed).Indices(epochNumber)] : positions;
     }
 
     public IEnumerator<(Tensor Input, Tensor Target)> GetEnumerator()

@@ -257,7 +257,7 @@ public abstract class Optimizer : IDisposable
         for (var group = 0; group < ParamGroups.Count; group++)
         {
             var saved = savedGroups[group];
-            rates[group] = saved.Contains("lr") ? Scalar(saved["lr"], "lr") : GetLearningRate(group);
+            rates[group] = saved.Contains("lr") ? StateDictNumber(saved["lr"], "lr") : GetLearningRate(group);
             foreach (var (key, mine) in GroupSettings(group))
             {
                 if (!saved.Contains(key)) continue;
@@ -265,7 +265,7 @@ public abstract class Optimizer : IDisposable
                 if (momenta is not null && key is "betas" or "momentum")
                 {
                     var values = theirs as System.Collections.IList;
-                    momentumValues[group] = Scalar(values is null ? theirs : values[0], key);
+                    momentumValues[group] = StateDictNumber(values is null ? theirs : values[0], key);
                     if (values is not null && mine is object?[] { Length: 2 } pair && !Same(pair[1], values[1]))
                         throw new ArgumentException($"param_groups[{group}].{key}[1] is {values[1]}, this optimizer's {pair[1]}: create it with the same setting", nameof(stateDict));
                     continue;
@@ -289,7 +289,7 @@ public abstract class Optimizer : IDisposable
                     Tensor tensor when tensor.Shape.SequenceEqual(parameter.Shape) => tensor.To(parameter.Device).To(parameter.DType),
                     Tensor tensor => throw new ArgumentException($"state[{id}].{name} has shape [{string.Join(", ", tensor.Shape)}], its parameter [{string.Join(", ", parameter.Shape)}]", nameof(stateDict)),
                     null => null,
-                    var number => Tensor.Full([], Scalar(number, name), DType.Float64),
+                    var number => Tensor.Full([], StateDictNumber(number, name), DType.Float64),
                 };
                 if (value is not null) loaded.Add((parameter, name, value));
             }
@@ -304,12 +304,6 @@ public abstract class Optimizer : IDisposable
                 foreach (var tensor in old.Values) tensor.Dispose();
         foreach (var (parameter, name, value) in loaded) SetState(parameter, name, value);
 
-        static double Scalar(object? value, string key) => value switch
-        {
-            double or long or int or float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
-            Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
-            _ => throw new ArgumentException($"{key} is not a number", nameof(stateDict)),
-        };
         static bool Same(object? mine, object? theirs) => (mine, theirs) switch
         {
             (null, null) => true,
@@ -401,10 +395,10 @@ public abstract class Optimizer : IDisposable
                 if (option == "betas")
                 {
                     var betas = saved[key] as System.Collections.IList ?? throw new ArgumentException($"param_groups[{group}].betas is not a pair", nameof(stateDict));
-                    settings.Add((group, "beta1", Number(betas[0], key)));
-                    settings.Add((group, "beta2", Number(betas[1], key)));
+                    settings.Add((group, "beta1", StateDictNumber(betas[0], key)));
+                    settings.Add((group, "beta2", StateDictNumber(betas[1], key)));
                 }
-                else settings.Add((group, option.TrimEnd('?'), saved[key] is bool flag ? flag ? 1 : 0 : Number(saved[key], key)));
+                else settings.Add((group, option.TrimEnd('?'), saved[key] is bool flag ? flag ? 1 : 0 : StateDictNumber(saved[key], key)));
             }
         }
 
@@ -422,7 +416,7 @@ public abstract class Optimizer : IDisposable
                 if (entry.Value is null) continue;  // PyTorch's SGD keeps momentum_buffer None without momentum
                 var parameter = parameters[target];
                 var tensor = name == "step"
-                    ? entry.Value as Tensor ?? Tensor.Full([], Number(entry.Value, name), DType.Float64)
+                    ? entry.Value as Tensor ?? Tensor.Full([], StateDictNumber(entry.Value, name), DType.Float64)
                     : (entry.Value as Tensor ?? throw new ArgumentException($"state[{id}].{name} is not a tensor", nameof(stateDict))).To(parameter.Device).To(parameter.DType);
                 if (name != "step" && !tensor.Shape.SequenceEqual(parameter.Shape))
                     throw new ArgumentException($"state[{id}].{name} has shape [{string.Join(", ", tensor.Shape)}], its parameter [{string.Join(", ", parameter.Shape)}]", nameof(stateDict));
@@ -432,12 +426,6 @@ public abstract class Optimizer : IDisposable
         foreach (var (group, option, value) in settings) LibTorch.OptimizerSetOption(native, group, option, value);
         foreach (var (parameter, name, value) in entries) LibTorch.OptimizerSetState(native, parameter, name, value);
 
-        static double Number(object? value, string key) => value switch
-        {
-            double or long or int or float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
-            Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
-            _ => throw new ArgumentException($"{key} is not a number", nameof(stateDict)),
-        };
     }
 
     // A state dict's groups and state, checked against this optimizer's groups, with the position over all groups of
@@ -464,6 +452,14 @@ public abstract class Optimizer : IDisposable
         }
         return (groups, savedState, positions);
     }
+
+    // A number of a state dict: a Python int or float, or a one-element tensor (PyTorch's "step").
+    private static double StateDictNumber(object? value, string key) => value switch
+    {
+        double or long or int or float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        Tensor { NumberOfElements: 1 } tensor => tensor.Item<double>(),
+        _ => throw new ArgumentException($"{key} is not a number", "stateDict"),
+    };
 
     private static System.Collections.IDictionary AsDictionary(object? value, string what) =>
         value as System.Collections.IDictionary ?? throw new ArgumentException($"{what} is not a dictionary", "stateDict");

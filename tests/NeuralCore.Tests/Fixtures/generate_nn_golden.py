@@ -248,10 +248,12 @@ loss_inputs = {"logits": logits, "labels": labels, "probabilities": probabilitie
                "variance": variance, "signs": signs, "ctc_log_probs": ctc_log_probs}
 
 
-def trajectory(make_optimizer, steps=10):
+def trajectory(make_optimizer, steps=10, make_scheduler=None):
+    """Ten steps on the optimizer problem, the parameters after each; a scheduler, if given, steps after the optimizer."""
     weight = torch.tensor([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]], requires_grad=True)
     bias = torch.tensor([0.1, -0.2], requires_grad=True)
     optimizer = make_optimizer([weight, bias])
+    scheduler = make_scheduler(optimizer) if make_scheduler else None
     data = inputs(13, 8, 3)
     goal = inputs(14, 8, 2)
     history = []
@@ -260,6 +262,8 @@ def trajectory(make_optimizer, steps=10):
         loss = ((data @ weight.t() + bias - goal) ** 2).mean() + (weight ** 4).sum() * 0.01
         loss.backward()
         optimizer.step()
+        if scheduler:
+            scheduler.step()
         history.append(torch.cat([weight.detach().flatten(), bias.detach()]))
     return torch.stack(history)
 
@@ -349,32 +353,14 @@ lbfgs = {
 }
 
 
-def scheduled_trajectory(make_optimizer, make_scheduler, steps=10):
-    """trajectory() with a scheduler stepped after each optimizer step: the rate and β1 change under the update."""
-    weight = torch.tensor([[0.5, -1.0, 0.25], [1.5, 0.75, -0.5]], requires_grad=True)
-    bias = torch.tensor([0.1, -0.2], requires_grad=True)
-    optimizer = make_optimizer([weight, bias])
-    scheduler = make_scheduler(optimizer)
-    data, goal = inputs(13, 8, 3), inputs(14, 8, 2)
-    history = []
-    for _ in range(steps):
-        optimizer.zero_grad()
-        loss = ((data @ weight.t() + bias - goal) ** 2).mean() + (weight ** 4).sum() * 0.01
-        loss.backward()
-        optimizer.step()
-        scheduler.step()
-        history.append(torch.cat([weight.detach().flatten(), bias.detach()]))
-    return pack(torch.stack(history))
-
-
 def one_cycle(optimizer):
     return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.1, total_steps=12, base_momentum=0.8, max_momentum=0.95)
 
 
 scheduled_optimizers = {
-    "one_cycle_adamax": scheduled_trajectory(lambda p: torch.optim.Adamax(p, lr=0.05), one_cycle),
-    "one_cycle_nadam": scheduled_trajectory(lambda p: NAdam2(p, lr=0.05), one_cycle),
-    "one_cycle_radam": scheduled_trajectory(lambda p: torch.optim.RAdam(p, lr=0.05), one_cycle),
+    "one_cycle_adamax": pack(trajectory(lambda p: torch.optim.Adamax(p, lr=0.05), make_scheduler=one_cycle)),
+    "one_cycle_nadam": pack(trajectory(lambda p: NAdam2(p, lr=0.05), make_scheduler=one_cycle)),
+    "one_cycle_radam": pack(trajectory(lambda p: torch.optim.RAdam(p, lr=0.05), make_scheduler=one_cycle)),
 }
 
 
