@@ -1,5 +1,5 @@
 // BenchmarkDotNet over the cases (dotnet run -c Release --project bench/NeuralCore.Benchmarks -- --filter '*'),
-// or, with --compare [--cases a,b] [--device cuda] [--amp], the same timing loop as bench/reference/steps.py and
+// or, with --compare [--cases a,b] [--device cuda] [--amp] [--threads N], the same timing loop as bench/reference/steps.py and
 // bench/cpp/steps.cpp, printing JSON lines.
 using System.Diagnostics;
 using System.Text.Json;
@@ -10,7 +10,8 @@ using NeuralCore.Benchmarks;
 
 if (args.Contains("--compare"))
 {
-    Torch.SetNumThreads(2);
+    // 2 threads as the peers use; --threads N for a one-sided look at another count.
+    Torch.SetNumThreads(int.Parse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault() ?? "2"));
     // --cases a,b runs only those cases (in that order), e.g. a step and its naive form side by side.
     var selected = args.SkipWhile(a => a != "--cases").Skip(1).FirstOrDefault()?.Split(',') ?? Cases.Names;
     var device = Device.Parse(args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault() ?? "cpu");
@@ -96,7 +97,8 @@ public class TrainingSteps
     [GlobalSetup]
     public void Setup()
     {
-        Torch.SetNumThreads(2);
+        // 2 threads as the peers use; --threads N for a one-sided look at another count.
+    Torch.SetNumThreads(int.Parse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault() ?? "2"));
         (step, owner) = Cases.Create(Case);
     }
 
@@ -124,7 +126,8 @@ public class ScopedStepAllocations
     [GlobalSetup]
     public void Setup()
     {
-        Torch.SetNumThreads(2);
+        // 2 threads as the peers use; --threads N for a one-sided look at another count.
+    Torch.SetNumThreads(int.Parse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault() ?? "2"));
         model = new Cnn();
         optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.001, momentum: 0.9);
     }

@@ -1,15 +1,30 @@
+using System.Collections.Concurrent;
+
 namespace NeuralCore;
 
 /// <summary>
-/// Releases the native reference of a tensor that was never disposed, from the GC's finalizer thread. A tensor holds
-/// one while it owns its reference. Reclaimers are recycled: a disposed tensor returns its own, and a finalized one
-/// re-registers itself and returns to a shared pool, so creating a tensor costs no finalizer registration (which
-/// would otherwise be the largest part of a small op's managed cost).
+/// Releases the native reference of a tensor that was never disposed. A tensor holds one while it owns its reference.
+/// Reclaimers are recycled: a disposed tensor returns its own, and a finalized one re-registers itself and returns to
+/// a shared pool, so creating a tensor costs no finalizer registration (which would otherwise be the largest part of a
+/// small op's managed cost).
 /// </summary>
+/// <remarks>
+/// A finalized reclaimer of a small tensor does not free it on the finalizer thread: it queues the pointer, and the
+/// next tensors created, on whatever thread, free what is queued. glibc's malloc locks the allocating thread's arena
+/// for every free from another thread, so a collection's burst of frees on the finalizer thread contended with the
+/// training loop (a naive one-thread MLP step took 1.9 × its disposed form; 1.15 × with the queue). What no thread
+/// drains between two collections the finalizer thread frees itself, and large tensors it frees at once.
+/// </remarks>
 internal sealed class TensorReclaimer
 {
     private const int ThreadPoolCapacity = 256;
     private const int SharedPoolCapacity = 4096;
+    private const long QueuedBytesLimit = 64 * 1024;
+    private const int DrainBatch = 4096;
+
+    private static readonly ConcurrentQueue<IntPtr> Released = new();
+    private static int drains;
+    private static int drainsAtLastCollection = -1;
 
     [ThreadStatic] private static TensorReclaimer[]? threadPool;
     [ThreadStatic] private static int threadCount;
@@ -26,6 +41,7 @@ internal sealed class TensorReclaimer
 
     internal static TensorReclaimer Rent(IntPtr pointer)
     {
+        if (!Released.IsEmpty) DrainReleased();
         var pool = threadPool;
         TensorReclaimer reclaimer;
         if (pool is not null && threadCount > 0)
@@ -48,6 +64,33 @@ internal sealed class TensorReclaimer
         else GC.SuppressFinalize(this);
     }
 
+    private static void DrainReleased()
+    {
+        for (var i = 0; i < DrainBatch && Released.TryDequeue(out var pointer); i++) Interop.LibTorch.TensorFree(pointer);
+        Interlocked.Increment(ref drains);
+    }
+
+    /// <summary>Once per collection, on the finalizer thread: frees what no thread drained since the previous one.</summary>
+    private static void ReleaseUndrained()
+    {
+        var now = Volatile.Read(ref drains);
+        if (now == drainsAtLastCollection)
+            while (Released.TryDequeue(out var pointer)) Interop.LibTorch.TensorFree(pointer);
+        drainsAtLastCollection = now;
+    }
+
+    /// <summary>Finalized once per collection, for as long as the process runs.</summary>
+    private sealed class CollectionSentinel
+    {
+        ~CollectionSentinel()
+        {
+            ReleaseUndrained();
+            if (!Environment.HasShutdownStarted) GC.ReRegisterForFinalize(this);
+        }
+    }
+
+    static TensorReclaimer() => _ = new CollectionSentinel();
+
     private static TensorReclaimer? TakeShared()
     {
         lock (SharedPool)
@@ -62,7 +105,8 @@ internal sealed class TensorReclaimer
     {
         if (Pointer != IntPtr.Zero)
         {
-            Interop.LibTorch.TensorFree(Pointer);
+            if (ReportedBytes < QueuedBytesLimit) Released.Enqueue(Pointer);
+            else Interop.LibTorch.TensorFree(Pointer);
             if (ReportedBytes > 0) GC.RemoveMemoryPressure(ReportedBytes);
             Pointer = IntPtr.Zero;
             ReportedBytes = 0;
