@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian/Ubuntu machine lacks to build and test NeuralCore; does nothing where all is present.
 set -euo pipefail
-packages=(cmake g++ make libtorch-dev libgloo-dev libopenblas0-openmp dataset-fashion-mnist bible-kjv-text bible-kjv python3-torch iproute2)
+packages=(cmake g++ make libtorch-dev libgloo-dev libopenblas0-openmp dataset-fashion-mnist bible-kjv-text bible-kjv python3-torch python3-torchvision iproute2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

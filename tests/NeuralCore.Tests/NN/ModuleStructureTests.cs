@@ -112,6 +112,18 @@ public class ModuleStructureTests
     }
 
     [Fact]
+    public void AContainerGivenAlone_IsOneChild_AndAListIsSpread()
+    {
+        // nn.Sequential(nn.Sequential(a, b)) has the keys "0.0.weight", …, as the inner Sequential is one child.
+        using var nested = new Sequential(new Sequential(new Linear(3, 2), new Linear(2, 1)));
+        nested.StateDict().Keys.Should().Equal("0.0.weight", "0.0.bias", "0.1.weight", "0.1.bias");
+        using var list = new ModuleList(new ModuleList(new Linear(3, 2)));
+        list.StateDict().Keys.Should().Equal("0.0.weight", "0.0.bias");
+        using var spread = new Sequential(new List<Module> { new Linear(3, 2), new Relu() });
+        spread.Count.Should().Be(2);
+    }
+
+    [Fact]
     public void RequiresGrad_FreezesAndUnfreezesEveryParameter()
     {
         using var model = new Sequential(new Linear(3, 2), new Linear(2, 1));

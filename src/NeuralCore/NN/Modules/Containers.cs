@@ -7,8 +7,14 @@ namespace NeuralCore.NN;
 // it, also change what they run.
 public sealed class Sequential : Module, IReadOnlyList<Module>
 {
+    /// <summary>The modules as children, in order. A single Sequential or ModuleList given alone is one child, as in PyTorch, not spread.</summary>
     public Sequential(params IEnumerable<Module> modules)
     {
+        if (modules is Module container)
+        {
+            Add(container);
+            return;
+        }
         foreach (var module in modules) Add(module);
     }
 
@@ -36,8 +42,14 @@ public sealed class Sequential : Module, IReadOnlyList<Module>
 /// <summary>A list of submodules whose parameters belong to the owner (torch.nn.ModuleList); named "0", "1", ….</summary>
 public sealed class ModuleList : Module, IReadOnlyList<Module>
 {
+    /// <summary>The modules as children, in order. A single Sequential or ModuleList given alone is one child, as in PyTorch, not spread.</summary>
     public ModuleList(params IEnumerable<Module> modules)
     {
+        if (modules is Module container)
+        {
+            Add(container);
+            return;
+        }
         foreach (var module in modules) Add(module);
     }
 

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NeuralCore.IO;
+using NeuralCore.NN;
+using NeuralCore.Tests.Support;
+using NeuralCore.Vision;
+
+namespace NeuralCore.Tests;
+
+/// <summary>
+/// torchvision's models against Debian's python3-torchvision, live: after the same seed the same initial weights
+/// under the same keys, and a state dict torchvision saved loads and gives torchvision's logits.
+/// </summary>
+public class VisionModelTests
+{
+    private static readonly Dictionary<string, Func<Module>> Factories = new()
+    {
+        ["resnet18"] = () => Models.ResNet18(numClasses: 10),
+        ["resnet34"] = () => Models.ResNet34(numClasses: 10),
+        ["resnet50"] = () => Models.ResNet50(numClasses: 10),
+        ["resnet101"] = () => Models.ResNet101(numClasses: 10),
+        ["vgg11"] = () => Models.Vgg11(numClasses: 10),
+        ["vgg16_bn"] = () => Models.Vgg16Bn(numClasses: 10),
+        ["mobilenet_v2"] = () => Models.MobileNetV2(numClasses: 10),
+    };
+
+    public static TheoryData<string> Names() => new(Factories.Keys);
+
+    [SkippableTheory]
+    [MemberData(nameof(Names))]
+    public void SameSeed_SameInitialWeights_AndTorchvisionWeights_GiveTorchvisionsLogits(string name)
+    {
+        Skip.IfNot(TorchvisionAvailable.Value, "needs /usr/bin/python3 with torchvision (python3-torchvision)");
+        var directory = Directory.CreateTempSubdirectory("neuralcore-vision").FullName;
+        try
+        {
+            using var summary = RunPython(name, directory);
+            var expected = summary.RootElement.GetProperty("state");
+            using var scope = TensorScope.Begin();
+            Module model;
+            lock (GlobalSeed)
+            {
+                Torch.ManualSeed(0);
+                model = Factories[name]();
+            }
+            using (model)
+            {
+                var state = model.StateDict();
+                state.Keys.Should().Equal(expected.EnumerateObject().Select(p => p.Name), "torchvision's keys in torchvision's order");
+                foreach (var (key, value) in state)
+                {
+                    var reference = expected.GetProperty(key);
+                    value.Shape.Should().Equal(reference.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()), key);
+                    using var flat = value.To(DType.Float64).Flatten();
+                    var tolerance = 1e-6 * Math.Max(1, reference.GetProperty("abs_sum").GetDouble());
+                    flat.Sum().Item<double>().Should().BeApproximately(reference.GetProperty("sum").GetDouble(), tolerance, key);
+                    flat.Abs().Sum().Item<double>().Should().BeApproximately(reference.GetProperty("abs_sum").GetDouble(), tolerance, key);
+                    var first = reference.GetProperty("first").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                    using var head = flat.Narrow(0, 0, first.Length);
+                    var actualFirst = head.ToArray<double>();
+                    for (var i = 0; i < first.Length; i++) actualFirst[i].Should().BeApproximately(first[i], 1e-6, key);
+                }
+                model.Load(Path.Combine(directory, "state.pt")).MissingKeys.Should().BeEmpty();
+                model.Eval();
+                var logits = model.Call(Serialization.Load(Path.Combine(directory, "input.pt"))["x"]);
+                var expectedLogits = Serialization.Load(Path.Combine(directory, "logits.pt"))["logits"];
+                logits.Shape.Should().Equal(expectedLogits.Shape);
+                var (actualValues, expectedValues) = (logits.ToArray<float>(), expectedLogits.ToArray<float>());
+                for (var i = 0; i < expectedValues.Length; i++)
+                    actualValues[i].Should().BeApproximately(expectedValues[i], 1e-4f * Math.Max(1, Math.Abs(expectedValues[i])), $"logit {i}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    // The constructors draw from the global generator; other tests seed it too.
+    private static readonly object GlobalSeed = new();
+
+    private static readonly Lazy<bool> TorchvisionAvailable = new(() =>
+    {
+        if (!File.Exists("/usr/bin/python3")) return false;
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", "-c \"import torchvision\"") { RedirectStandardError = true })!;
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    });
+
+    private static JsonDocument RunPython(string name, string directory)
+    {
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(TestPaths.Directory, "Fixtures", "vision_models.py"));
+        start.ArgumentList.Add(name);
+        start.ArgumentList.Add(directory);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, error.Result);
+        return JsonDocument.Parse(output);
+    }
+}
