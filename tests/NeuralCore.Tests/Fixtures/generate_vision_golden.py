@@ -1,0 +1,93 @@
+"""Vision fixtures and golden values with Debian's python3-torchvision 0.14 and PIL: python3 generate_vision_golden.py.
+
+Writes small images in every format NeuralCore.Vision reads to Fixtures/images/ (made with PIL from a seeded
+pattern), plus a truncated PNG and a file that is no image, and Fixtures/vision_golden.json: the pixels
+torchvision.io.read_image gives for the PNG and JPEG files in each mode (PIL's for BMP, GIF and WebP, which
+torchvision 0.14 does not read), and torchvision.utils.make_grid and save_image results.
+"""
+import io
+import json
+import os
+
+import numpy
+import torch
+import torchvision
+from PIL import Image
+from torchvision.io import ImageReadMode, read_image
+from torchvision.utils import make_grid, save_image
+
+from golden_pack import pack
+
+here = os.path.dirname(os.path.abspath(__file__))
+images = os.path.join(here, "images")
+os.makedirs(images, exist_ok=True)
+
+generator = torch.Generator().manual_seed(0)
+height, width = 6, 9
+# A smooth pattern plus noise: JPEG's blocks and resampling both see structure and detail.
+ys, xs = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+rgb = torch.stack([xs * 28, ys * 40, (xs + ys) * 15]).float() + torch.randint(0, 30, (3, height, width), generator=generator)
+rgb = rgb.clamp(0, 255).to(torch.uint8)
+alpha = torch.randint(0, 256, (1, height, width), generator=generator, dtype=torch.uint8)
+hwc = rgb.permute(1, 2, 0).numpy()
+rgba = numpy.concatenate([hwc, alpha.permute(1, 2, 0).numpy()], axis=2)
+gray = Image.fromarray(hwc).convert("L")
+
+files = {
+    "rgb.png": Image.fromarray(hwc),
+    "rgba.png": Image.fromarray(rgba, "RGBA"),
+    "gray.png": gray,
+    "gray_alpha.png": Image.merge("LA", [gray, Image.fromarray(alpha[0].numpy())]),
+    "rgb.jpg": Image.fromarray(hwc),
+    "gray.jpg": gray,
+    "rgb.bmp": Image.fromarray(hwc),
+    "rgb.webp": Image.fromarray(hwc),
+    "palette.gif": Image.fromarray(hwc).quantize(colors=16),
+}
+for name, image in files.items():
+    options = {"lossless": True} if name.endswith(".webp") else {"quality": 90} if name.endswith(".jpg") else {}
+    image.save(os.path.join(images, name), **options)
+with open(os.path.join(images, "rgb.png"), "rb") as f:
+    png = f.read()
+with open(os.path.join(images, "truncated.png"), "wb") as f:
+    f.write(png[: len(png) // 2])
+with open(os.path.join(images, "not_an_image.png"), "wb") as f:
+    f.write(b"These bytes are text, not a PNG.\n" * 4)
+
+modes = {"unchanged": ImageReadMode.UNCHANGED, "gray": ImageReadMode.GRAY, "gray_alpha": ImageReadMode.GRAY_ALPHA,
+         "rgb": ImageReadMode.RGB, "rgb_alpha": ImageReadMode.RGB_ALPHA}
+reads = {}
+for name in files:
+    path = os.path.join(images, name)
+    if name.endswith((".png", ".jpg")):
+        for mode_name, mode in modes.items():
+            if name.endswith(".jpg") and mode_name in ("gray_alpha", "rgb_alpha"):
+                continue  # torchvision 0.14 reads JPEG without alpha only
+            reads[f"{name}:{mode_name}"] = pack(read_image(path, mode))
+    else:
+        # What PIL decodes, as RGB (torchvision 0.14 has no reader for these formats).
+        reads[f"{name}:rgb"] = pack(torch.from_numpy(numpy.array(Image.open(path).convert("RGB"))).permute(2, 0, 1))
+
+batch = torch.randn(5, 3, 4, 6, generator=generator)
+grids = {
+    "defaults": {"input": pack(batch), "options": {}, "output": pack(make_grid(batch))},
+    "nrow2_padding1_pad_value": {"input": pack(batch), "options": {"nrow": 2, "padding": 1, "pad_value": 0.5},
+                                 "output": pack(make_grid(batch, nrow=2, padding=1, pad_value=0.5))},
+    "normalize": {"input": pack(batch), "options": {"normalize": True},
+                  "output": pack(make_grid(batch, normalize=True))},
+    "normalize_range_scale_each": {"input": pack(batch), "options": {"normalize": True, "value_range": [-1, 1], "scale_each": True},
+                                   "output": pack(make_grid(batch, normalize=True, value_range=(-1, 1), scale_each=True))},
+    "gray_batch": {"input": pack(batch[:, :1]), "options": {"nrow": 3},
+                   "output": pack(make_grid(batch[:, :1], nrow=3))},
+    "one_image": {"input": pack(batch[0]), "options": {}, "output": pack(make_grid(batch[0]))},
+}
+saved = torch.rand(4, 3, 5, 7, generator=generator)
+buffer = io.BytesIO()
+save_image(saved, buffer, format="png", nrow=2)
+buffer.seek(0)
+save = {"input": pack(saved), "nrow": 2,
+        "pixels": pack(torch.from_numpy(numpy.array(Image.open(buffer))).permute(2, 0, 1).contiguous())}
+
+with open(os.path.join(here, "vision_golden.json"), "w") as f:
+    json.dump({"torchvision": torchvision.__version__, "reads": reads, "make_grid": grids, "save_image": save}, f)
+print(f"wrote {len(files) + 2} images and vision_golden.json: {len(reads)} reads, {len(grids)} grids")
