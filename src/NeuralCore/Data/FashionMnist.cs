@@ -17,12 +17,13 @@ public static class FashionMnist
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
-    /// Loads one split. Images become Float32 (N, 1, 28, 28) in [0, 1], normalised with <see cref="Mean"/> and
-    /// <see cref="Std"/> when <paramref name="normalize"/> is set; labels are Int64 (N).
+    /// Loads one split. Images become Float32 (N, 1, 28, 28) in [0, 1], as torchvision's ToTensor gives them, and are
+    /// normalised with <see cref="Mean"/> and <see cref="Std"/> only when <paramref name="normalize"/> is set; labels are
+    /// Int64 (N). NeuralCore.Vision's <c>FashionMnist</c> dataset gives the same images one at a time, as uint8.
     /// </summary>
     /// <exception cref="FileNotFoundException">A file is missing; the message names it and the package that provides it.</exception>
     /// <exception cref="InvalidDataException">A file is corrupt or images and labels disagree.</exception>
-    public static TensorDataset Load(string? directory = null, bool train = true, bool normalize = true)
+    public static TensorDataset Load(string? directory = null, bool train = true, bool normalize = false)
     {
         directory ??= DefaultDirectory;
         var prefix = train ? "train" : "t10k";

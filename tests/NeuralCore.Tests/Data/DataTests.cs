@@ -144,13 +144,13 @@ public class DataTests
     public void FashionMnist_LoadsTheRealTestSet_WhenInstalled()
     {
         if (!File.Exists(Path.Combine(FashionMnist.DefaultDirectory, "t10k-images-idx3-ubyte.gz"))) return;  // installed by the prerequisites
-        using var test = FashionMnist.Load(train: false, normalize: false);
+        using var test = FashionMnist.Load(train: false);
         test.Count.Should().Be(10_000);
         test.Inputs.Shape.Should().Equal(10_000L, 1L, 28L, 28L);
         test.Inputs.Min().Item<float>().Should().Be(0f);
         test.Inputs.Max().Item<float>().Should().Be(1f);
         test.Targets.ToArray<long>().Should().OnlyContain(label => label >= 0 && label < 10);
-        using var normalized = FashionMnist.Load(train: false);
+        using var normalized = FashionMnist.Load(train: false, normalize: true);
         normalized.Inputs.Mean().Item<float>().Should().BeApproximately(0f, 0.05f);
     }
 }

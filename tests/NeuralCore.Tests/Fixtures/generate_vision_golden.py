@@ -88,6 +88,26 @@ buffer.seek(0)
 save = {"input": pack(saved), "nrow": 2,
         "pixels": pack(torch.from_numpy(numpy.array(Image.open(buffer))).permute(2, 0, 1).contiguous())}
 
+# Fashion-MNIST's test split from Debian's dataset-fashion-mnist, through torchvision's IDX readers.
+fashion = {}
+debian = "/usr/share/datasets/fashion-mnist"
+if os.path.exists(os.path.join(debian, "t10k-images-idx3-ubyte.gz")):
+    import gzip
+    import tempfile
+    from torchvision.datasets import FashionMNIST
+    from torchvision.datasets.mnist import read_image_file, read_label_file
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+            with gzip.open(os.path.join(debian, name + ".gz")) as source, open(os.path.join(scratch, name), "wb") as target:
+                target.write(source.read())
+        data = read_image_file(os.path.join(scratch, "t10k-images-idx3-ubyte"))
+        targets = read_label_file(os.path.join(scratch, "t10k-labels-idx1-ubyte"))
+    indices = [0, 1, 4321, 9999]
+    fashion = {"count": len(targets), "classes": FashionMNIST.classes, "indices": indices,
+               "targets": [int(targets[i]) for i in indices], "sums": [int(data[i].long().sum()) for i in indices],
+               "first": pack(data[0])}
+
 with open(os.path.join(here, "vision_golden.json"), "w") as f:
-    json.dump({"torchvision": torchvision.__version__, "reads": reads, "make_grid": grids, "save_image": save}, f)
+    json.dump({"torchvision": torchvision.__version__, "reads": reads, "make_grid": grids, "save_image": save,
+               "fashion_mnist_test": fashion}, f)
 print(f"wrote {len(files) + 2} images and vision_golden.json: {len(reads)} reads, {len(grids)} grids")
