@@ -107,7 +107,54 @@ if os.path.exists(os.path.join(debian, "t10k-images-idx3-ubyte.gz")):
                "targets": [int(targets[i]) for i in indices], "sums": [int(data[i].long().sum()) for i in indices],
                "first": pack(data[0])}
 
+# Transforms on a fixed uint8 image and a float image; random ones after torch.manual_seed(seed), applied `repeat`
+# times in a row (outputs stacked), so that the order of the draws is checked too.
+import torchvision.transforms as T
+from torchvision.transforms import InterpolationMode as IM
+
+image_generator = torch.Generator().manual_seed(7)
+uint8_image = torch.randint(0, 256, (3, 11, 14), generator=image_generator, dtype=torch.uint8)
+float_image = torch.rand(3, 11, 14, generator=image_generator)
+transform_cases = {
+    "to_tensor": ("uint8", T.ConvertImageDtype(torch.float), 0, 1),
+    "float_to_uint8": ("float", T.ConvertImageDtype(torch.uint8), 0, 1),
+    "normalize": ("float", T.Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3]), 0, 1),
+    "resize_smaller_edge": ("uint8", T.Resize(7), 0, 1),
+    "resize_nearest": ("uint8", T.Resize((5, 9), interpolation=IM.NEAREST), 0, 1),
+    "resize_bicubic": ("float", T.Resize((8, 20), interpolation=IM.BICUBIC), 0, 1),
+    "resize_bicubic_uint8": ("uint8", T.Resize((16, 20), interpolation=IM.BICUBIC), 0, 1),
+    "resize_antialias": ("uint8", T.Resize((5, 6), antialias=True), 0, 1),
+    "resize_max_size": ("float", T.Resize(10, max_size=12), 0, 1),
+    "center_crop": ("uint8", T.CenterCrop((5, 7)), 0, 1),
+    "center_crop_larger": ("uint8", T.CenterCrop((15, 16)), 0, 1),
+    "pad_constant": ("uint8", T.Pad([1, 2, 3, 4], fill=7), 0, 1),
+    "pad_edge": ("uint8", T.Pad([2, 1], padding_mode="edge"), 0, 1),
+    "pad_reflect": ("float", T.Pad(2, padding_mode="reflect"), 0, 1),
+    "pad_symmetric": ("uint8", T.Pad(3, padding_mode="symmetric"), 0, 1),
+    "grayscale": ("uint8", T.Grayscale(), 0, 1),
+    "grayscale_three": ("float", T.Grayscale(3), 0, 1),
+    "gaussian_blur": ("uint8", T.GaussianBlur((3, 5), sigma=(0.5, 2.0)), 3, 2),
+    "gaussian_blur_float": ("float", T.GaussianBlur(5), 4, 1),
+    "random_crop_padding": ("uint8", T.RandomCrop((6, 8), padding=2), 3, 3),
+    "random_crop_pad_if_needed": ("float", T.RandomCrop((13, 16), pad_if_needed=True, padding_mode="edge"), 3, 2),
+    "random_horizontal_flip": ("uint8", T.RandomHorizontalFlip(), 11, 6),
+    "random_vertical_flip": ("float", T.RandomVerticalFlip(0.3), 12, 6),
+    "random_resized_crop": ("uint8", T.RandomResizedCrop(8), 1, 4),
+    "random_resized_crop_fallback": ("float", T.RandomResizedCrop((6, 5), scale=(0.9, 1.0), ratio=(3.0, 4.0)), 2, 2),
+    "random_grayscale": ("uint8", T.RandomGrayscale(0.5), 5, 4),
+    "random_erasing": ("float", T.RandomErasing(p=1.0, value=(0.1, 0.2, 0.3)), 6, 3),
+    "random_erasing_random": ("float", T.RandomErasing(p=0.7, value="random"), 8, 3),
+    "compose": ("uint8", T.Compose([T.RandomResizedCrop(9), T.RandomHorizontalFlip(), T.ConvertImageDtype(torch.float),
+                                    T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])]), 5, 3),
+}
+transforms_golden = {"uint8_image": pack(uint8_image), "float_image": pack(float_image), "cases": {}}
+for name, (kind, transform, seed, repeat) in transform_cases.items():
+    torch.manual_seed(seed)
+    source = uint8_image if kind == "uint8" else float_image
+    outputs = torch.stack([transform(source) for _ in range(repeat)])
+    transforms_golden["cases"][name] = {"input": kind, "seed": seed, "repeat": repeat, "output": pack(outputs)}
+
 with open(os.path.join(here, "vision_golden.json"), "w") as f:
     json.dump({"torchvision": torchvision.__version__, "reads": reads, "make_grid": grids, "save_image": save,
-               "fashion_mnist_test": fashion}, f)
+               "fashion_mnist_test": fashion, "transforms": transforms_golden}, f)
 print(f"wrote {len(files) + 2} images and vision_golden.json: {len(reads)} reads, {len(grids)} grids")
