@@ -97,8 +97,7 @@ public class TrainingSteps
     [GlobalSetup]
     public void Setup()
     {
-        // 2 threads as the peers use; --threads N for a one-sided look at another count.
-    Torch.SetNumThreads(int.Parse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault() ?? "2"));
+        Torch.SetNumThreads(2);
         (step, owner) = Cases.Create(Case);
     }
 
@@ -126,8 +125,7 @@ public class ScopedStepAllocations
     [GlobalSetup]
     public void Setup()
     {
-        // 2 threads as the peers use; --threads N for a one-sided look at another count.
-    Torch.SetNumThreads(int.Parse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault() ?? "2"));
+        Torch.SetNumThreads(2);
         model = new Cnn();
         optimizer = new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.001, momentum: 0.9);
     }
