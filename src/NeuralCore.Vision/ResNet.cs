@@ -65,6 +65,20 @@ public sealed class ResNet : Module
         return layer;
     }
 
+    /// <summary>The read-out layer (torchvision's <c>fc</c>).</summary>
+    public Linear Fc => fc;
+
+    /// <summary>
+    /// Replaces the read-out with a new <c>Linear(fc.in_features, numClasses)</c> on the same device and dtype, as
+    /// <c>model.fc = nn.Linear(model.fc.in_features, n)</c> does before fine-tuning weights trained on other classes.
+    /// </summary>
+    public void ResetClassifier(long numClasses)
+    {
+        var old = fc;
+        ReplaceChild(old, new Linear(old.InFeatures, numClasses, dtype: old.Weight.DType, device: old.Weight.Device));
+        old.Dispose();
+    }
+
     public override Tensor Forward(Tensor input)
     {
         using var scope = TensorScope.Begin();

@@ -76,6 +76,22 @@ public class VisionModelTests
         }
     }
 
+    [Fact]
+    public void ResetClassifier_ReplacesTheReadOut_UnderTheSameKeys()
+    {
+        using var model = Models.ResNet18(numClasses: 1000);
+        var keys = model.StateDict().Keys.ToArray();
+        var old = model.Fc;
+        model.ResetClassifier(3);
+        old.Weight.IsDisposed.Should().BeTrue();
+        model.Fc.Weight.Shape.Should().Equal(3, 512);
+        model.StateDict().Keys.Should().Equal(keys);
+        model.Parameters().Should().Contain(model.Fc.Weight);
+        using var scope = TensorScope.Begin();
+        model.Eval();
+        model.Call(Tensor.Rand(1, 3, 32, 32)).Shape.Should().Equal(1, 3);
+    }
+
     // The constructors draw from the global generator; other tests seed it too.
     private static readonly object GlobalSeed = new();
 
