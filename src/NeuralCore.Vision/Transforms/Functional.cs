@@ -231,6 +231,215 @@ public static class Functional
         return inplace ? target : scope.Keep(target);
     }
 
+    /// <summary>
+    /// Rotates by <paramref name="angle"/> degrees counter-clockwise about <paramref name="center"/> (pixel coordinates;
+    /// the image centre when null), nearest or bilinear, filling outside with <paramref name="fill"/> (one value or one
+    /// per channel); <paramref name="expand"/> enlarges the output to hold the whole rotated image.
+    /// </summary>
+    public static Tensor Rotate(Tensor image, double angle, InterpolationMode interpolation = InterpolationMode.Nearest, bool expand = false,
+        (double X, double Y)? center = null, IReadOnlyList<double>? fill = null)
+    {
+        CheckImage(image);
+        CheckGridInterpolation(interpolation);
+        var (w, h) = ((int)image.Shape[^1], (int)image.Shape[^2]);
+        var centerF = center is { } c ? (c.X - w * 0.5, c.Y - h * 0.5) : (0.0, 0.0);
+        var matrix = InverseAffineMatrix(centerF, -angle, (0, 0), 1.0, (0, 0));
+        var (ow, oh) = expand ? AffineOutputSize(matrix, w, h) : (w, h);
+        using var scope = TensorScope.Begin();
+        var grid = AffineGrid(matrix, image, w, h, ow, oh);
+        return scope.Keep(ApplyGrid(image, grid, interpolation, fill));
+    }
+
+    /// <summary>
+    /// Affine transform keeping the centre invariant (torchvision's affine): rotation by <paramref name="angle"/> degrees,
+    /// translation in pixels, <paramref name="scale"/>, shear angles in degrees (x, y); outside filled with <paramref name="fill"/>.
+    /// </summary>
+    public static Tensor Affine(Tensor image, double angle, (double X, double Y) translate, double scale, (double X, double Y) shear,
+        InterpolationMode interpolation = InterpolationMode.Nearest, IReadOnlyList<double>? fill = null, (double X, double Y)? center = null)
+    {
+        CheckImage(image);
+        CheckGridInterpolation(interpolation);
+        if (scale <= 0) throw new ArgumentOutOfRangeException(nameof(scale), scale, "Argument scale should be positive");
+        var (w, h) = ((int)image.Shape[^1], (int)image.Shape[^2]);
+        var centerF = center is { } c ? (c.X - w * 0.5, c.Y - h * 0.5) : (0.0, 0.0);
+        var matrix = InverseAffineMatrix(centerF, angle, translate, scale, shear);
+        using var scope = TensorScope.Begin();
+        var grid = AffineGrid(matrix, image, w, h, w, h);
+        return scope.Keep(ApplyGrid(image, grid, interpolation, fill));
+    }
+
+    /// <summary>Multiplies intensities by <paramref name="factor"/> (0 black, 1 unchanged), clamped to the type's range.</summary>
+    public static Tensor AdjustBrightness(Tensor image, double factor)
+    {
+        CheckColor(image, factor, "brightness_factor");
+        using var scope = TensorScope.Begin();
+        return scope.Keep(Blend(image, image.ZerosLike(), factor));
+    }
+
+    /// <summary>Blends with the mean gray level (0 flat gray, 1 unchanged).</summary>
+    public static Tensor AdjustContrast(Tensor image, double factor)
+    {
+        CheckColor(image, factor, "contrast_factor");
+        using var scope = TensorScope.Begin();
+        var dtype = image.DType.IsFloatingPoint() ? image.DType : DType.Float32;
+        var gray = image.Shape[^3] == 3 ? RgbToGrayscale(image) : image;
+        var mean = gray.To(dtype).Mean([-3, -2, -1], keepDim: true);
+        return scope.Keep(Blend(image, mean, factor));
+    }
+
+    /// <summary>Blends with the gray image (0 gray, 1 unchanged); a one-channel image is returned as it is.</summary>
+    public static Tensor AdjustSaturation(Tensor image, double factor)
+    {
+        CheckColor(image, factor, "saturation_factor");
+        if (image.Shape[^3] == 1) return image.Alias();
+        using var scope = TensorScope.Begin();
+        return scope.Keep(Blend(image, RgbToGrayscale(image), factor));
+    }
+
+    /// <summary>Shifts the hue by <paramref name="factor"/> turns, in [−0.5, 0.5], through HSV.</summary>
+    public static Tensor AdjustHue(Tensor image, double factor)
+    {
+        CheckImage(image);
+        if (factor is < -0.5 or > 0.5) throw new ArgumentOutOfRangeException(nameof(factor), factor, "hue_factor is not in [-0.5, 0.5].");
+        if (image.Shape[^3] is not (1 or 3)) throw new ArgumentException($"Input image tensor permitted channel values are [1, 3], but found {image.Shape[^3]}", nameof(image));
+        if (image.Shape[^3] == 1) return image.Alias();
+        using var scope = TensorScope.Begin();
+        var rgb = image.DType == DType.UInt8 ? image.To(DType.Float32).Div(255.0) : image;
+        var hsv = RgbToHsv(rgb);
+        var hue = hsv.Select(-3, 0).Add(factor).Remainder(1.0);
+        var shifted = HsvToRgb(Tensor.Stack([hue, hsv.Select(-3, 1), hsv.Select(-3, 2)], -3));
+        if (image.DType == DType.UInt8) shifted = shifted.Mul(255.0).To(DType.UInt8);
+        return scope.Keep(shifted);
+    }
+
+    // torchvision's _get_inverse_affine_matrix: the output-to-input map, centre at the origin.
+    private static double[] InverseAffineMatrix((double X, double Y) center, double angle, (double X, double Y) translate, double scale, (double X, double Y) shear)
+    {
+        var rot = angle * Math.PI / 180;
+        var (sx, sy) = (shear.X * Math.PI / 180, shear.Y * Math.PI / 180);
+        var (cx, cy) = center;
+        var (tx, ty) = translate;
+        var a = Math.Cos(rot - sy) / Math.Cos(sy);
+        var b = -Math.Cos(rot - sy) * Math.Tan(sx) / Math.Cos(sy) - Math.Sin(rot);
+        var c = Math.Sin(rot - sy) / Math.Cos(sy);
+        var d = -Math.Sin(rot - sy) * Math.Tan(sx) / Math.Cos(sy) + Math.Cos(rot);
+        double[] m = [d / scale, -b / scale, 0.0, -c / scale, a / scale, 0.0];
+        m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty);
+        m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty);
+        m[2] += cx;
+        m[5] += cy;
+        return m;
+    }
+
+    // torchvision's _compute_affine_output_size, in Float32 as there.
+    private static (int Width, int Height) AffineOutputSize(double[] matrix, int w, int h)
+    {
+        using var scope = TensorScope.Begin();
+        var points = Tensor.FromArray(new[] { -0.5f * w, -0.5f * h, 1f, -0.5f * w, 0.5f * h, 1f, 0.5f * w, 0.5f * h, 1f, 0.5f * w, -0.5f * h, 1f }, 4, 3);
+        var theta = Tensor.FromArray(matrix.Select(v => (float)v).ToArray(), 2, 3);
+        var moved = points.MatMul(theta.T);
+        var (low, _) = moved.Min(0);
+        var (high, _) = moved.Max(0);
+        // Shifted to [0, w] and [0, h], as PIL measures, then truncated to 1e-4 so that 1e-15 does not ceil to 1.
+        var shift = Tensor.FromArray(new[] { w * 0.5f, h * 0.5f });
+        (low, high) = (low.Add(shift), high.Add(shift));
+        const double tolerance = 1e-4;
+        var size = high.Div(tolerance).Trunc().Mul(tolerance).Ceil().Sub(low.Div(tolerance).Trunc().Mul(tolerance).Floor()).ToArray<float>();
+        return ((int)size[0], (int)size[1]);
+    }
+
+    // torchvision's _gen_affine_grid: output pixel centres mapped through theta, normalised to [-1, 1] for grid_sample.
+    private static Tensor AffineGrid(double[] matrix, Tensor image, int w, int h, int ow, int oh)
+    {
+        var dtype = image.DType.IsFloatingPoint() ? image.DType : DType.Float32;
+        var theta = Tensor.FromArray(matrix).To(dtype).To(image.Device).View(1, 2, 3);
+        var baseGrid = Tensor.Empty([1, oh, ow, 3], dtype, image.Device);
+        baseGrid.Select(-1, 0).CopyFrom(Tensor.Linspace(-ow * 0.5 + 0.5, ow * 0.5 + 0.5 - 1, ow, DType.Float32, image.Device));
+        baseGrid.Select(-1, 1).CopyFrom(Tensor.Linspace(-oh * 0.5 + 0.5, oh * 0.5 + 0.5 - 1, oh, DType.Float32, image.Device).Unsqueeze(-1));
+        baseGrid.Select(-1, 2).FillInPlace(1);
+        var rescaled = theta.Transpose(1, 2).Div(Tensor.FromArray(new[] { 0.5 * w, 0.5 * h }).To(dtype).To(image.Device));
+        return baseGrid.View(1, (long)oh * ow, 3).Bmm(rescaled).View(1, oh, ow, 2);
+    }
+
+    // torchvision's _apply_grid_transform: grid_sample with zeros, then the fill where the grid left the image.
+    private static Tensor ApplyGrid(Tensor image, Tensor grid, InterpolationMode interpolation, IReadOnlyList<double>? fill)
+    {
+        var (batch, cast, squeeze) = CastSqueezeIn(image, grid.DType);
+        if (batch.Shape[0] > 1) grid = grid.Expand(batch.Shape[0], grid.Shape[1], grid.Shape[2], grid.Shape[3]);
+        if (fill is not null) batch = Tensor.Cat([batch, Tensor.Ones([batch.Shape[0], 1, batch.Shape[2], batch.Shape[3]], batch.DType, batch.Device)], 1);
+        var mode = interpolation == InterpolationMode.Nearest ? "nearest" : "bilinear";
+        var sampled = NN.Functional.GridSample(batch, grid, mode, "zeros", alignCorners: false);
+        if (fill is not null)
+        {
+            var channels = sampled.Shape[1] - 1;
+            if (fill.Count != 1 && fill.Count != channels)
+                throw new ArgumentException($"The number of elements in 'fill' does not match the number of channels of the image ({fill.Count} != {channels})", nameof(fill));
+            var mask = sampled.Narrow(1, channels, 1).ExpandAs(sampled.Narrow(1, 0, channels));
+            sampled = sampled.Narrow(1, 0, channels);
+            var fillImage = Tensor.FromArray(fill.ToArray()).To(sampled.DType).To(sampled.Device).View(1, fill.Count, 1, 1).ExpandAs(sampled);
+            sampled = interpolation == InterpolationMode.Nearest
+                ? Tensor.Where(mask.Lt(0.5), fillImage, sampled)
+                : sampled.Mul(mask).Add(mask.Neg().Add(1.0).Mul(fillImage));
+        }
+        return CastSqueezeOut(sampled, cast ? image.DType : null, squeeze);
+    }
+
+    private static void CheckGridInterpolation(InterpolationMode interpolation)
+    {
+        if (interpolation == InterpolationMode.Bicubic)
+            throw new ArgumentException("Interpolation mode 'bicubic' is unsupported with Tensor input (nearest and bilinear are)", nameof(interpolation));
+    }
+
+    private static void CheckColor(Tensor image, double factor, string name)
+    {
+        CheckImage(image);
+        if (factor < 0) throw new ArgumentOutOfRangeException(name, factor, $"{name} ({factor}) is not non-negative.");
+        if (image.Shape[^3] is not (1 or 3)) throw new ArgumentException($"Input image tensor permitted channel values are [1, 3], but found {image.Shape[^3]}", nameof(image));
+    }
+
+    // torchvision's _blend: ratio · a + (1 − ratio) · b, clamped to the type's range, cast back (truncating for integers).
+    private static Tensor Blend(Tensor image, Tensor other, double ratio)
+    {
+        var bound = image.DType.IsFloatingPoint() ? 1.0 : 255.0;
+        return image.Mul(ratio).Add(other.Mul(1.0 - ratio)).Clamp(0, bound).To(image.DType);
+    }
+
+    private static Tensor RgbToHsv(Tensor image)
+    {
+        var (r, g, b) = (image.Select(-3, 0), image.Select(-3, 1), image.Select(-3, 2));
+        var (maxc, _) = image.Max(-3);
+        var (minc, _) = image.Min(-3);
+        var equal = maxc.Eq(minc);
+        var range = maxc.Sub(minc);
+        var ones = maxc.OnesLike();
+        var saturation = range.Div(Tensor.Where(equal, ones, maxc));
+        var divisor = Tensor.Where(equal, ones, range);
+        var (rc, gc, bc) = (maxc.Sub(r).Div(divisor), maxc.Sub(g).Div(divisor), maxc.Sub(b).Div(divisor));
+        var hr = maxc.Eq(r).To(image.DType).Mul(bc.Sub(gc));
+        var hg = maxc.Eq(g).LogicalAnd(maxc.Ne(r)).To(image.DType).Mul(rc.Add(2.0).Sub(bc));
+        var hb = maxc.Ne(g).LogicalAnd(maxc.Ne(r)).To(image.DType).Mul(gc.Add(4.0).Sub(rc));
+        var hue = hr.Add(hg).Add(hb).Div(6.0).Add(1.0).Fmod(1.0);
+        return Tensor.Stack([hue, saturation, maxc], -3);
+    }
+
+    private static Tensor HsvToRgb(Tensor image)
+    {
+        var (h, s, v) = (image.Select(-3, 0), image.Select(-3, 1), image.Select(-3, 2));
+        var i = h.Mul(6.0).Floor();
+        var f = h.Mul(6.0).Sub(i);
+        var sector = i.To(DType.Int32).Remainder(6);
+        var p = v.Mul(s.Neg().Add(1.0)).Clamp(0.0, 1.0);
+        var q = v.Mul(s.Mul(f).Neg().Add(1.0)).Clamp(0.0, 1.0);
+        var t = v.Mul(s.Mul(f.Neg().Add(1.0)).Neg().Add(1.0)).Clamp(0.0, 1.0);
+        var mask = sector.Unsqueeze(-3).Eq(Tensor.Arange(6, dtype: DType.Int32, device: image.Device).View(-1, 1, 1)).To(image.DType);
+        var a1 = Tensor.Stack([v, q, p, p, t, v], -3);
+        var a2 = Tensor.Stack([t, v, v, q, p, p], -3);
+        var a3 = Tensor.Stack([p, p, t, v, v, q], -3);
+        var a4 = Tensor.Stack([a1, a2, a3], -4);
+        // One sector is set per pixel, so this sum picks that sector's value exactly (torchvision's einsum).
+        return mask.Unsqueeze(-4).Mul(a4).Sum([-3]);
+    }
+
     private static Tensor Kernel1d(int size, double sigma)
     {
         var half = (size - 1) * 0.5;

@@ -292,3 +292,123 @@ public sealed class RandomErasing(double p = 0.5, (double Low, double High)? sca
         return image.Alias();
     }
 }
+
+/// <summary>
+/// Rotation by an angle drawn from <c>degrees</c> (torchvision.transforms.RandomRotation; one value d means [−d, d]),
+/// nearest or bilinear, optionally enlarging the output, filling outside with <paramref name="fill"/>.
+/// </summary>
+public sealed class RandomRotation((double Low, double High) degrees, InterpolationMode interpolation = InterpolationMode.Nearest, bool expand = false,
+    (double X, double Y)? center = null, IReadOnlyList<double>? fill = null) : Transform
+{
+    public RandomRotation(double degrees, InterpolationMode interpolation = InterpolationMode.Nearest, bool expand = false, (double X, double Y)? center = null,
+        IReadOnlyList<double>? fill = null)
+        : this((-CheckDegrees(degrees), degrees), interpolation, expand, center, fill) { }
+
+    internal static double CheckDegrees(double degrees) =>
+        degrees >= 0 ? degrees : throw new ArgumentOutOfRangeException(nameof(degrees), degrees, "If degrees is a single number, it must be positive.");
+
+    public override Tensor Call(Tensor image)
+    {
+        Functional.CheckImage(image);
+        var angle = Uniform(degrees.Low, degrees.High);
+        return Functional.Rotate(image, angle, interpolation, expand, center, Fill(fill, image));
+    }
+
+    // torchvision turns the fill into one value per channel for tensors, so the fill mask is always applied.
+    internal static IReadOnlyList<double> Fill(IReadOnlyList<double>? fill, Tensor image) =>
+        fill is null || fill.Count == 1 ? Enumerable.Repeat(fill?[0] ?? 0.0, (int)image.Shape[^3]).ToArray() : fill;
+}
+
+/// <summary>
+/// A random affine transform keeping the centre (torchvision.transforms.RandomAffine): rotation from <c>degrees</c>,
+/// translation up to the given fractions of width and height, scale from <c>scale</c>, shear angles from <c>shear</c>
+/// (x range, and y range when given).
+/// </summary>
+public sealed class RandomAffine((double Low, double High) degrees, (double X, double Y)? translate = null, (double Low, double High)? scale = null,
+    (double XLow, double XHigh, double? YLow, double? YHigh)? shear = null, InterpolationMode interpolation = InterpolationMode.Nearest,
+    IReadOnlyList<double>? fill = null, (double X, double Y)? center = null) : Transform
+{
+    public RandomAffine(double degrees, (double X, double Y)? translate = null, (double Low, double High)? scale = null, double? shear = null,
+        InterpolationMode interpolation = InterpolationMode.Nearest, IReadOnlyList<double>? fill = null, (double X, double Y)? center = null)
+        : this((-RandomRotation.CheckDegrees(degrees), degrees), translate, scale, shear is { } s ? (-s, s, null, null) : null, interpolation, fill, center) { }
+
+    /// <summary>(angle, translation, scale, shear) drawn as torchvision draws them, for an image <paramref name="width"/>×<paramref name="height"/>.</summary>
+    public (double Angle, (int X, int Y) Translate, double Scale, (double X, double Y) Shear) GetParams(int width, int height)
+    {
+        var angle = Uniform(degrees.Low, degrees.High);
+        var translation = (0, 0);
+        if (translate is { } t)
+        {
+            var (maxDx, maxDy) = (t.X * width, t.Y * height);
+            var tx = PythonRound(Uniform(-maxDx, maxDx));
+            translation = (tx, PythonRound(Uniform(-maxDy, maxDy)));
+        }
+        var scaleValue = scale is { } sc ? Uniform(sc.Low, sc.High) : 1.0;
+        var (shearX, shearY) = (0.0, 0.0);
+        if (shear is { } sh)
+        {
+            shearX = Uniform(sh.XLow, sh.XHigh);
+            if (sh.YLow is { } yl && sh.YHigh is { } yh) shearY = Uniform(yl, yh);
+        }
+        return (angle, translation, scaleValue, (shearX, shearY));
+    }
+
+    public override Tensor Call(Tensor image)
+    {
+        Functional.CheckImage(image);
+        var (angle, (tx, ty), scaleValue, shearValue) = GetParams((int)image.Shape[^1], (int)image.Shape[^2]);
+        return Functional.Affine(image, angle, (tx, ty), scaleValue, shearValue, interpolation, RandomRotation.Fill(fill, image), center);
+    }
+}
+
+/// <summary>
+/// Random brightness, contrast, saturation and hue, applied in a random order (torchvision.transforms.ColorJitter).
+/// One value v means [max(0, 1 − v), 1 + v] for the first three and [−v, v] for hue; 0 leaves that property alone.
+/// </summary>
+public sealed class ColorJitter : Transform
+{
+    private readonly (double Low, double High)? brightness, contrast, saturation, hue;
+
+    public ColorJitter(double brightness = 0, double contrast = 0, double saturation = 0, double hue = 0)
+        : this(Range(brightness, nameof(brightness)), Range(contrast, nameof(contrast)), Range(saturation, nameof(saturation)), HueRange(hue)) { }
+
+    public ColorJitter((double Low, double High)? brightness, (double Low, double High)? contrast, (double Low, double High)? saturation,
+        (double Low, double High)? hue) =>
+        (this.brightness, this.contrast, this.saturation, this.hue) = (Trivial(brightness, 1), Trivial(contrast, 1), Trivial(saturation, 1), Trivial(hue, 0));
+
+    private static (double, double)? Range(double value, string name) => value >= 0
+        ? (Math.Max(0, 1 - value), 1 + value)
+        : throw new ArgumentOutOfRangeException(name, value, $"If {name} is a single number, it must be non negative.");
+
+    private static (double, double)? HueRange(double value) => value is >= 0 and <= 0.5
+        ? (-value, value)
+        : throw new ArgumentOutOfRangeException(nameof(hue), value, "hue values should be between (-0.5, 0.5)");
+
+    // A range that is a single point at the neutral value changes nothing and draws nothing, as torchvision's None.
+    private static (double Low, double High)? Trivial((double Low, double High)? range, double neutral) =>
+        range is { } r && r.Low == neutral && r.High == neutral ? null : range;
+
+    public override Tensor Call(Tensor image)
+    {
+        Functional.CheckImage(image);
+        int[] order;
+        using (var permutation = Tensor.RandPerm(4)) order = permutation.ToArray<long>().Select(i => (int)i).ToArray();
+        double? b = brightness is { } br ? Uniform(br.Low, br.High) : null;
+        double? c = contrast is { } co ? Uniform(co.Low, co.High) : null;
+        double? s = saturation is { } sa ? Uniform(sa.Low, sa.High) : null;
+        double? h = hue is { } hu ? Uniform(hu.Low, hu.High) : null;
+        using var scope = TensorScope.Begin();
+        foreach (var index in order)
+        {
+            image = index switch
+            {
+                0 when b is { } f => Functional.AdjustBrightness(image, f),
+                1 when c is { } f => Functional.AdjustContrast(image, f),
+                2 when s is { } f => Functional.AdjustSaturation(image, f),
+                3 when h is { } f => Functional.AdjustHue(image, f),
+                _ => image,
+            };
+        }
+        return scope.Keep(image.Alias());
+    }
+}
