@@ -57,6 +57,38 @@ public class ImageTests
         ((Action)(() => Image.Decode(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }))).Should().Throw<InvalidDataException>();
     }
 
+    [Theory]
+    [InlineData("rgb.png")]
+    [InlineData("rgb.jpg")]
+    [InlineData("rgb.webp")]
+    [InlineData("palette.gif")]
+    [InlineData("rgb.bmp")]
+    public void CorruptFiles_DecodeOrThrowInvalidData_NeverCrash(string name)
+    {
+        // Seeded byte flips and cuts anywhere in the file, headers included.
+        var original = File.ReadAllBytes(Fixture(name));
+        var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var (decoded, rejected) = (0, 0);
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var bytes = original.ToArray();
+            for (var flips = random.Next(1, 6); flips > 0; flips--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+            if (trial % 3 == 0) bytes = bytes[..random.Next(1, bytes.Length)];
+            try
+            {
+                using var image = Image.Decode(bytes, ImageReadMode.Rgb);
+                image.Shape[0].Should().Be(3);
+                decoded++;
+            }
+            catch (InvalidDataException)
+            {
+                rejected++;
+            }
+        }
+        (decoded + rejected).Should().Be(300);
+        rejected.Should().BePositive("some corruptions are detected");
+    }
+
     [Fact]
     public void WritingWrongTensors_ThrowsArgumentException()
     {
