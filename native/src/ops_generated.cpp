@@ -540,6 +540,40 @@ nc_status nc_tensor_add_scaled_inplace(const nc_tensor* self_, const nc_tensor* 
       self.add_(other, alpha));
 }
 
+nc_status nc_tensor_addcmul(const nc_tensor* self_, const nc_tensor* tensor1_, const nc_tensor* tensor2_, nc_scalar value_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& tensor1 = unwrap(tensor1_);
+      const at::Tensor& tensor2 = unwrap(tensor2_);
+      at::Scalar value = to_scalar(value_);
+      *out = wrap(at::addcmul(self, tensor1, tensor2, value)));
+}
+nc_status nc_tensor_addcmul_inplace(const nc_tensor* self_, const nc_tensor* tensor1_, const nc_tensor* tensor2_, nc_scalar value_) {
+  NC_GUARD(
+      at::Tensor self = unwrap(self_);
+      const at::Tensor& tensor1 = unwrap(tensor1_);
+      const at::Tensor& tensor2 = unwrap(tensor2_);
+      at::Scalar value = to_scalar(value_);
+      self.addcmul_(tensor1, tensor2, value));
+}
+
+nc_status nc_tensor_addcdiv(const nc_tensor* self_, const nc_tensor* tensor1_, const nc_tensor* tensor2_, nc_scalar value_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& tensor1 = unwrap(tensor1_);
+      const at::Tensor& tensor2 = unwrap(tensor2_);
+      at::Scalar value = to_scalar(value_);
+      *out = wrap(at::addcdiv(self, tensor1, tensor2, value)));
+}
+nc_status nc_tensor_addcdiv_inplace(const nc_tensor* self_, const nc_tensor* tensor1_, const nc_tensor* tensor2_, nc_scalar value_) {
+  NC_GUARD(
+      at::Tensor self = unwrap(self_);
+      const at::Tensor& tensor1 = unwrap(tensor1_);
+      const at::Tensor& tensor2 = unwrap(tensor2_);
+      at::Scalar value = to_scalar(value_);
+      self.addcdiv_(tensor1, tensor2, value));
+}
+
 nc_status nc_tensor_sub(const nc_tensor* self_, const nc_tensor* other_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);

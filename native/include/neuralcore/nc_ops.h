@@ -155,6 +155,12 @@ NC_API nc_status nc_tensor_add_scalar_inplace(const nc_tensor* self, nc_scalar o
 /* this + alpha · other with broadcasting, in one kernel (torch.add with alpha). */
 NC_API nc_status nc_tensor_add_scaled(const nc_tensor* self, const nc_tensor* other, nc_scalar alpha, nc_tensor** out);
 NC_API nc_status nc_tensor_add_scaled_inplace(const nc_tensor* self, const nc_tensor* other, nc_scalar alpha);
+/* this + value · tensor1 · tensor2 with broadcasting, in one kernel (torch.addcmul; the optimizers' running averages). */
+NC_API nc_status nc_tensor_addcmul(const nc_tensor* self, const nc_tensor* tensor1, const nc_tensor* tensor2, nc_scalar value, nc_tensor** out);
+NC_API nc_status nc_tensor_addcmul_inplace(const nc_tensor* self, const nc_tensor* tensor1, const nc_tensor* tensor2, nc_scalar value);
+/* this + value · tensor1 / tensor2 with broadcasting, in one kernel (torch.addcdiv). */
+NC_API nc_status nc_tensor_addcdiv(const nc_tensor* self, const nc_tensor* tensor1, const nc_tensor* tensor2, nc_scalar value, nc_tensor** out);
+NC_API nc_status nc_tensor_addcdiv_inplace(const nc_tensor* self, const nc_tensor* tensor1, const nc_tensor* tensor2, nc_scalar value);
 /* Difference with broadcasting. */
 NC_API nc_status nc_tensor_sub(const nc_tensor* self, const nc_tensor* other, nc_tensor** out);
 NC_API nc_status nc_tensor_sub_inplace(const nc_tensor* self, const nc_tensor* other);

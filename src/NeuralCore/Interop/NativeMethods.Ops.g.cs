@@ -270,6 +270,18 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_add_scaled_inplace")]
     internal static partial NativeStatus TensorAddScaledInPlaceImport(IntPtr self, IntPtr other, NativeScalar alpha);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_addcmul")]
+    internal static partial NativeStatus TensorAddcmulImport(IntPtr self, IntPtr tensor1, IntPtr tensor2, NativeScalar value, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_addcmul_inplace")]
+    internal static partial NativeStatus TensorAddcmulInPlaceImport(IntPtr self, IntPtr tensor1, IntPtr tensor2, NativeScalar value);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_addcdiv")]
+    internal static partial NativeStatus TensorAddcdivImport(IntPtr self, IntPtr tensor1, IntPtr tensor2, NativeScalar value, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_addcdiv_inplace")]
+    internal static partial NativeStatus TensorAddcdivInPlaceImport(IntPtr self, IntPtr tensor1, IntPtr tensor2, NativeScalar value);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sub")]
     internal static partial NativeStatus TensorSubImport(IntPtr self, IntPtr other, out IntPtr result);
 
@@ -1802,6 +1814,46 @@ internal static unsafe partial class LibTorch
         using var selfBorrow = new TensorBorrow(self);
         using var otherBorrow = new TensorBorrow(other);
         NativeMethods.TensorAddScaledInPlaceImport(selfBorrow.Pointer, otherBorrow.Pointer, alpha.ToNative()).ThrowIfFailed();
+    }
+
+    internal static Tensor TensorAddcmul(Tensor self, Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        using var selfBorrow = new TensorBorrow(self);
+        using var tensor1Borrow = new TensorBorrow(tensor1);
+        using var tensor2Borrow = new TensorBorrow(tensor2);
+        return Created.Tensor(NativeMethods.TensorAddcmulImport(selfBorrow.Pointer, tensor1Borrow.Pointer, tensor2Borrow.Pointer, value.ToNative(), out var result), result);
+    }
+
+    internal static void TensorAddcmulInPlace(Tensor self, Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        using var selfBorrow = new TensorBorrow(self);
+        using var tensor1Borrow = new TensorBorrow(tensor1);
+        using var tensor2Borrow = new TensorBorrow(tensor2);
+        NativeMethods.TensorAddcmulInPlaceImport(selfBorrow.Pointer, tensor1Borrow.Pointer, tensor2Borrow.Pointer, value.ToNative()).ThrowIfFailed();
+    }
+
+    internal static Tensor TensorAddcdiv(Tensor self, Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        using var selfBorrow = new TensorBorrow(self);
+        using var tensor1Borrow = new TensorBorrow(tensor1);
+        using var tensor2Borrow = new TensorBorrow(tensor2);
+        return Created.Tensor(NativeMethods.TensorAddcdivImport(selfBorrow.Pointer, tensor1Borrow.Pointer, tensor2Borrow.Pointer, value.ToNative(), out var result), result);
+    }
+
+    internal static void TensorAddcdivInPlace(Tensor self, Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor1);
+        ArgumentNullException.ThrowIfNull(tensor2);
+        using var selfBorrow = new TensorBorrow(self);
+        using var tensor1Borrow = new TensorBorrow(tensor1);
+        using var tensor2Borrow = new TensorBorrow(tensor2);
+        NativeMethods.TensorAddcdivInPlaceImport(selfBorrow.Pointer, tensor1Borrow.Pointer, tensor2Borrow.Pointer, value.ToNative()).ThrowIfFailed();
     }
 
     internal static Tensor TensorSub(Tensor self, Tensor other)

@@ -37,7 +37,8 @@ public abstract class ElementwiseOptimizer : Optimizer
                 if (parameter.Grad is not { } raw) continue;
                 using var scope = TensorScope.Begin();
                 var gradient = Maximize ? -raw : raw;
-                if (decay != 0) gradient = gradient + parameter * decay;
+                // grad.add(param, alpha=weight_decay): one kernel, as PyTorch rounds it.
+                if (decay != 0) gradient = gradient.Add(parameter, decay);
                 Update(parameter, gradient, rate);
             }
         }
@@ -79,11 +80,12 @@ public sealed class Adadelta(IEnumerable<ParameterGroup> groups, double lr = 1.0
         NextStep(parameter);  // unused by the update; PyTorch keeps it, and its state dicts carry it
         var squareAverage = Buffer(parameter, "square_avg", () => parameter.ZerosLike());
         var accumulatedDelta = Buffer(parameter, "acc_delta", () => parameter.ZerosLike());
-        squareAverage.MulInPlace(rho).AddInPlace(gradient * gradient * (1 - rho));
-        var std = (squareAverage + eps).Sqrt();
-        var delta = (accumulatedDelta + eps).Sqrt() / std * gradient;
-        accumulatedDelta.MulInPlace(rho).AddInPlace(delta * delta * (1 - rho));
-        parameter.SubInPlace(delta * lr);
+        // PyTorch's single-tensor Adadelta, operation for operation, so that the rounding is the same.
+        squareAverage.MulInPlace(rho).AddcmulInPlace(gradient, gradient, 1 - rho);
+        using var std = squareAverage.Add(eps).SqrtInPlace();
+        using var delta = accumulatedDelta.Add(eps).SqrtInPlace().DivInPlace(std).MulInPlace(gradient);
+        accumulatedDelta.MulInPlace(rho).AddcmulInPlace(delta, delta, 1 - rho);
+        parameter.AddInPlace(delta, -lr);
     }
 }
 

@@ -419,6 +419,26 @@ public partial class Tensor
         return this;
     }
 
+    /// <summary>this + value · tensor1 · tensor2 with broadcasting, in one kernel (torch.addcmul; the optimizers' running averages).</summary>
+    public Tensor Addcmul(Tensor tensor1, Tensor tensor2, Scalar value) => LibTorch.TensorAddcmul(this, tensor1, tensor2, value);
+
+    /// <summary>In place: this + value · tensor1 · tensor2 with broadcasting, in one kernel (torch.addcmul; the optimizers' running averages). Returns this tensor.</summary>
+    public Tensor AddcmulInPlace(Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        LibTorch.TensorAddcmulInPlace(this, tensor1, tensor2, value);
+        return this;
+    }
+
+    /// <summary>this + value · tensor1 / tensor2 with broadcasting, in one kernel (torch.addcdiv).</summary>
+    public Tensor Addcdiv(Tensor tensor1, Tensor tensor2, Scalar value) => LibTorch.TensorAddcdiv(this, tensor1, tensor2, value);
+
+    /// <summary>In place: this + value · tensor1 / tensor2 with broadcasting, in one kernel (torch.addcdiv). Returns this tensor.</summary>
+    public Tensor AddcdivInPlace(Tensor tensor1, Tensor tensor2, Scalar value)
+    {
+        LibTorch.TensorAddcdivInPlace(this, tensor1, tensor2, value);
+        return this;
+    }
+
     /// <summary>Difference with broadcasting.</summary>
     public Tensor Sub(Tensor other) => LibTorch.TensorSub(this, other);
 

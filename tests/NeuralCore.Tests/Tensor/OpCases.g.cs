@@ -68,6 +68,8 @@ internal static class OpCases
         ["tensor.add_scalar_0"] = new(x => x("a").Add(other: 2.5), [], null, 1E-05),
         ["tensor.add_scalar_int"] = new(x => x("ints").Add(other: 3), [], null, 1E-05),
         ["tensor.add_scaled"] = new(x => x("a").Add(other: x("b"), alpha: -0.5), ["a", "b"], null, 1E-05),
+        ["tensor.addcmul"] = new(x => x("a").Addcmul(tensor1: x("b"), tensor2: x("a"), value: 0.3), ["a", "b"], null, 1E-05),
+        ["tensor.addcdiv"] = new(x => x("a").Addcdiv(tensor1: x("b"), tensor2: x("pos"), value: -0.5), ["a", "b", "pos"], null, 1E-05),
         ["tensor.sub"] = new(x => x("a").Sub(other: x("b")), ["a", "b"], null, 1E-05),
         ["tensor.sub_scalar"] = new(x => x("a").Sub(other: 2.5), [], null, 1E-05),
         ["tensor.rsub_scalar"] = new(x => 2.5 - x("a"), [], null, 1E-05),
