@@ -109,10 +109,10 @@ public sealed class Adamax(IEnumerable<ParameterGroup> groups, double lr = 2e-3,
         var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
         var infinityNorm = Buffer(parameter, "exp_inf", () => parameter.ZerosLike());
         var beta1 = GetMomentum(CurrentGroup);
-        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
+        average.MulInPlace(beta1).AddInPlace(gradient, 1 - beta1);
         infinityNorm.CopyFrom((infinityNorm * betas.Beta2).Maximum(gradient.Abs() + eps));
         var clr = lr / (1 - Math.Pow(beta1, step));
-        parameter.SubInPlace(average / infinityNorm * clr);
+        parameter.AddcdivInPlace(average, infinityNorm, -clr);
     }
 }
 
@@ -145,11 +145,13 @@ public sealed class NAdam(IEnumerable<ParameterGroup> groups, double lr = 2e-3, 
         var muNext = beta1 * (1 - 0.5 * Math.Pow(0.96, (step + 1) * momentumDecay));
         product.MulInPlace(mu);
         var muProduct = product.Item<double>();
-        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
-        squares.MulInPlace(betas.Beta2).AddInPlace(gradient * gradient * (1 - betas.Beta2));
-        var denominator = (squares / correction2).Sqrt() + eps;
-        parameter.SubInPlace(gradient / denominator * (lr * (1 - mu) / (1 - muProduct)));
-        parameter.SubInPlace(average / denominator * (lr * muNext / (1 - muProduct * muNext)));
+        // PyTorch 2.x's mu_product · mu_next (1.13 multiplied mu in twice, a bug 2.0 fixed).
+        var muProductNext = muProduct * muNext;
+        average.MulInPlace(beta1).AddInPlace(gradient, 1 - beta1);
+        squares.MulInPlace(betas.Beta2).AddcmulInPlace(gradient, gradient, 1 - betas.Beta2);
+        using var denominator = squares.Div(correction2).SqrtInPlace().AddInPlace(eps);
+        parameter.AddcdivInPlace(gradient, denominator, -lr * (1 - mu) / (1 - muProduct));
+        parameter.AddcdivInPlace(average, denominator, -lr * muNext / (1 - muProductNext));
     }
 }
 
@@ -172,8 +174,8 @@ public sealed class RAdam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, 
         var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
         var squares = Buffer(parameter, "exp_avg_sq", () => parameter.ZerosLike());
         var beta1 = GetMomentum(CurrentGroup);
-        average.MulInPlace(beta1).AddInPlace(gradient * (1 - beta1));
-        squares.MulInPlace(betas.Beta2).AddInPlace(gradient * gradient * (1 - betas.Beta2));
+        average.MulInPlace(beta1).AddInPlace(gradient, 1 - beta1);
+        squares.MulInPlace(betas.Beta2).AddcmulInPlace(gradient, gradient, 1 - betas.Beta2);
         var correction1 = 1 - Math.Pow(beta1, step);
         var correction2 = 1 - Math.Pow(betas.Beta2, step);
         var corrected = average / correction1;
@@ -232,12 +234,13 @@ public sealed class Asgd(IEnumerable<ParameterGroup> groups, double lr = 1e-2, d
     protected override void Update(Parameter parameter, Tensor gradient, double lr)
     {
         var step = NextStep(parameter);
-        var eta = Buffer(parameter, "eta", () => Tensor.Full([], lr, DType.Float64));
-        var mu = Buffer(parameter, "mu", () => Tensor.Ones([], DType.Float64));
+        // Float32, as PyTorch keeps them (torch.tensor(lr)): the step uses lr rounded to Float32, as there.
+        var eta = Buffer(parameter, "eta", () => Tensor.Full([], lr, DType.Float32));
+        var mu = Buffer(parameter, "mu", () => Tensor.Ones([], DType.Float32));
         var average = Buffer(parameter, "ax", () => parameter.ZerosLike());
         var (etaValue, muValue) = (eta.Item<double>(), mu.Item<double>());
         parameter.MulInPlace(1 - lambd * etaValue);
-        parameter.SubInPlace(gradient * etaValue);
+        parameter.AddInPlace(gradient, -etaValue);
         if (muValue != 1) average.AddInPlace((parameter - average) * muValue);
         else average.CopyFrom(parameter);
         eta.FillInPlace(lr / Math.Pow(1 + lambd * lr * step, alpha));
