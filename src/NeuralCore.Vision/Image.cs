@@ -53,7 +53,20 @@ public static class Image
         var decodeGray = gray && channels is 1 or 3;
         var target = new SKImageInfo(info.Width, info.Height, decodeGray ? SKColorType.Gray8 : SKColorType.Rgba8888,
             decodeGray ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
-        using var bitmap = new SKBitmap(target);
+        var pixelCount = (long)info.Width * info.Height;
+        if (info.Width <= 0 || info.Height <= 0 || pixelCount * Math.Max(channels, 4) > Array.MaxLength)
+            throw new InvalidDataException($"{source} claims {info.Width}×{info.Height} pixels, which is not a size NeuralCore.Vision can decode");
+        SKBitmap bitmap;
+        try
+        {
+            bitmap = new SKBitmap(target);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // SkiaSharp says only "Unable to allocate pixels": a corrupt header's size, as a rule.
+            throw new InvalidDataException($"{source} claims {info.Width}×{info.Height} pixels, which SkiaSharp could not allocate ({e.Message})", e);
+        }
+        using var ownedBitmap = bitmap;
         var result = codec.GetPixels(target, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
             throw new InvalidDataException($"{source} could not be decoded ({result}{(result == SKCodecResult.IncompleteInput ? ": the file is truncated" : "")})");

@@ -67,9 +67,9 @@ public class ImageTests
     {
         // Seeded byte flips and cuts anywhere in the file, headers included.
         var original = File.ReadAllBytes(Fixture(name));
-        var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var random = new Random(name.Sum(c => c));  // string hashes change from run to run; this seed does not
         var (decoded, rejected) = (0, 0);
-        for (var trial = 0; trial < 300; trial++)
+        for (var trial = 0; trial < 1000; trial++)
         {
             var bytes = original.ToArray();
             for (var flips = random.Next(1, 6); flips > 0; flips--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
@@ -85,7 +85,7 @@ public class ImageTests
                 rejected++;
             }
         }
-        (decoded + rejected).Should().Be(300);
+        (decoded + rejected).Should().Be(1000);
         rejected.Should().BePositive("some corruptions are detected");
     }
 
