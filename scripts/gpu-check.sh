@@ -32,7 +32,7 @@ cp -a "$work/tree/." "$root/"
 tests_dir="$root/tests/NeuralCore.Tests/bin/$configuration/net10.0"
 mkdir -p "$tests_dir/Fixtures"
 cp -a "$root/tests/NeuralCore.Tests/Fixtures/." "$tests_dir/Fixtures/"
-cp "$root/bench/reference/fashion_mnist.py" "$tests_dir/Fixtures/"
+cp "$root/bench/reference/fashion_mnist.py" "$root/bench/reference/idx.py" "$tests_dir/Fixtures/"
 export DOTNET_ROOT="$work/dotnet" PATH="$work/dotnet:$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 say "runtime $(dotnet --list-runtimes | head -n1) ($(elapsed) s)"
 

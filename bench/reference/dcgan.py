@@ -9,22 +9,14 @@ Prints the example's loss lines:
     /usr/bin/python3 bench/reference/dcgan.py --manualSeed 1 --max-steps 20
 """
 import argparse
-import gzip
 import os
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.optim as optim
 import torchvision.transforms as transforms
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        content = f.read()
-    dims = content[3]
-    shape = [int.from_bytes(content[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return torch.from_numpy(np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape).copy())
+from idx import read_idx
 
 
 def weights_init(m):

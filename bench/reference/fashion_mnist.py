@@ -7,26 +7,17 @@ normalisation. Prints one JSON line per epoch. Run with Debian's /usr/bin/python
     /usr/bin/python3 bench/reference/fashion_mnist.py --model cnn --epochs 2 --lr 0.01
 """
 import argparse
-import gzip
 import json
 import os
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from idx import read_idx
+
 MEAN, STD = 0.2860, 0.3530
-
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        content = f.read()
-    dims = content[3]
-    shape = [int.from_bytes(content[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return torch.from_numpy(np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape).copy())
 
 
 def load(directory, train):

@@ -8,24 +8,16 @@ Prints the example's lines:
     /usr/bin/python3 bench/reference/mnist.py --epochs 1 --max-steps 200
 """
 import argparse
-import gzip
 import os
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 from torch.optim.lr_scheduler import StepLR
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        content = f.read()
-    dims = content[3]
-    shape = [int.from_bytes(content[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return torch.from_numpy(np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape).copy())
+from idx import read_idx
 
 
 class Net(nn.Module):

@@ -9,22 +9,14 @@ example's loss lines:
     /usr/bin/python3 bench/reference/vae.py --epochs 2
 """
 import argparse
-import gzip
 import os
 import time
 
-import numpy as np
 import torch
 from torch import nn, optim
 from torch.nn import functional as F
 
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        content = f.read()
-    dims = content[3]
-    shape = [int.from_bytes(content[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return torch.from_numpy(np.frombuffer(content, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape).copy())
+from idx import read_idx
 
 
 class VAE(nn.Module):
