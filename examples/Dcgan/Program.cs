@@ -1,7 +1,7 @@
 // pytorch/examples' dcgan, line by line, with NeuralCore.Vision: a generator of transposed convolutions and a
 // convolutional discriminator trained against each other with BCE and Adam (lr 0.0002, beta1 0.5). By default on
-// Fashion-MNIST (Debian's dataset-fashion-mnist) resized to 64×64, or on any image folder with --dataset folder
-// --dataroot DIR. Saves OUTF/real_samples.png, OUTF/fake_samples_epoch_NNN.png every 100 steps and the two networks'
+// Fashion-MNIST (Debian's dataset-fashion-mnist) resized to 64×64, or on any image folder with --data DIR (or, as the
+// original, --dataset folder --dataroot DIR). Saves OUTF/real_samples.png, OUTF/fake_samples_epoch_NNN.png every 100 steps and the two networks'
 // state dicts (OUTF/netG_epoch_N.pth, netD_epoch_N.pth) after each epoch, in PyTorch's format.
 //
 // The data order is NeuralCore's seeded shuffle (epoch e permutes with manualSeed + e), so bench/reference/dcgan.py
@@ -18,6 +18,7 @@ using Utils = NeuralCore.Vision.Utils;
 
 var datasetOption = new Option<string>("--dataset") { Description = "fashion-mnist | folder", DefaultValueFactory = _ => "fashion-mnist" };
 var datarootOption = new Option<string?>("--dataroot") { Description = "path to dataset (a folder of class folders for --dataset folder)" };
+var dataOption = new Option<string?>("--data") { Description = "an image folder to train on: short for --dataset folder --dataroot DIR" };
 var workersOption = new Option<int>("--workers") { Description = "number of data loading workers", DefaultValueFactory = _ => 2 };
 var batchSizeOption = new Option<int>("--batchSize") { Description = "input batch size", DefaultValueFactory = _ => 64 };
 var imageSizeOption = new Option<int>("--imageSize") { Description = "the height / width of the input image to network", DefaultValueFactory = _ => 64 };
@@ -37,13 +38,14 @@ var maxStepsOption = new Option<int?>("--max-steps") { Description = "stop each 
 var smokeOption = new Option<bool>("--smoke") { Description = "two steps of batch 4 with small networks (CI)" };
 var command = new RootCommand("DCGAN (pytorch/examples dcgan)")
 {
-    datasetOption, datarootOption, workersOption, batchSizeOption, imageSizeOption, nzOption, ngfOption, ndfOption, niterOption, lrOption, beta1Option,
+    datasetOption, datarootOption, dataOption, workersOption, batchSizeOption, imageSizeOption, nzOption, ngfOption, ndfOption, niterOption, lrOption, beta1Option,
     dryRunOption, deviceOption, netGOption, netDOption, outfOption, manualSeedOption, maxStepsOption, smokeOption,
 };
 command.SetAction(result =>
 {
     var smoke = result.GetValue(smokeOption);
-    var options = new DcganOptions(result.GetValue(datasetOption)!, result.GetValue(datarootOption), result.GetValue(workersOption),
+    var folder = result.GetValue(dataOption);
+    var options = new DcganOptions(folder is null ? result.GetValue(datasetOption)! : "folder", folder ?? result.GetValue(datarootOption), result.GetValue(workersOption),
         smoke ? 4 : result.GetValue(batchSizeOption), result.GetValue(imageSizeOption), smoke ? 8 : result.GetValue(nzOption),
         smoke ? 8 : result.GetValue(ngfOption), smoke ? 8 : result.GetValue(ndfOption), smoke ? 1 : result.GetValue(niterOption), result.GetValue(lrOption),
         result.GetValue(beta1Option), result.GetValue(dryRunOption), Device.Parse(result.GetValue(deviceOption)!), result.GetValue(netGOption),
