@@ -36,3 +36,25 @@ public static class TestPaths
         return Path.Combine(root, project, "bin", configuration, "net10.0", assembly);
     }
 }
+
+/// <summary>
+/// Whether SkiaSharp's native library loads, which NeuralCore.Vision's image files need. The GPU check leaves it
+/// behind (its bundle has a size limit) and skips those tests there, with this reason.
+/// </summary>
+public static class SkiaSharpSupport
+{
+    private static readonly Lazy<bool> Loads = new(() =>
+    {
+        try
+        {
+            _ = SkiaSharp.SkiaSharpVersion.Native;
+            return true;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    });
+
+    public static void Require() => Skip.IfNot(Loads.Value, "needs SkiaSharp's native library (libSkiaSharp.so), which the GPU check does not carry");
+}

@@ -108,6 +108,7 @@ public class VisionDatasetTests
     [SkippableFact]
     public void ImageFolder_FindsWhatTorchvisionFinds_InItsOrder_AndLoadsInWorkers_Live()
     {
+        SkiaSharpSupport.Require();
         Skip.IfNot(File.Exists("/usr/bin/python3"), "needs /usr/bin/python3 with torchvision");
         var root = Directory.CreateTempSubdirectory("neuralcore-folder").FullName;
         try

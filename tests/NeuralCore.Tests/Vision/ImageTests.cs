@@ -22,10 +22,11 @@ public class ImageTests
 
     public static TheoryData<string> Grids() => new(Section("make_grid").EnumerateObject().Select(p => p.Name));
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Reads))]
     public void Read_GivesTorchvisionsPixels(string caseName)
     {
+        SkiaSharpSupport.Require();
         var (file, modeName) = (caseName.Split(':')[0], caseName.Split(':')[1]);
         var mode = Enum.Parse<ImageReadMode>(modeName.Replace("_", ""), ignoreCase: true);
         var expected = Golden.Parse(Section("reads").GetProperty(caseName));
@@ -39,25 +40,27 @@ public class ImageTests
             ((double)actual[i]).Should().BeApproximately(expected.Data[i], tolerance, $"pixel value {i} of {caseName}");
     }
 
-    [Fact]
+    [SkippableFact]
     public void Decode_ReadsTheSameBytesAsRead()
     {
+        SkiaSharpSupport.Require();
         using var fromFile = Image.Read(Fixture("rgba.png"));
         using var fromMemory = Image.Decode(File.ReadAllBytes(Fixture("rgba.png")));
         fromMemory.ToArray<byte>().Should().Equal(fromFile.ToArray<byte>());
         fromFile.Shape.Should().Equal(4, 6, 9);
     }
 
-    [Fact]
+    [SkippableFact]
     public void MissingTruncatedAndNonImageFiles_ThrowClearExceptions()
     {
+        SkiaSharpSupport.Require();
         ((Action)(() => Image.Read(Fixture("no_such_file.png")))).Should().Throw<FileNotFoundException>().WithMessage("*no_such_file.png*");
         ((Action)(() => Image.Read(Fixture("truncated.png")))).Should().Throw<InvalidDataException>().WithMessage("*truncated*");
         ((Action)(() => Image.Read(Fixture("not_an_image.png")))).Should().Throw<InvalidDataException>().WithMessage("*not an image*");
         ((Action)(() => Image.Decode(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }))).Should().Throw<InvalidDataException>();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("rgb.png")]
     [InlineData("rgb.jpg")]
     [InlineData("rgb.webp")]
@@ -65,6 +68,7 @@ public class ImageTests
     [InlineData("rgb.bmp")]
     public void CorruptFiles_DecodeOrThrowInvalidData_NeverCrash(string name)
     {
+        SkiaSharpSupport.Require();
         // Seeded byte flips and cuts anywhere in the file, headers included.
         var original = File.ReadAllBytes(Fixture(name));
         var random = new Random(name.Sum(c => c));  // string hashes change from run to run; this seed does not
@@ -103,12 +107,13 @@ public class ImageTests
         File.Exists(path).Should().BeFalse();
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(4)]
     public void Png_RoundTripsExactly(int channels)
     {
+        SkiaSharpSupport.Require();
         using var scope = TensorScope.Begin();
         var image = Tensor.RandInt(0, 256, [channels, 7, 5], dtype: DType.UInt8);
         var path = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.png");
@@ -126,6 +131,7 @@ public class ImageTests
     [SkippableFact]
     public void WrittenFiles_ReadInPil_AsWritten_Live()
     {
+        SkiaSharpSupport.Require();
         Skip.IfNot(File.Exists("/usr/bin/python3"), "needs /usr/bin/python3 with PIL");
         using var scope = TensorScope.Begin();
         var directory = Directory.CreateTempSubdirectory("neuralcore-images").FullName;
@@ -184,9 +190,10 @@ public class ImageTests
         input.ToArray<float>().Should().Equal(Golden.ToTensor(Golden.Parse(golden.GetProperty("input"))).ToArray<float>(), "make_grid leaves its input alone");
     }
 
-    [Fact]
+    [SkippableFact]
     public void SaveImage_WritesTorchvisionsPixels()
     {
+        SkiaSharpSupport.Require();
         var golden = Section("save_image");
         using var scope = TensorScope.Begin();
         var path = Path.Combine(Path.GetTempPath(), $"neuralcore-{Guid.NewGuid():N}.png");
