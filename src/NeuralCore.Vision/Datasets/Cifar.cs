@@ -43,7 +43,13 @@ public class Cifar10 : VisionDataset, IDisposable
             }
             pixels.Add(image);
         }
-        var all = pixels.SelectMany(p => p).ToArray();
+        var all = new byte[pixels.Sum(p => (long)p.Length)];
+        long offset = 0;
+        foreach (var part in pixels)
+        {
+            part.CopyTo(all, offset);
+            offset += part.Length;
+        }
         images = Tensor.FromArray(all, labels.Count, 3, 32, 32);
         TensorScope.Unregister(images);
         targets = labels.ToArray();
