@@ -13,7 +13,7 @@ namespace NeuralCore;
 /// next tensors created, on whatever thread, free what is queued. glibc's malloc locks the allocating thread's arena
 /// for every free from another thread, so a collection's burst of frees on the finalizer thread contended with the
 /// training loop (a naive one-thread MLP step took 1.9 × its disposed form; 1.15 × with the queue). What no thread
-/// drains between two collections the finalizer thread frees itself, and large tensors it frees at once.
+/// drains between two full collections the finalizer thread frees itself, and large tensors it frees at once.
 /// </remarks>
 internal sealed class TensorReclaimer
 {
@@ -70,7 +70,7 @@ internal sealed class TensorReclaimer
         Interlocked.Increment(ref drains);
     }
 
-    /// <summary>Once per collection, on the finalizer thread: frees what no thread drained since the previous one.</summary>
+    /// <summary>Once per full collection, on the finalizer thread: frees what no thread drained since the previous one.</summary>
     private static void ReleaseUndrained()
     {
         var now = Volatile.Read(ref drains);
@@ -79,7 +79,10 @@ internal sealed class TensorReclaimer
         drainsAtLastCollection = now;
     }
 
-    /// <summary>Finalized once per collection, for as long as the process runs.</summary>
+    /// <summary>
+    /// Finalized at every collection that finds it unreachable: once it has aged into the oldest generation (as the
+    /// recycled reclaimers have), that is every full collection, for as long as the process runs.
+    /// </summary>
     private sealed class CollectionSentinel
     {
         ~CollectionSentinel()

@@ -29,7 +29,7 @@ public class ForgottenTensorReleaseTests
         var memory = new UnpinCountingMemory(16);
         ForgetOnAnotherThread(memory);
         for (var i = 0; i < 4 && memory.Unpins == 0; i++) Collect();
-        memory.Unpins.Should().Be(1, "the finalizer thread frees what no thread drained between two collections");
+        memory.Unpins.Should().Be(1, "the finalizer thread frees what no thread drained between two full collections");
     }
 
     [Fact]
