@@ -31,20 +31,7 @@ public sealed class MobileNetV2 : Module
         }
         features.Add(Ops.Conv2dNormActivation(inputChannel, lastChannel, kernelSize: 1, activation: () => new Relu6()));
         classifier = new Sequential(new Dropout(dropout), new Linear(lastChannel, numClasses));
-        foreach (var module in Modules())
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    Init.KaimingNormal(conv.Weight, mode: "fan_out");
-                    if (conv.Bias is { } bias) Init.Zeros(bias);
-                    break;
-                case Linear linear:
-                    Init.Normal(linear.Weight, 0, 0.01);
-                    if (linear.Bias is { } linearBias) Init.Zeros(linearBias);
-                    break;
-            }
-        }
+        Models.InitConvolutionsAndLinears(this, convolutionNonlinearity: "leaky_relu");
     }
 
     /// <summary>torchvision's _make_divisible: the nearest multiple of <paramref name="divisor"/>, never 10% below.</summary>

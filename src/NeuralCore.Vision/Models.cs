@@ -1,3 +1,5 @@
+using NeuralCore.NN;
+
 namespace NeuralCore.Vision;
 
 /// <summary>
@@ -32,6 +34,28 @@ public static class Models
 
     /// <summary>VGG-16 with BatchNorm after each convolution.</summary>
     public static Vgg Vgg16Bn(long numClasses = 1000, double dropout = 0.5) => new(VggD, true, numClasses, dropout: dropout);
+
+    /// <summary>
+    /// torchvision's closing initialisation of VGG and MobileNetV2, in module order: convolutions He-normal (fan_out)
+    /// with zero bias, linear layers N(0, 0.01) with zero bias; BatchNorm keeps its weight 1 and bias 0.
+    /// </summary>
+    internal static void InitConvolutionsAndLinears(Module model, string convolutionNonlinearity)
+    {
+        foreach (var module in model.Modules())
+        {
+            switch (module)
+            {
+                case Conv2d conv:
+                    Init.KaimingNormal(conv.Weight, mode: "fan_out", nonlinearity: convolutionNonlinearity);
+                    if (conv.Bias is { } bias) Init.Zeros(bias);
+                    break;
+                case Linear linear:
+                    Init.Normal(linear.Weight, 0, 0.01);
+                    if (linear.Bias is { } linearBias) Init.Zeros(linearBias);
+                    break;
+            }
+        }
+    }
 
     /// <summary>MobileNetV2 (width multiplier 1 by default; 3.5 M parameters at 1000 classes).</summary>
     public static MobileNetV2 MobileNetV2(long numClasses = 1000, double widthMult = 1.0, double dropout = 0.2) =>

@@ -19,21 +19,7 @@ public sealed class Vgg : Module
         features = MakeLayers(configuration, batchNorm);
         classifier = new Sequential(new Linear(512 * 7 * 7, 4096), new Relu(), new Dropout(dropout), new Linear(4096, 4096), new Relu(),
             new Dropout(dropout), new Linear(4096, numClasses));
-        if (!initWeights) return;
-        foreach (var module in Modules())
-        {
-            switch (module)
-            {
-                case Conv2d conv:
-                    Init.KaimingNormal(conv.Weight, mode: "fan_out", nonlinearity: "relu");
-                    if (conv.Bias is { } bias) Init.Zeros(bias);
-                    break;
-                case Linear linear:
-                    Init.Normal(linear.Weight, 0, 0.01);
-                    if (linear.Bias is { } linearBias) Init.Zeros(linearBias);
-                    break;
-            }
-        }
+        if (initWeights) Models.InitConvolutionsAndLinears(this, convolutionNonlinearity: "relu");
     }
 
     private static Sequential MakeLayers(IReadOnlyList<int> configuration, bool batchNorm)
