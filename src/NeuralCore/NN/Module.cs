@@ -19,6 +19,10 @@ public abstract class Module : IDisposable
     private List<(string Name, Parameter? Value)> parameters = [];
     private List<(string Name, Tensor? Value)> buffers = [];
     private List<(string Name, Module Value)> modules = [];
+    // Parameters a rule computes on every forward (weight norm, spectral norm), with the module's own parameter of that
+    // name, which the rule's removal restores.
+    private List<(string Name, ComputedParameterRule Rule, Parameter Original)> computed = [];
+    private HashSet<string>? computable;
     private bool disposed;
 
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>.</summary>
@@ -91,6 +95,7 @@ public abstract class Module : IDisposable
         copy.parameters = [.. parameters];
         copy.buffers = [.. buffers];
         copy.modules = [.. modules];
+        copy.computed = [.. computed];
         return copy;
     }
 
@@ -100,6 +105,7 @@ public abstract class Module : IDisposable
         parameters = parameters.Select(p => (p.Name, p.Value is null ? null : parameter(p.Value))).ToList();
         buffers = buffers.Select(b => (b.Name, b.Value is null ? null : buffer(b.Value))).ToList();
         modules = modules.Select(m => (m.Name, module(m.Value))).ToList();
+        computed = computed.Select(c => (c.Name, c.Rule, parameter(c.Original))).ToList();
     }
 
     /// <summary>Adds a parameter whose name is already dotted (a loaded TorchScript module's).</summary>
@@ -152,8 +158,72 @@ public abstract class Module : IDisposable
     {
         foreach (var entry in parameters) yield return entry;
         foreach (var (field, name) in DiscoverableFields())
-            if (field.GetValue(this) is Parameter parameter && !parameters.Any(p => ReferenceEquals(p.Value, parameter)))
+            if (field.GetValue(this) is Parameter parameter && !parameters.Any(p => ReferenceEquals(p.Value, parameter)) &&
+                !computed.Any(c => c.Name == name || ReferenceEquals(c.Original, parameter)))
                 yield return (name, parameter);
+    }
+
+    /// <summary>
+    /// Declares that <see cref="Forward(Tensor)"/> reads the parameter <paramref name="name"/> through
+    /// <see cref="ComputedParameter"/>, so that <see cref="Utils.WeightNorm"/> and <see cref="Utils.SpectralNorm"/> can
+    /// apply to it. Call it in the constructor.
+    /// </summary>
+    protected void SupportComputedParameter(string name) => (computable ??= []).Add(CheckName(name));
+
+    /// <summary>
+    /// The parameter <paramref name="name"/> as this forward must use it when weight norm or spectral norm computes it
+    /// (a new tensor the caller disposes; gradients flow to the parameters it is computed from), or null when the
+    /// module's own parameter applies.
+    /// </summary>
+    protected Tensor? ComputedParameter(string name)
+    {
+        foreach (var (entry, rule, _) in computed)
+            if (entry == name) return rule.Compute(this, name);
+        return null;
+    }
+
+    internal void AddComputedParameter(string name, ComputedParameterRule rule, string utility)
+    {
+        if (computable is null || !computable.Contains(name))
+            throw new ArgumentException($"{GetType().Name} does not read a parameter '{name}' that {utility} can compute " +
+                $"(supported: {(computable is null ? "none" : string.Join(", ", computable))})", nameof(name));
+        if (computed.Any(c => c.Name == name))
+            throw new InvalidOperationException($"{GetType().Name}'s '{name}' is already computed by {computed.First(c => c.Name == name).Rule.Utility}");
+        var original = OwnParameters().FirstOrDefault(p => p.Name == name).Value
+            ?? throw new ArgumentException($"{GetType().Name} has no parameter '{name}'", nameof(name));
+        parameters.RemoveAll(p => p.Name == name);
+        computed.Add((name, rule, original));
+        rule.Attach(this, name, original);
+    }
+
+    /// <summary>Removes the rule computing <paramref name="name"/>; its parameter, holding the computed value, is registered again under its name.</summary>
+    internal void RemoveComputedParameter(string name, string utility)
+    {
+        var index = computed.FindIndex(c => c.Name == name && c.Rule.Utility == utility);
+        if (index < 0) throw new ArgumentException($"{utility} of '{name}' not found in {GetType().Name}", nameof(name));
+        var (_, rule, original) = computed[index];
+        using (Autograd.NoGrad())
+        using (var value = rule.Compute(this, name, powerIteration: false))
+            original.CopyFrom(value);
+        rule.Detach(this, name);
+        computed.RemoveAt(index);
+        parameters.Add((name, original));
+    }
+
+    internal Parameter RegisteredParameter(string name) =>
+        parameters.FirstOrDefault(p => p.Name == name).Value ?? throw new InvalidOperationException($"{GetType().Name} has no parameter '{name}'");
+
+    internal Tensor RegisteredBuffer(string name) =>
+        buffers.FirstOrDefault(b => b.Name == name).Value ?? throw new InvalidOperationException($"{GetType().Name} has no buffer '{name}'");
+
+    internal void AddRegisteredParameter(string name, Parameter parameter) => RegisterParameter(name, parameter);
+
+    internal void AddRegisteredBuffer(string name, Tensor buffer) => RegisterBuffer(name, buffer);
+
+    internal void RemoveRegistered(string name)
+    {
+        parameters.RemoveAll(p => p.Name == name);
+        buffers.RemoveAll(b => b.Name == name);
     }
 
     private IEnumerable<(string Name, Module Value)> OwnModules()
@@ -432,6 +502,7 @@ public abstract class Module : IDisposable
         if (disposed || !disposing) return;
         disposed = true;
         foreach (var (_, parameter) in OwnParameters()) parameter?.Dispose();
+        foreach (var (_, _, original) in computed) original.Dispose();
         foreach (var (_, buffer) in buffers) buffer?.Dispose();
         foreach (var (_, module) in OwnModules()) module.Dispose();
     }

@@ -644,6 +644,55 @@ packed_case("gru_unsorted_batch_first_state", lambda: nn.GRU(3, 4, batch_first=T
 packed_case("rnn_relu_unsorted_bidirectional", lambda: nn.RNN(3, 4, nonlinearity="relu", bidirectional=True), [7, 3, 5, 1, 4],
             enforce_sorted=False)
 
+# Weight norm and spectral norm (torch.nn.utils' classic forms): the state after applying them right after the
+# module's seeded construction (spectral norm draws u, then v), three SGD steps on sum(output · cotangent) with the
+# outputs and the gradients of every parameter by name, an output in evaluation mode, and the state after removal.
+reparametrizations = {}
+
+
+def reparametrization_case(name, build, apply, x, seed=110):
+    torch.manual_seed(seed)
+    module = build()
+    apply(module)
+    case = {"seed": seed, "input": pack(x), "initial": {k: pack(v) for k, v in module.state_dict().items()},
+            "parameters": [n for n, _ in module.named_parameters()], "outputs": [], "grads": []}
+    module.eval()  # no power-iteration step for the shape
+    with torch.no_grad():
+        shape = module(x).shape
+    module.train()
+    cotangent = torch.randn(shape, generator=torch.Generator().manual_seed(seed + 1))
+    optimizer = torch.optim.SGD(module.parameters(), lr=0.1)
+    for _ in range(3):
+        optimizer.zero_grad()
+        output = module(x)
+        (output * cotangent).sum().backward()
+        case["outputs"].append(pack(output))
+        case["grads"].append([pack(p.grad) for _, p in module.named_parameters()])
+        optimizer.step()
+    case["cotangent"] = pack(cotangent)
+    case["state_after"] = {k: pack(v) for k, v in module.state_dict().items()}
+    module.eval()
+    with torch.no_grad():
+        case["eval_output"] = pack(module(x))
+    module.train()
+    if any(n.endswith("_g") for n in case["parameters"]):
+        nn.utils.remove_weight_norm(module)
+    else:
+        nn.utils.remove_spectral_norm(module)
+    case["removed"] = {k: pack(v) for k, v in module.state_dict().items()}
+    reparametrizations[name] = case
+
+
+reparametrization_case("weight_norm_linear", lambda: nn.Linear(5, 3), nn.utils.weight_norm, x2d)
+reparametrization_case("weight_norm_conv1d_whole", lambda: nn.Conv1d(3, 4, kernel_size=3, stride=2, padding=1),
+                       lambda m: nn.utils.weight_norm(m, dim=None), x1d)
+reparametrization_case("weight_norm_conv_transpose2d_dim1", lambda: nn.ConvTranspose2d(3, 2, kernel_size=3),
+                       lambda m: nn.utils.weight_norm(m, dim=1), x4d)
+reparametrization_case("spectral_norm_linear", lambda: nn.Linear(5, 3), nn.utils.spectral_norm, x2d)
+reparametrization_case("spectral_norm_conv2d_two_iterations", lambda: nn.Conv2d(3, 6, kernel_size=3, padding=1),
+                       lambda m: nn.utils.spectral_norm(m, n_power_iterations=2, eps=1e-6), x4d)
+reparametrization_case("spectral_norm_conv_transpose1d", lambda: nn.ConvTranspose1d(3, 4, kernel_size=3), nn.utils.spectral_norm, x1d)
+
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
     "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),
@@ -661,6 +710,7 @@ result = {
     "modules": modules,
     "attention": attention,
     "packed": packed,
+    "reparametrizations": reparametrizations,
     "losses": {k: pack(v) for k, v in losses.items()},
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},

@@ -56,7 +56,7 @@ public class GradientCheckTests
     }
 
     // f = Σ outputs · fixed weights; its backward against central differences at eight elements of each tensor.
-    private static void ShouldAgree(string name, Module module, Func<Tensor[]> run, ulong seed, Tensor[] inputs)
+    internal static void ShouldAgree(string name, Module module, Func<Tensor[]> run, ulong seed, Tensor[] inputs)
     {
         Tensor[]? weights = null;
         double Objective()

@@ -20,6 +20,7 @@ public abstract class ConvolutionModule : Module
         long[] weightShape = transposed ? [inChannels, outChannels / groups, .. kernelSize] : [outChannels, inChannels / groups, .. kernelSize];
         Weight = new Parameter(Tensor.Empty(weightShape, dtype, device));
         RegisterParameter("weight", Weight);
+        SupportComputedParameter("weight");
         Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype, device)) : null;
         RegisterParameter("bias", Bias);
         ResetParameters();
@@ -53,8 +54,14 @@ public abstract class ConvolutionModule : Module
         if (Bias is not null) LayerInit.UniformBias(Bias, Init.FanIn(Weight));
     }
 
-    public override Tensor Forward(Tensor input) =>
-        Functional.Convolution(input, Weight, Bias, stride, padding, dilation, transposed, outputPadding, Groups);
+    /// <summary>True for the transposed convolutions, whose weight is (inChannels, outChannels / groups, kernel...).</summary>
+    internal bool Transposed => transposed;
+
+    public override Tensor Forward(Tensor input)
+    {
+        using var computed = ComputedParameter("weight");
+        return Functional.Convolution(input, computed ?? Weight, Bias, stride, padding, dilation, transposed, outputPadding, Groups);
+    }
 
     protected override string ExtraRepresentation() =>
         $"{InChannels}, {OutChannels}, kernel_size=({string.Join(", ", KernelSize)}), stride=({string.Join(", ", stride)})" +

@@ -15,6 +15,7 @@ public sealed class Linear : Module
         (InFeatures, OutFeatures) = (inFeatures, outFeatures);
         weight = new Parameter(Tensor.Empty([outFeatures, inFeatures], dtype, device));
         RegisterParameter("weight", weight);
+        SupportComputedParameter("weight");
         Bias = bias ? new Parameter(Tensor.Empty([outFeatures], dtype, device)) : null;
         RegisterParameter("bias", Bias);
         ResetParameters();
@@ -47,7 +48,11 @@ public sealed class Linear : Module
         if (Bias is not null) LayerInit.UniformBias(Bias, InFeatures);
     }
 
-    public override Tensor Forward(Tensor input) => Functional.Linear(input, Weight, Bias);
+    public override Tensor Forward(Tensor input)
+    {
+        using var computed = ComputedParameter("weight");
+        return Functional.Linear(input, computed ?? Weight, Bias);
+    }
 
     protected override string ExtraRepresentation() => $"in_features={InFeatures}, out_features={OutFeatures}, bias={(Bias is not null ? "True" : "False")}";
 }

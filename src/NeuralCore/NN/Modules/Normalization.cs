@@ -123,6 +123,7 @@ public sealed class Embedding : Module
     {
         (weight, PaddingIndex) = EmbeddingTable.Create(numEmbeddings, embeddingDim, paddingIndex, dtype, device);
         RegisterParameter("weight", weight);
+        SupportComputedParameter("weight");
     }
 
     public long? PaddingIndex { get; }
@@ -143,7 +144,11 @@ public sealed class Embedding : Module
 
     private Parameter weight;
 
-    public override Tensor Forward(Tensor input) => Functional.Embedding(input, Weight, PaddingIndex);
+    public override Tensor Forward(Tensor input)
+    {
+        using var computed = ComputedParameter("weight");
+        return Functional.Embedding(input, computed ?? Weight, PaddingIndex);
+    }
 
     protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}";
 }

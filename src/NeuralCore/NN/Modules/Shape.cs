@@ -202,6 +202,7 @@ public sealed class Bilinear : Module
         (In1Features, In2Features, OutFeatures) = (in1Features, in2Features, outFeatures);
         Weight = new Parameter(Tensor.Empty([outFeatures, in1Features, in2Features], dtype, device));
         RegisterParameter("weight", Weight);
+        SupportComputedParameter("weight");
         Bias = bias ? new Parameter(Tensor.Empty([outFeatures], dtype, device)) : null;
         RegisterParameter("bias", Bias);
         ResetParameters();
@@ -221,7 +222,11 @@ public sealed class Bilinear : Module
         if (Bias is not null) Init.Uniform(Bias, -bound, bound);
     }
 
-    public Tensor Forward(Tensor input1, Tensor input2) => Functional.Bilinear(input1, input2, Weight, Bias);
+    public Tensor Forward(Tensor input1, Tensor input2)
+    {
+        using var computed = ComputedParameter("weight");
+        return Functional.Bilinear(input1, input2, computed ?? Weight, Bias);
+    }
 
     public override Tensor Forward(Tensor input) => throw new InvalidOperationException("Bilinear takes two inputs: call Forward(input1, input2)");
 
