@@ -994,6 +994,63 @@ nc_status nc_tensor_equal(const nc_tensor* self_, const nc_tensor* other_, int32
       *out = (at::equal(self, other)) ? 1 : 0);
 }
 
+nc_status nc_tensor_is_sparse(const nc_tensor* self_, int32_t* out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = (self.is_sparse()) ? 1 : 0);
+}
+
+nc_status nc_tensor_to_sparse(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.to_sparse()));
+}
+
+nc_status nc_tensor_to_dense(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.to_dense()));
+}
+
+nc_status nc_tensor_coalesce(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.coalesce()));
+}
+
+nc_status nc_tensor_is_coalesced(const nc_tensor* self_, int32_t* out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = (self.is_coalesced()) ? 1 : 0);
+}
+
+nc_status nc_tensor_indices(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.indices()));
+}
+
+nc_status nc_tensor_values(const nc_tensor* self_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      *out = wrap(self.values()));
+}
+
+nc_status nc_tensor_sparse_mask(const nc_tensor* self_, const nc_tensor* mask_, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& self = unwrap(self_);
+      const at::Tensor& mask = unwrap(mask_);
+      *out = wrap(self.sparse_mask(mask)));
+}
+
+nc_status nc_tensor_sparse_coo_tensor(const nc_tensor* indices_, const nc_tensor* values_, const int64_t* size_, int32_t size__count, nc_tensor** out) {
+  NC_GUARD(
+      const at::Tensor& indices = unwrap(indices_);
+      const at::Tensor& values = unwrap(values_);
+      at::IntArrayRef size = to_shape(size_, size__count);
+      *out = wrap(at::sparse_coo_tensor(indices, values, size)));
+}
+
 nc_status nc_tensor_sum(const nc_tensor* self_, int32_t dtype_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& self = unwrap(self_);
@@ -2915,12 +2972,13 @@ nc_status nc_nn_bilinear(const nc_tensor* input1_, const nc_tensor* input2_, con
       *out = wrap(at::bilinear(input1, input2, weight, bias)));
 }
 
-nc_status nc_nn_embedding(const nc_tensor* indices_, const nc_tensor* weight_, int32_t has_padding_index_, int64_t padding_index_, nc_tensor** out) {
+nc_status nc_nn_embedding(const nc_tensor* indices_, const nc_tensor* weight_, int32_t has_padding_index_, int64_t padding_index_, int32_t sparse_, nc_tensor** out) {
   NC_GUARD(
       const at::Tensor& indices = unwrap(indices_);
       const at::Tensor& weight = unwrap(weight_);
       c10::optional<int64_t> padding_index = has_padding_index_ ? c10::optional<int64_t>(padding_index_) : c10::nullopt;
-      *out = wrap(at::embedding(weight, indices, padding_index.value_or(-1))));
+      bool sparse = sparse_ != 0;
+      *out = wrap(at::embedding(weight, indices, padding_index.value_or(-1), false, sparse)));
 }
 
 nc_status nc_nn_embedding_bag(const nc_tensor* indices_, const nc_tensor* weight_, const nc_tensor* offsets_, const char* mode_, const nc_tensor* per_sample_weights_, int32_t include_last_offset_, int32_t has_padding_index_, int64_t padding_index_, nc_tensor** out) {

@@ -269,6 +269,24 @@ NC_API nc_status nc_tensor_index_select(const nc_tensor* self, int64_t dim, cons
 NC_API nc_status nc_tensor_allclose(const nc_tensor* self, const nc_tensor* other, double relative_tolerance, double absolute_tolerance, int32_t equal_nan, int32_t* out);
 /* True when both tensors have the same shape and elements (torch.equal). */
 NC_API nc_status nc_tensor_equal(const nc_tensor* self, const nc_tensor* other, int32_t* out);
+/* True for a sparse COO tensor. */
+NC_API nc_status nc_tensor_is_sparse(const nc_tensor* self, int32_t* out);
+/* The sparse COO form of this dense tensor: its nonzero elements with their indices. */
+NC_API nc_status nc_tensor_to_sparse(const nc_tensor* self, nc_tensor** out);
+/* The dense form of a sparse tensor (sums duplicate indices). */
+NC_API nc_status nc_tensor_to_dense(const nc_tensor* self, nc_tensor** out);
+/* This sparse tensor with duplicate indices summed and indices sorted. */
+NC_API nc_status nc_tensor_coalesce(const nc_tensor* self, nc_tensor** out);
+/* True when this sparse tensor has no duplicate indices. */
+NC_API nc_status nc_tensor_is_coalesced(const nc_tensor* self, int32_t* out);
+/* A coalesced sparse tensor's indices (sparseDims, nnz). */
+NC_API nc_status nc_tensor_indices(const nc_tensor* self, nc_tensor** out);
+/* A coalesced sparse tensor's values (nnz, denseDims…). */
+NC_API nc_status nc_tensor_values(const nc_tensor* self, nc_tensor** out);
+/* This dense tensor's values at the indices of the sparse mask, as a sparse tensor. */
+NC_API nc_status nc_tensor_sparse_mask(const nc_tensor* self, const nc_tensor* mask, nc_tensor** out);
+/* A sparse COO tensor of size with values (nnz, denseDims…) at indices (sparseDims, nnz). */
+NC_API nc_status nc_tensor_sparse_coo_tensor(const nc_tensor* indices, const nc_tensor* values, const int64_t* size, int32_t size_count, nc_tensor** out);
 /* Sum of all elements, a 0-D tensor; dtype sets the accumulation and result type. */
 NC_API nc_status nc_tensor_sum(const nc_tensor* self, int32_t dtype, nc_tensor** out);
 /* Sum over dim; keepDim keeps it with size 1. */
@@ -674,8 +692,8 @@ NC_API nc_status nc_nn_alpha_dropout(const nc_tensor* self, double probability, 
 NC_API nc_status nc_nn_feature_alpha_dropout(const nc_tensor* self, double probability, int32_t training, nc_tensor** out);
 /* y = x1ᵀ · weight · x2 + bias per output feature. input1: (*, in1), input2: (*, in2), weight: (out, in1, in2) → (*, out). */
 NC_API nc_status nc_nn_bilinear(const nc_tensor* input1, const nc_tensor* input2, const nc_tensor* weight, const nc_tensor* bias, nc_tensor** out);
-/* Rows of weight picked by the Int64 indices. */
-NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
+/* Rows of weight picked by the Int64 indices; with sparse, the weight's gradient is a sparse COO tensor of the rows used (for SparseAdam or Sgd). */
+NC_API nc_status nc_nn_embedding(const nc_tensor* indices, const nc_tensor* weight, int32_t has_padding_index, int64_t padding_index, int32_t sparse, nc_tensor** out);
 /* Sums, means or maxima (mode) of bags of rows of weight: one bag per row of 2-D indices, or 1-D indices split at offsets; perSampleWeights scale rows (sum mode). */
 NC_API nc_status nc_nn_embedding_bag(const nc_tensor* indices, const nc_tensor* weight, const nc_tensor* offsets, const char* mode, const nc_tensor* per_sample_weights, int32_t include_last_offset, int32_t has_padding_index, int64_t padding_index, nc_tensor** out);
 /* One LSTM step: the next (hidden, cell) from input (N, in) and state (N, hidden); weights (4·hidden, in) and (4·hidden, hidden) in PyTorch's gate order i, f, g, o. */

@@ -462,6 +462,33 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_equal")]
     internal static partial NativeStatus TensorEqualImport(IntPtr self, IntPtr other, out int result);
 
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_is_sparse")]
+    internal static partial NativeStatus TensorIsSparseImport(IntPtr self, out int result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_to_sparse")]
+    internal static partial NativeStatus TensorToSparseImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_to_dense")]
+    internal static partial NativeStatus TensorToDenseImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_coalesce")]
+    internal static partial NativeStatus TensorCoalesceImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_is_coalesced")]
+    internal static partial NativeStatus TensorIsCoalescedImport(IntPtr self, out int result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_indices")]
+    internal static partial NativeStatus TensorIndicesImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_values")]
+    internal static partial NativeStatus TensorValuesImport(IntPtr self, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sparse_mask")]
+    internal static partial NativeStatus TensorSparseMaskImport(IntPtr self, IntPtr mask, out IntPtr result);
+
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sparse_coo_tensor")]
+    internal static partial NativeStatus TensorSparseCooTensorImport(IntPtr indices, IntPtr values, long* size, int sizeCount, out IntPtr result);
+
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_tensor_sum")]
     internal static partial NativeStatus TensorSumImport(IntPtr self, int dtype, out IntPtr result);
 
@@ -1186,7 +1213,7 @@ internal static unsafe partial class NativeMethods
     internal static partial NativeStatus NnBilinearImport(IntPtr input1, IntPtr input2, IntPtr weight, IntPtr bias, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding")]
-    internal static partial NativeStatus NnEmbeddingImport(IntPtr indices, IntPtr weight, int haspaddingIndex, long paddingIndex, out IntPtr result);
+    internal static partial NativeStatus NnEmbeddingImport(IntPtr indices, IntPtr weight, int haspaddingIndex, long paddingIndex, int sparse, out IntPtr result);
 
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_nn_embedding_bag", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial NativeStatus NnEmbeddingBagImport(IntPtr indices, IntPtr weight, IntPtr offsets, string mode, IntPtr perSampleWeights, int includeLastOffset, int haspaddingIndex, long paddingIndex, out IntPtr result);
@@ -2302,6 +2329,72 @@ internal static unsafe partial class LibTorch
             NativeMethods.TensorEqualImport(selfBorrow.Pointer, otherBorrow.Pointer, out var result).ThrowIfFailed();
             return result != 0;
         }
+    }
+
+    internal static bool TensorIsSparse(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        {
+            NativeMethods.TensorIsSparseImport(selfBorrow.Pointer, out var result).ThrowIfFailed();
+            return result != 0;
+        }
+    }
+
+    internal static Tensor TensorToSparse(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorToSparseImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorToDense(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorToDenseImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorCoalesce(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorCoalesceImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static bool TensorIsCoalesced(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        {
+            NativeMethods.TensorIsCoalescedImport(selfBorrow.Pointer, out var result).ThrowIfFailed();
+            return result != 0;
+        }
+    }
+
+    internal static Tensor TensorIndices(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorIndicesImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorValues(Tensor self)
+    {
+        using var selfBorrow = new TensorBorrow(self);
+        return Created.Tensor(NativeMethods.TensorValuesImport(selfBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorSparseMask(Tensor self, Tensor mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        using var selfBorrow = new TensorBorrow(self);
+        using var maskBorrow = new TensorBorrow(mask);
+        return Created.Tensor(NativeMethods.TensorSparseMaskImport(selfBorrow.Pointer, maskBorrow.Pointer, out var result), result);
+    }
+
+    internal static Tensor TensorSparseCooTensor(Tensor indices, Tensor values, ReadOnlySpan<long> size)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(values);
+        using var indicesBorrow = new TensorBorrow(indices);
+        using var valuesBorrow = new TensorBorrow(values);
+        fixed (long* sizePointer = size)
+            return Created.Tensor(NativeMethods.TensorSparseCooTensorImport(indicesBorrow.Pointer, valuesBorrow.Pointer, sizePointer, size.Length, out var result), result);
     }
 
     internal static Tensor TensorSum(Tensor self, DType? dtype)
@@ -4165,13 +4258,13 @@ internal static unsafe partial class LibTorch
         return Created.Tensor(NativeMethods.NnBilinearImport(input1Borrow.Pointer, input2Borrow.Pointer, weightBorrow.Pointer, biasBorrow.Pointer, out var result), result);
     }
 
-    internal static Tensor NnEmbedding(Tensor indices, Tensor weight, long? paddingIndex)
+    internal static Tensor NnEmbedding(Tensor indices, Tensor weight, long? paddingIndex, bool sparse)
     {
         ArgumentNullException.ThrowIfNull(indices);
         ArgumentNullException.ThrowIfNull(weight);
         using var indicesBorrow = new TensorBorrow(indices);
         using var weightBorrow = new TensorBorrow(weight);
-        return Created.Tensor(NativeMethods.NnEmbeddingImport(indicesBorrow.Pointer, weightBorrow.Pointer, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, out var result), result);
+        return Created.Tensor(NativeMethods.NnEmbeddingImport(indicesBorrow.Pointer, weightBorrow.Pointer, paddingIndex.HasValue ? 1 : 0, paddingIndex ?? 0, sparse ? 1 : 0, out var result), result);
     }
 
     internal static Tensor NnEmbeddingBag(Tensor indices, Tensor weight, Tensor? offsets, string mode, Tensor? perSampleWeights, bool includeLastOffset, long? paddingIndex)

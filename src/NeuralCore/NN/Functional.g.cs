@@ -144,8 +144,8 @@ public static partial class Functional
     /// <summary>y = x1ᵀ · weight · x2 + bias per output feature. input1: (*, in1), input2: (*, in2), weight: (out, in1, in2) → (*, out).</summary>
     public static Tensor Bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null) => LibTorch.NnBilinear(input1, input2, weight, bias);
 
-    /// <summary>Rows of <c>weight</c> picked by the Int64 <c>indices</c>.</summary>
-    public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIndex = null) => LibTorch.NnEmbedding(indices, weight, paddingIndex);
+    /// <summary>Rows of <c>weight</c> picked by the Int64 <c>indices</c>; with <c>sparse</c>, the weight's gradient is a sparse COO tensor of the rows used (for SparseAdam or Sgd).</summary>
+    public static Tensor Embedding(Tensor indices, Tensor weight, long? paddingIndex = null, bool sparse = false) => LibTorch.NnEmbedding(indices, weight, paddingIndex, sparse);
 
     /// <summary>Sums, means or maxima (<c>mode</c>) of bags of rows of <c>weight</c>: one bag per row of 2-D <c>indices</c>, or 1-D <c>indices</c> split at <c>offsets</c>; <c>perSampleWeights</c> scale rows (sum mode).</summary>
     public static Tensor EmbeddingBag(Tensor indices, Tensor weight, Tensor? offsets = null, string mode = "mean", Tensor? perSampleWeights = null, bool includeLastOffset = false, long? paddingIndex = null) => LibTorch.NnEmbeddingBag(indices, weight, offsets, mode, perSampleWeights, includeLastOffset, paddingIndex);

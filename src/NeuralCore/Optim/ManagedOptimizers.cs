@@ -247,3 +247,59 @@ public sealed class Asgd(IEnumerable<ParameterGroup> groups, double lr = 1e-2, d
         mu.FillInPlace(1 / Math.Max(1, step - t0));
     }
 }
+
+/// <summary>
+/// SparseAdam (torch.optim.SparseAdam): Adam for sparse gradients (<c>Embedding(sparse: true)</c>). Only the rows a
+/// gradient touches have their moments and values updated, so rows absent from a batch keep their state, as
+/// PyTorch's lazy Adam does. Dense gradients are refused.
+/// </summary>
+public sealed class SparseAdam : ElementwiseOptimizer
+{
+    private readonly (double Beta1, double Beta2) betas;
+    private readonly double eps;
+
+    public SparseAdam(IEnumerable<Parameter> parameters, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
+        : this(OneGroup(parameters), lr, betas, eps, maximize) { }
+
+    public SparseAdam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, (double, double)? betas = null, double eps = 1e-8, bool maximize = false)
+        : base(groups, lr, weightDecay: 0, maximize, (betas ?? (0.9, 0.999)).Item1)
+    {
+        if (!(lr > 0)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "invalid learning rate: must be positive");
+        if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "invalid epsilon value: must be positive");
+        this.betas = betas ?? (0.9, 0.999);
+        if (this.betas.Beta1 is < 0 or >= 1 || this.betas.Beta2 is < 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(betas), this.betas, "invalid beta parameters: each must be in [0, 1)");
+        this.eps = eps;
+        var sparse = ParamGroups.SelectMany(g => g.Parameters).Select((p, i) => (p, i)).Where(e => e.p.IsSparse()).Select(e => e.i).ToList();
+        if (sparse.Count > 0)
+            throw new ArgumentException($"sparse params at indices [{string.Join(", ", sparse)}]: SparseAdam requires dense parameter tensors", nameof(groups));
+    }
+
+    protected override IEnumerable<KeyValuePair<string, object?>> GroupSettings(int group) => Settings(
+        ("betas", new object?[] { GetMomentum(group), betas.Beta2 }), ("eps", eps), ("maximize", Maximize));
+
+    protected override void Update(Parameter parameter, Tensor gradient, double lr)
+    {
+        if (!gradient.IsSparse())
+            throw new InvalidOperationException("SparseAdam does not support dense gradients, please consider Adam instead");
+        var step = NextStep(parameter);
+        var average = Buffer(parameter, "exp_avg", () => parameter.ZerosLike());
+        var squares = Buffer(parameter, "exp_avg_sq", () => parameter.ZerosLike());
+        var beta1 = GetMomentum(CurrentGroup);
+        // PyTorch's sparse_adam, operation for operation: old += (1 - b)(new - old) on the touched rows only.
+        var grad = gradient.Coalesce();
+        var indices = grad.Indices();
+        var values = grad.Values();
+        Tensor Sparse(Tensor rowValues) => Tensor.SparseCooTensor(indices, rowValues, grad.Shape);
+        var oldAverage = average.SparseMask(grad).Values();
+        var averageUpdate = values.Sub(oldAverage).MulInPlace(1 - beta1);
+        average.AddInPlace(Sparse(averageUpdate));
+        var oldSquares = squares.SparseMask(grad).Values();
+        var squaresUpdate = values.Pow(2).SubInPlace(oldSquares).MulInPlace(1 - betas.Beta2);
+        squares.AddInPlace(Sparse(squaresUpdate));
+        var numerator = averageUpdate.AddInPlace(oldAverage);
+        var denominator = squaresUpdate.AddInPlace(oldSquares).SqrtInPlace().AddInPlace(eps);
+        var stepSize = lr * Math.Sqrt(1 - Math.Pow(betas.Beta2, step)) / (1 - Math.Pow(beta1, step));
+        parameter.AddInPlace(Sparse(numerator.DivInPlace(denominator).Mul(-stepSize)));
+    }
+}

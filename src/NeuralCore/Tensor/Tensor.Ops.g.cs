@@ -727,6 +727,33 @@ public partial class Tensor
     /// <summary>True when both tensors have the same shape and elements (torch.equal).</summary>
     public bool Equal(Tensor other) => LibTorch.TensorEqual(this, other);
 
+    /// <summary>True for a sparse COO tensor.</summary>
+    public bool IsSparse() => LibTorch.TensorIsSparse(this);
+
+    /// <summary>The sparse COO form of this dense tensor: its nonzero elements with their indices.</summary>
+    public Tensor ToSparse() => LibTorch.TensorToSparse(this);
+
+    /// <summary>The dense form of a sparse tensor (sums duplicate indices).</summary>
+    public Tensor ToDense() => LibTorch.TensorToDense(this);
+
+    /// <summary>This sparse tensor with duplicate indices summed and indices sorted.</summary>
+    public Tensor Coalesce() => LibTorch.TensorCoalesce(this);
+
+    /// <summary>True when this sparse tensor has no duplicate indices.</summary>
+    public bool IsCoalesced() => LibTorch.TensorIsCoalesced(this);
+
+    /// <summary>A coalesced sparse tensor's indices (sparseDims, nnz).</summary>
+    public Tensor Indices() => LibTorch.TensorIndices(this);
+
+    /// <summary>A coalesced sparse tensor's values (nnz, denseDims…).</summary>
+    public Tensor Values() => LibTorch.TensorValues(this);
+
+    /// <summary>This dense tensor's values at the indices of the sparse <c>mask</c>, as a sparse tensor.</summary>
+    public Tensor SparseMask(Tensor mask) => LibTorch.TensorSparseMask(this, mask);
+
+    /// <summary>A sparse COO tensor of <c>size</c> with <c>values</c> (nnz, denseDims…) at <c>indices</c> (sparseDims, nnz).</summary>
+    public static Tensor SparseCooTensor(Tensor indices, Tensor values, ReadOnlySpan<long> size) => LibTorch.TensorSparseCooTensor(indices, values, size);
+
     /// <summary>Sum of all elements, a 0-D tensor; <c>dtype</c> sets the accumulation and result type.</summary>
     public Tensor Sum(DType? dtype = null) => LibTorch.TensorSum(this, dtype);
 

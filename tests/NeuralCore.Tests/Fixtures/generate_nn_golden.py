@@ -693,6 +693,31 @@ reparametrization_case("spectral_norm_conv2d_two_iterations", lambda: nn.Conv2d(
                        lambda m: nn.utils.spectral_norm(m, n_power_iterations=2, eps=1e-6), x4d)
 reparametrization_case("spectral_norm_conv_transpose1d", lambda: nn.ConvTranspose1d(3, 4, kernel_size=3), nn.utils.spectral_norm, x1d)
 
+# Sparse gradients: an Embedding(10, 3, sparse=True) trained for six steps on batches of indices (repeats included,
+# some rows never used), loss sum(rows · target); the table after each step.
+sparse_problem = {"batches": [[1, 4, 4, 7], [0, 1, 9, 1], [4, 2, 2, 2], [7, 7, 1, 0], [3, 9, 4, 1], [1, 1, 1, 1]],
+                  "target": inputs(120, 4, 3)}
+
+
+def sparse_trajectory(make_optimizer, seed=121):
+    torch.manual_seed(seed)
+    embedding = nn.Embedding(10, 3, sparse=True)
+    optimizer = make_optimizer(embedding.parameters())
+    tables = []
+    for batch in sparse_problem["batches"]:
+        optimizer.zero_grad()
+        (embedding(torch.tensor(batch)) * sparse_problem["target"]).sum().backward()
+        optimizer.step()
+        tables.append(pack(embedding.weight))
+    return {"seed": seed, "tables": tables}
+
+
+sparse_optimizers = {
+    "sparse_adam": sparse_trajectory(lambda p: torch.optim.SparseAdam(list(p), lr=0.1)),
+    "sparse_adam_betas_maximize": sparse_trajectory(lambda p: torch.optim.SparseAdam(list(p), lr=0.05, betas=(0.5, 0.9), eps=1e-6, maximize=True)),
+    "sgd": sparse_trajectory(lambda p: torch.optim.SGD(p, lr=0.1)),
+}
+
 kl = {
     "normal": D.kl_divergence(D.Normal(torch.tensor([0.5, -1.0]), torch.tensor([1.5, 0.5])), D.Normal(torch.tensor([0.0, 0.0]), torch.tensor([1.0, 2.0]))),
     "bernoulli": D.kl_divergence(D.Bernoulli(probs=torch.tensor([0.2, 0.7])), D.Bernoulli(logits=torch.tensor([0.3, -0.4]))),
@@ -711,6 +736,8 @@ result = {
     "attention": attention,
     "packed": packed,
     "reparametrizations": reparametrizations,
+    "sparse_optimizers": sparse_optimizers,
+    "sparse_problem": {"batches": sparse_problem["batches"], "target": pack(sparse_problem["target"])},
     "losses": {k: pack(v) for k, v in losses.items()},
     "loss_inputs": {k: pack(v) for k, v in loss_inputs.items()},
     "optimizers": {k: pack(trajectory(v)) for k, v in optimizers.items()},

@@ -1,5 +1,5 @@
 """The JSON form the fixture scripts give tensors: shape, dtype name, values (floats as float64, ints, bools; complex as
-(real, imaginary) pairs; non-finite floats as "nan", "inf", "-inf")."""
+(real, imaginary) pairs; non-finite floats as "nan", "inf", "-inf"; sparse tensors dense with "sparse": true)."""
 import math
 
 import torch
@@ -11,6 +11,9 @@ def _number(v):
 
 
 def pack(t):
+    if t.is_sparse:
+        # A sparse COO tensor travels dense, marked; the tests make it sparse again (inputs) or densify (outputs).
+        return dict(pack(t.to_dense()), sparse=True)
     t = t.detach()
     if t.is_complex():
         data = [_number(float(v)) for v in torch.view_as_real(t.resolve_conj()).double().flatten().tolist()]

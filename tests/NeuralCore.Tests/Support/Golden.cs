@@ -8,7 +8,8 @@ public static class Golden
     private static readonly Lazy<JsonDocument> Document = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Directory, "Fixtures", "tensor_golden.json"))));
 
-    public sealed record Values(long[] Shape, string DType, double[] Data);
+    /// <summary>A golden tensor; <c>Sparse</c>: PyTorch's was a sparse COO tensor, recorded dense.</summary>
+    public sealed record Values(long[] Shape, string DType, double[] Data, bool Sparse = false);
 
     private static JsonElement Section(string section) => Document.Value.RootElement.GetProperty(section);
 
@@ -28,7 +29,7 @@ public static class Golden
             })
             .ToArray();
         return new Values(element.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray(),
-            element.GetProperty("dtype").GetString()!, data);
+            element.GetProperty("dtype").GetString()!, data, element.TryGetProperty("sparse", out var sparse) && sparse.GetBoolean());
     }
 
     public static string Format(string name) => Section("formats").GetProperty(name).GetString()!;

@@ -16,7 +16,11 @@ public class OpGoldenTests
 
     private static JsonElement Section(string name) => Document.Value.RootElement.GetProperty(name);
 
-    internal static Tensor Input(string name) => ToTensor(Golden.Parse(Section("inputs").GetProperty(name)));
+    internal static Tensor Input(string name)
+    {
+        var values = Golden.Parse(Section("inputs").GetProperty(name));
+        return values.Sparse ? ToTensor(values).ToSparse() : ToTensor(values);
+    }
 
     private static Tensor ToTensor(Golden.Values values) => values.DType switch
     {
@@ -54,7 +58,9 @@ public class OpGoldenTests
         actual.Should().HaveSameCount(expected, $"{name} returns as many tensors as PyTorch");
         for (var i = 0; i < actual.Length; i++)
         {
-            var output = actual[i].DType.IsComplex() ? actual[i].ResolveConj().ViewAsReal() : actual[i];
+            actual[i].IsSparse().Should().Be(expected[i].Sparse, $"{name}'s output {i} is {(expected[i].Sparse ? "sparse" : "dense")} in PyTorch");
+            var output = actual[i].IsSparse() ? actual[i].ToDense() : actual[i];
+            output = output.DType.IsComplex() ? output.ResolveConj().ViewAsReal() : output;
             var wanted = expected[i].DType.StartsWith("complex") ? expected[i] with { Shape = [.. expected[i].Shape, 2], DType = expected[i].DType == "complex64" ? "float32" : "float64" } : expected[i];
             output.ShouldMatch(wanted, @case.Tolerance);
         }

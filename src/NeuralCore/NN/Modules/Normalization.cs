@@ -119,14 +119,20 @@ public sealed class LayerNorm : Module
 /// <summary>A lookup table of <c>numEmbeddings</c> vectors of size <c>embeddingDim</c> (torch.nn.Embedding). input: Int64 indices.</summary>
 public sealed class Embedding : Module
 {
-    public Embedding(long numEmbeddings, long embeddingDim, long? paddingIndex = null, DType? dtype = null, Device? device = null)
+    /// <param name="paddingIndex">A row that takes no gradient (zeroed at construction); negative counts from the end.</param>
+    /// <param name="sparse">The weight's gradient is a sparse COO tensor of the rows used, for <see cref="Optim.SparseAdam"/> or <see cref="Optim.Sgd"/>.</param>
+    public Embedding(long numEmbeddings, long embeddingDim, long? paddingIndex = null, bool sparse = false, DType? dtype = null, Device? device = null)
     {
         (weight, PaddingIndex) = EmbeddingTable.Create(numEmbeddings, embeddingDim, paddingIndex, dtype, device);
+        Sparse = sparse;
         RegisterParameter("weight", weight);
         SupportComputedParameter("weight");
     }
 
     public long? PaddingIndex { get; }
+
+    /// <summary>Whether the weight's gradient is sparse.</summary>
+    public bool Sparse { get; }
 
     /// <summary>The table (numEmbeddings, embeddingDim). Assigning another module's parameter of that shape ties them, as in PyTorch.</summary>
     public Parameter Weight
@@ -147,10 +153,11 @@ public sealed class Embedding : Module
     public override Tensor Forward(Tensor input)
     {
         using var computed = ComputedParameter("weight");
-        return Functional.Embedding(input, computed ?? Weight, PaddingIndex);
+        return Functional.Embedding(input, computed ?? Weight, PaddingIndex, Sparse);
     }
 
-    protected override string ExtraRepresentation() => $"{Weight.Size(0)}, {Weight.Size(1)}";
+    protected override string ExtraRepresentation() =>
+        $"{Weight.Size(0)}, {Weight.Size(1)}" + (PaddingIndex is { } padding ? $", padding_idx={padding}" : "") + (Sparse ? ", sparse=True" : "");
 }
 
 /// <summary>
