@@ -352,6 +352,22 @@ nc_status nc_optimizer_set_state(const nc_optimizer* optimizer, int32_t paramete
   });
 }
 
+nc_status nc_optimizer_clear_state(const nc_optimizer* optimizer, int32_t parameter) {
+  NC_GUARD({
+    auto& target = unwrap_optimizer(optimizer);
+    const auto& tensor = parameter_at(target, parameter);
+    auto key = state_key(tensor);
+    target.state().erase(key);
+    // libtorch's Adagrad reads its state without checking that it exists: give back what its constructor makes.
+    if (auto* adagrad = dynamic_cast<torch::optim::AdagradOptions*>(&options_of_parameter(target, parameter))) {
+      auto state = std::make_unique<torch::optim::AdagradParamState>();
+      state->step(0);
+      state->sum(torch::full_like(tensor.data(), adagrad->initial_accumulator_value(), at::MemoryFormat::Preserve));
+      target.state()[key] = std::move(state);
+    }
+  });
+}
+
 nc_status nc_optimizer_create(int32_t kind, const nc_tensor* const* params, const int32_t* group_sizes, int32_t group_count,
                               const nc_optimizer_options* group_options, nc_optimizer** out) {
   NC_GUARD({

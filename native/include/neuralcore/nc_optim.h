@@ -57,6 +57,10 @@ NC_API nc_status nc_optimizer_set_option(const nc_optimizer* optimizer, int32_t 
 NC_API nc_status nc_optimizer_get_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, nc_tensor** out);
 NC_API nc_status nc_optimizer_set_state(const nc_optimizer* optimizer, int32_t parameter, const char* name, const nc_tensor* value);
 
+/* Forgets a parameter's state, as loading a state dict without an entry for it does: the next step starts it afresh
+   (Adagrad, which creates its state with the optimizer, gets that initial state back). */
+NC_API nc_status nc_optimizer_clear_state(const nc_optimizer* optimizer, int32_t parameter);
+
 /* Adam and AdamW (others ignore it): 1 steps with multi-tensor (_foreach_) operations, one per group and operation;
    0 steps parameter by parameter; -1 (the default) uses the multi-tensor step when every parameter is on CUDA, as
    PyTorch's foreach=None does. Both give the same values; on the CPU the same bits. */

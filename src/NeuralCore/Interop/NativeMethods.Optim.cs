@@ -41,6 +41,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_option", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSetOption(OptimizerHandle optimizer, int group, string name, double value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_state", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerGetState(OptimizerHandle optimizer, int parameter, string name, out IntPtr value);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_state", StringMarshalling = StringMarshalling.Utf8)] internal static partial NativeStatus OptimizerSetState(OptimizerHandle optimizer, int parameter, string name, IntPtr value);
+    [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_clear_state")] internal static partial NativeStatus OptimizerClearState(OptimizerHandle optimizer, int parameter);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_get_momentum")] internal static partial NativeStatus OptimizerGetMomentum(OptimizerHandle optimizer, int group, out double momentum);
     [LibraryImport(LibraryNames.Native, EntryPoint = "nc_optimizer_set_momentum")] internal static partial NativeStatus OptimizerSetMomentum(OptimizerHandle optimizer, int group, double momentum);
 }
@@ -116,6 +117,9 @@ internal static unsafe partial class LibTorch
         using var borrow = new TensorBorrow(value);
         NativeMethods.OptimizerSetState(optimizer, parameter, name, borrow.Pointer).ThrowIfFailed();
     }
+
+    internal static void OptimizerClearState(OptimizerHandle optimizer, int parameter) =>
+        NativeMethods.OptimizerClearState(optimizer, parameter).ThrowIfFailed();
 
     internal static void OptimizerSave(OptimizerHandle optimizer, string path) => NativeMethods.OptimizerSave(optimizer, path).ThrowIfFailed();
 

@@ -424,6 +424,8 @@ public abstract class Optimizer : IDisposable
             }
         }
         foreach (var (group, option, value) in settings) LibTorch.OptimizerSetOption(native, group, option, value);
+        // As PyTorch, the file's state replaces all of it: a parameter it has no entry for starts afresh.
+        for (var parameter = 0; parameter < parameters.Count; parameter++) LibTorch.OptimizerClearState(native, parameter);
         foreach (var (parameter, name, value) in entries) LibTorch.OptimizerSetState(native, parameter, name, value);
 
     }

@@ -58,3 +58,59 @@ public class ForeachAdamTests
         optimizer.ForeachSteps.Should().Be(0, "foreach=None takes the multi-tensor form on CUDA only");
     }
 }
+
+/// <summary>Loading an optimizer state dict replaces all state, as PyTorch's load_state_dict does: a parameter the file has no state for starts afresh.</summary>
+public class OptimizerStateReplacementTests
+{
+    public static TheoryData<string> Kinds() => new() { "sgd", "adam", "adamw", "rmsprop", "adagrad", "adamax" };
+
+    private static Optimizer Create(string kind, IEnumerable<Parameter> parameters) => kind switch
+    {
+        "sgd" => new Sgd(parameters, lr: 0.1, momentum: 0.9),
+        "adam" => new Adam(parameters, lr: 0.1),
+        "adamw" => new AdamW(parameters, lr: 0.1),
+        "rmsprop" => new RmsProp(parameters, lr: 0.1),
+        "adagrad" => new Adagrad(parameters, lr: 0.1, initialAccumulatorValue: 0.5),
+        "adamax" => new Adamax(parameters, lr: 0.1),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void LoadedState_WithoutAParametersEntry_StartsThatParameterAfresh(string kind)
+    {
+        using var scope = TensorScope.Begin();
+        Parameter[] Parameters() => [new Parameter(Tensor.FromArray(new[] { 1.0f, -2.0f })), new Parameter(Tensor.FromArray(new[] { 0.5f, 3.0f }))];
+        void Steps(Optimizer optimizer, Parameter[] parameters, int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                optimizer.ZeroGrad();
+                (parameters[0].Pow(2).Sum() + parameters[1].Pow(3).Sum()).Backward();
+                optimizer.Step();
+            }
+        }
+
+        // The file: state for the first parameter only, after three steps.
+        var saved = Parameters();
+        var savedOptimizer = Create(kind, saved);
+        Steps(savedOptimizer, saved, 3);
+        var file = savedOptimizer.StateDict();
+        var state = (System.Collections.IDictionary)file["state"]!;
+        state.Remove(1L);
+
+        // A trained optimizer loads it; its second parameter must then step as a fresh optimizer's would.
+        var trained = Parameters();
+        var optimizer = Create(kind, trained);
+        Steps(optimizer, trained, 5);
+        optimizer.LoadStateDict(file);
+        var fresh = Parameters();
+        using (Autograd.NoGrad()) fresh[1].CopyFrom(trained[1]);
+        var freshOptimizer = Create(kind, [fresh[1]]);
+        Steps(optimizer, trained, 1);
+        freshOptimizer.ZeroGrad();
+        fresh[1].Pow(3).Sum().Backward();
+        freshOptimizer.Step();
+        trained[1].Equal(fresh[1]).Should().BeTrue($"{kind} forgot the second parameter's state");
+    }
+}
