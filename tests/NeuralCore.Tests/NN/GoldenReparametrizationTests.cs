@@ -11,7 +11,7 @@ namespace NeuralCore.Tests;
 /// evaluation-mode output, and the state after removal; and their gradients against finite differences in Float64.
 /// </summary>
 [Collection(GlobalStateCollection.Name)]
-public class ReparametrizationTests
+public class GoldenReparametrizationTests
 {
     internal static readonly Dictionary<string, (Func<Module> Build, Action<Module> Apply, Action<Module> Remove)> Cases = new()
     {

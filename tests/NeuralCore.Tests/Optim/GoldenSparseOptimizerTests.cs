@@ -10,7 +10,7 @@ namespace NeuralCore.Tests;
 /// each step.
 /// </summary>
 [Collection(GlobalStateCollection.Name)]
-public class SparseOptimizerTests
+public class GoldenSparseOptimizerTests
 {
     private static readonly Dictionary<string, Func<IEnumerable<Parameter>, Optimizer>> Optimizers = new()
     {
