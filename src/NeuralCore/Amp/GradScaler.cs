@@ -62,6 +62,27 @@ public sealed class GradScaler(double initScale = 65536.0, double growthFactor =
         return true;
     }
 
+    /// <summary>The scale and growth counter under torch.amp.GradScaler's names, for a checkpoint (empty when disabled, as PyTorch's).</summary>
+    public OrderedDictionary<string, object?> StateDict() => !enabled ? [] : new()
+    {
+        ["scale"] = ScaleFactor,
+        ["growth_factor"] = growthFactor,
+        ["backoff_factor"] = backoffFactor,
+        ["growth_interval"] = (long)growthInterval,
+        ["_growth_tracker"] = (long)growthTracker,
+    };
+
+    /// <summary>Restores the scale and growth counter <see cref="StateDict"/> saved.</summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, object?> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!enabled) return;
+        if (!state.TryGetValue("scale", out var scale) || scale is not (double or long))
+            throw new ArgumentException("the scaler state has no scale", nameof(state));
+        ScaleFactor = Convert.ToDouble(scale, System.Globalization.CultureInfo.InvariantCulture);
+        growthTracker = state.TryGetValue("_growth_tracker", out var tracker) && tracker is long count ? (int)count : 0;
+    }
+
     /// <summary>Adapts the scale after this iteration's steps and forgets their state.</summary>
     public void Update()
     {

@@ -13,11 +13,13 @@ namespace NeuralCore.Data;
 /// (pass <c>disposeBatches: false</c> to keep batches). With <c>pinMemory</c> and CUDA available, batches come in page-locked
 /// memory, so that <c>To(cuda, nonBlocking: true)</c> overlaps the copy with computation.
 /// </summary>
-public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
+public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>, IEpochOrdered, IBatchCount
 {
     private readonly Dataset<(Tensor Input, Tensor Target)> dataset;
     private readonly int? seed;
-    private int epoch;
+
+    /// <summary>The epoch whose order the next enumeration uses (0 at first; each enumeration adds one).</summary>
+    public int Epoch { get; set; }
 
     /// <param name="dataset">The samples; a <see cref="TensorDataset"/> is batched with one gather per tensor.</param>
     /// <param name="batchSize">Samples per batch.</param>
@@ -56,6 +58,8 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
     /// <summary>Batches per epoch.</summary>
     public long Count => DropLast ? SampleCount / BatchSize : (SampleCount + BatchSize - 1) / BatchSize;
 
+    long? IBatchCount.BatchCount => Count;
+
     /// <summary>
     /// The order of samples in epoch <paramref name="epochNumber"/>: when shuffling, the permutation of
     /// <c>torch.randperm(n, generator=torch.Generator().manual_seed(seed + epoch))</c>, so a PyTorch script can replay it.
@@ -68,7 +72,7 @@ public sealed class DataLoader : IEnumerable<(Tensor Input, Tensor Target)>
 
     public IEnumerator<(Tensor Input, Tensor Target)> GetEnumerator()
     {
-        var order = Order(epoch++);
+        var order = Order(Epoch++);
         var batches = Count;
         // A TensorDataset batch is one gather of microseconds: a helper thread costs more than it saves (measured:
         // 40% slower LSTM epochs on 2 cores, its wake-ups competing with libtorch's spinning OpenMP threads).

@@ -85,7 +85,7 @@ public static class Collate
 /// foreach (var (x, y) in loader) { ... }
 /// </code>
 /// </example>
-public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
+public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>, IEpochOrdered, IBatchCount
 {
     private readonly Dataset<T>? dataset;
     private readonly IterableDataset<T>? iterable;
@@ -167,6 +167,21 @@ public sealed class DataLoader<T, TBatch> : IEnumerable<TBatch>
 
     /// <summary>Batches per epoch (<c>len(loader)</c>); null for an iterable dataset or a sampler of unknown size.</summary>
     public long? Count => batchSampler?.Count;
+
+    long? IBatchCount.BatchCount => Count;
+
+    /// <summary>
+    /// The epoch whose order the next enumeration uses: its sampler's (<see cref="Sampler.Epoch"/>) when it has one;
+    /// a stream or a plain sequence of positions has no epochs, and setting it changes nothing.
+    /// </summary>
+    public int Epoch
+    {
+        get => batchSampler?.Sampler is IEpochOrdered sampler ? sampler.Epoch : 0;
+        set
+        {
+            if (batchSampler?.Sampler is IEpochOrdered sampler) sampler.Epoch = value;
+        }
+    }
 
     public IEnumerator<TBatch> GetEnumerator()
     {

@@ -6,9 +6,10 @@ namespace NeuralCore.Data;
 /// The order in which a <see cref="DataLoader{T, TBatch}"/> visits dataset positions (torch.utils.data.Sampler).
 /// Each enumeration is an epoch; seeded samplers draw epoch e from seed + e, so a run can be replayed.
 /// </summary>
-public abstract class Sampler : IEnumerable<long>
+public abstract class Sampler : IEnumerable<long>, IEpochOrdered
 {
-    private int epoch;
+    /// <summary>The epoch the next enumeration draws (0 at first; each enumeration adds one), as DistributedSampler's set_epoch.</summary>
+    public int Epoch { get; set; }
 
     /// <summary>Positions per epoch.</summary>
     public abstract long Count { get; }
@@ -17,7 +18,7 @@ public abstract class Sampler : IEnumerable<long>
     public abstract IReadOnlyList<long> Indices(int epochNumber);
 
     /// <summary>The next epoch's positions.</summary>
-    public IEnumerator<long> GetEnumerator() => Indices(epoch++).GetEnumerator();
+    public IEnumerator<long> GetEnumerator() => Indices(Epoch++).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -73,6 +73,9 @@ public sealed class DistributedDataParallel : Module
     /// </summary>
     public IDisposable NoSync() => session.NoSync();
 
+    /// <summary>The ranks that train together.</summary>
+    public ProcessGroup ProcessGroup => session.Group;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) session.Dispose();
@@ -110,6 +113,9 @@ public sealed class DistributedDataParallel<T1, T2, TResult> : Module<T1, T2, TR
     /// <inheritdoc cref="DistributedDataParallel.NoSync"/>
     public IDisposable NoSync() => session.NoSync();
 
+    /// <summary>The ranks that train together.</summary>
+    public ProcessGroup ProcessGroup => session.Group;
+
     protected override void Dispose(bool disposing)
     {
         if (disposing) session.Dispose();
@@ -125,6 +131,8 @@ internal sealed class ReducerSession : IDisposable
 {
     private readonly Module module;
     private readonly ProcessGroup group;
+
+    public ProcessGroup Group => group;
     private readonly DistributedReducerHandle reducer;
     private bool synchronizing = true;
 

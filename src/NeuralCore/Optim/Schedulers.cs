@@ -50,6 +50,28 @@ public abstract class LRScheduler
         SetRates(LastEpoch);
     }
 
+    /// <summary>
+    /// The scheduler's progress under PyTorch's names (<c>last_epoch</c>, <c>_step_count</c>, <c>base_lrs</c>,
+    /// <c>_last_lr</c>), for a checkpoint; the rates themselves travel in the optimizer's state dict.
+    /// </summary>
+    public OrderedDictionary<string, object?> StateDict() => new()
+    {
+        ["base_lrs"] = BaseLearningRates.Cast<object?>().ToList(),
+        ["last_epoch"] = (long)LastEpoch,
+        ["_step_count"] = (long)LastEpoch + 1,
+        ["_last_lr"] = LastLearningRates.Cast<object?>().ToList(),
+    };
+
+    /// <summary>Restores the progress <see cref="StateDict"/> saved (the optimizer's rates are restored by its own state dict).</summary>
+    /// <exception cref="ArgumentException">The dictionary has no integer <c>last_epoch</c>.</exception>
+    public void LoadStateDict(IReadOnlyDictionary<string, object?> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        LastEpoch = state.TryGetValue("last_epoch", out var value) && value is long or int
+            ? checked((int)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture))
+            : throw new ArgumentException("the scheduler state has no integer last_epoch", nameof(state));
+    }
+
     /// <summary>The rate of a group whose initial rate is <paramref name="baseLearningRate"/>, after <paramref name="epoch"/> steps.</summary>
     protected abstract double LearningRateAt(int epoch, double baseLearningRate);
 }
@@ -472,5 +494,23 @@ public sealed class ReduceLROnPlateau
         }
         cooldownLeft = cooldown;
         badEpochs = 0;
+    }
+
+    /// <summary>The best metric so far and the counters, under PyTorch's names, for a checkpoint.</summary>
+    public OrderedDictionary<string, object?> StateDict() => new()
+    {
+        ["best"] = best,
+        ["num_bad_epochs"] = (long)badEpochs,
+        ["cooldown_counter"] = (long)cooldownLeft,
+    };
+
+    /// <summary>Restores what <see cref="StateDict"/> saved.</summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, object?> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        static double Number(IReadOnlyDictionary<string, object?> state, string key) => state.TryGetValue(key, out var value) && value is double or long or int
+            ? Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new ArgumentException($"the plateau state has no number {key}", nameof(state));
+        (best, badEpochs, cooldownLeft) = (Number(state, "best"), (int)Number(state, "num_bad_epochs"), (int)Number(state, "cooldown_counter"));
     }
 }
