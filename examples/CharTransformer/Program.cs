@@ -35,18 +35,16 @@ var command = ExampleOptions.CreateCommand("Trains a character-level Transformer
     using var optimizer = new AdamW(model.Parameters(), lr: options.LearningRate, weightDecay: 0.01);
     var sampler = new Sampler(network, corpus, options.Device, parsed.GetValue(temperatureOption), parsed.GetValue(topKOption), options.Seed);
     // Logits come out flat, (N·T, vocabulary), so the targets are flattened to (N·T).
-    var trainer = new Trainer(model, new CrossEntropyLoss(), optimizer, options, prepareLabels: labels => labels.Reshape(-1))
-    {
-        EpochEnded = result =>
+    var trainer = new ExampleTrainer(model, new CrossEntropyLoss(), optimizer, options, "char-transformer", "Character Transformer",
+        prepareLabels: labels => labels.Reshape(-1), epochEnded: result =>
         {
             AnsiConsole.MarkupLine($"  held-out loss [yellow]{result.TestLoss:F4}[/] nats/char, perplexity [yellow]{Math.Exp(result.TestLoss):F2}[/]");
             if (group is not { Rank: not 0 }) AnsiConsole.WriteLine(Indent(sampler.Generate("And ", options.Smoke ? 20 : 300)));
-        },
-    };
+        });
     trainer.Describe("Character Transformer", trainSet.Count, testSet.Count, group, $"{source} ({text.Length:N0} characters, {corpus.Vocabulary.Length} distinct)",
         $"sequences of {context}");
     var results = trainer.Fit(train, test);
-    trainer.Finish(results, "char-transformer", "Character Transformer", group,
+    trainer.Finish(results, group,
         $"final held-out loss [green]{results[^1].TestLoss:F4}[/] nats/char (perplexity {Math.Exp(results[^1].TestLoss):F2})");
     return 0;
 }, defaultBatchSize: 32, textOption, contextOption, temperatureOption, topKOption);

@@ -21,10 +21,10 @@ var command = ExampleOptions.CreateCommand("Trains a small CNN on Fashion-MNIST.
     var criterion = new CrossEntropyLoss();
     using var optimizer = new Sgd(model.Parameters(), lr: options.LearningRate, momentum: 0.9);
 
-    var trainer = new Trainer(model, criterion, optimizer, options);
+    var trainer = new ExampleTrainer(model, criterion, optimizer, options, "cnn", "CNN on Fashion-MNIST");
     trainer.Describe("CNN", trainSet.Count, testSet.Count, group);
     var results = trainer.Fit(train, test);
-    trainer.Finish(results, "cnn", "CNN on Fashion-MNIST", group);
+    trainer.Finish(results, group);
     return 0;
 });
 return command.Parse(args).Invoke();

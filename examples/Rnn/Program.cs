@@ -22,10 +22,10 @@ var command = ExampleOptions.CreateCommand("Trains an LSTM classifier on Fashion
     using var optimizer = new Adam(model.Parameters(), lr: options.LearningRate);
 
     // (N, 1, 28, 28) images become (N, 28 steps, 28 features).
-    var trainer = new Trainer(model, criterion, optimizer, options, prepare: images => images.View(-1, 28, 28));
+    var trainer = new ExampleTrainer(model, criterion, optimizer, options, "rnn", "LSTM on Fashion-MNIST", prepare: images => images.View(-1, 28, 28));
     trainer.Describe("LSTM", trainSet.Count, testSet.Count, group);
     var results = trainer.Fit(train, test);
-    trainer.Finish(results, "rnn", "LSTM on Fashion-MNIST", group);
+    trainer.Finish(results, group);
     return 0;
 });
 return command.Parse(args).Invoke();
