@@ -164,7 +164,7 @@ public class TrainerTests : IDisposable
         rest.History.Select(h => h.Metrics["loss"]).Should().Equal(full.History.Select(h => h.Metrics["loss"]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void CheckpointLoads_InPyTorch_Live()
     {
         Skip.IfNot(File.Exists("/usr/bin/python3"), "needs /usr/bin/python3 with torch");
