@@ -49,6 +49,20 @@ Task("Test")
         NoBuild = true,
     }));
 
+Task("Pack")
+    .Description("Packs NeuralCore (with the prebuilt native library and the shim's sources), NeuralCore.Training and NeuralCore.Vision into artifacts/packages.")
+    .IsDependentOn("Native")
+    .Does(() =>
+    {
+        foreach (var project in new[] { "src/NeuralCore", "src/NeuralCore.Training", "src/NeuralCore.Vision" })
+            DotNetPack(project, new DotNetPackSettings { Configuration = configuration, OutputDirectory = "artifacts/packages" });
+    });
+
+Task("PackageCheck")
+    .Description("Builds and runs a fresh application against the packages, with the prebuilt native library and compiled from source.")
+    .IsDependentOn("Pack")
+    .Does(() => Run("bash", "scripts/check-package.sh"));
+
 Task("Examples")
     .Description("Runs each example program in its quick smoke mode.")
     .IsDependentOn("Build")
@@ -102,15 +116,5 @@ Task("GpuCheckDryRun")
     .Description("Runs the GPU check's steps here on the CPU from the packed bundle.")
     .IsDependentOn("PrepareGpuCheck")
     .Does(() => Run("bash", "scripts/gpu-check.sh --dry-run"));
-
-Task("Pack")
-    .Description("Packs NeuralCore with the native library under runtimes/linux-x64/native.")
-    .IsDependentOn("Build")
-    .Does(() => DotNetPack("src/NeuralCore/NeuralCore.csproj", new DotNetPackSettings
-    {
-        Configuration = configuration,
-        NoBuild = true,
-        OutputDirectory = "artifacts/packages",
-    }));
 
 RunTarget(target);
