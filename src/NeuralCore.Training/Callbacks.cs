@@ -41,6 +41,9 @@ public abstract class Callback
     public virtual void OnEpochEnd(Trainer trainer, EpochInfo epoch) { }
     public virtual void OnFitEnd(Trainer trainer, FitResult result) { }
 
+    /// <summary>Runs when training fails with <paramref name="exception"/>, before it propagates (to release what the callback holds).</summary>
+    public virtual void OnException(Trainer trainer, Exception exception) { }
+
     /// <summary>State to keep in a checkpoint (numbers, strings, lists, dictionaries), or null for none.</summary>
     public virtual IReadOnlyDictionary<string, object?>? StateDict() => null;
 

@@ -50,7 +50,7 @@ public abstract class Metric(string name)
 /// <summary>The mean loss, weighted by batch size (the trainer always reports it as <c>loss</c>).</summary>
 public sealed class MeanLoss() : Metric("loss")
 {
-    protected override (double, double) Measure(StepOutput step, long batchSize) => (step.Loss.Item<float>() * (double)batchSize, batchSize);
+    protected override (double, double) Measure(StepOutput step, long batchSize) => (step.Loss.Item<double>() * batchSize, batchSize);
 }
 
 /// <summary>The share of targets whose class has the largest output along dimension 1 (logits (N, C, …) against indices (N, …)).</summary>
@@ -83,7 +83,7 @@ public sealed class Perplexity() : Metric("perplexity")
     protected override (double, double) Measure(StepOutput step, long batchSize)
     {
         var positions = step.Target.NumberOfElements;
-        return (step.Loss.Item<float>() * (double)positions, positions);
+        return (step.Loss.Item<double>() * positions, positions);
     }
 
     public override double Compute() => Math.Exp(base.Compute());

@@ -70,6 +70,8 @@ public sealed class ProgressBar(Func<Trainer, EpochInfo, string>? format = null)
         else if (result.StoppedEarly) AnsiConsole.MarkupLine($"stopped early after epoch {result.History[^1].Epoch}");
     }
 
+    public override void OnException(Trainer trainer, Exception exception) => StopRenderer();
+
     private void StopRenderer()
     {
         finished?.Set();

@@ -137,28 +137,36 @@ public sealed class Trainer
         Run(c => c.OnFitStart(this));
         var cancelled = false;
         string? written = null;
-        for (var epoch = start; epoch <= epochs && !StopTraining; epoch++)
+        try
         {
-            Epoch = epoch;
-            var info = TrainEpoch(train, epoch, progress, cancellationToken, ref written);
-            progress = null;
-            if (info is null)
+            for (var epoch = start; epoch <= epochs && !StopTraining; epoch++)
             {
-                cancelled = true;
-                break;
+                Epoch = epoch;
+                var info = TrainEpoch(train, epoch, progress, cancellationToken, ref written);
+                progress = null;
+                if (info is null)
+                {
+                    cancelled = true;
+                    break;
+                }
+                var metrics = new Dictionary<string, double>(info.Metrics);
+                if (validation is not null)
+                {
+                    if (validation is IEpochOrdered ordered) ordered.Epoch = epoch - 1;
+                    foreach (var (name, value) in Evaluate(validation)) metrics["val_" + name] = value;
+                }
+                metrics["lr"] = Optimizer.LearningRate;
+                info = info with { Metrics = metrics };
+                history.Add(info);
+                Run(c => c.OnEpochEnd(this, info));
+                AgreeOnStop();
+                if (CheckpointPath is not null) written = SaveCheckpoint(CheckpointPath, epoch, null);
             }
-            var metrics = new Dictionary<string, double>(info.Metrics);
-            if (validation is not null)
-            {
-                if (validation is IEpochOrdered ordered) ordered.Epoch = epoch - 1;
-                foreach (var (name, value) in Evaluate(validation)) metrics["val_" + name] = value;
-            }
-            metrics["lr"] = Optimizer.LearningRate;
-            info = info with { Metrics = metrics };
-            history.Add(info);
-            Run(c => c.OnEpochEnd(this, info));
-            AgreeOnStop();
-            if (CheckpointPath is not null) written = SaveCheckpoint(CheckpointPath, epoch, null);
+        }
+        catch (Exception e)
+        {
+            Run(c => c.OnException(this, e));
+            throw;
         }
         var result = new FitResult(history.ToList(), cancelled, StopTraining && !cancelled, written);
         Run(c => c.OnFitEnd(this, result));
@@ -245,7 +253,7 @@ public sealed class Trainer
                     GlobalStep++;
                 }
                 foreach (var metric in metrics) metric.Update(output, batchSize);
-                loss = output.Loss.Item<float>();
+                loss = output.Loss.Item<double>();
             }
             samples += batchSize;
             index++;
@@ -289,7 +297,7 @@ public sealed class Trainer
     private void AgreeOnStop()
     {
         if (ProcessGroup is not { WorldSize: > 1 } ranks) return;
-        using var flag = Tensor.Full([1], StopTraining ? 1.0 : 0.0);
+        using var flag = Tensor.Full([1], StopTraining ? 1.0 : 0.0, device: Device);  // NCCL needs it on the GPU
         ranks.Broadcast(flag, root: 0);
         StopTraining = flag.Item<float>() != 0;
     }
