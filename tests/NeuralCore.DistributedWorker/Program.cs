@@ -63,6 +63,23 @@ try
             results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
             break;
         }
+        case "ddp-trainer":
+        {
+            // The same ten steps as "ddp", through NeuralCore.Training's Trainer: one batch per epoch, this rank's share.
+            Torch.ManualSeed((ulong)group.Rank);
+            using var model = new DistributedDataParallel(DdpModel.Create().To(device), group);
+            var (hostBatch, hostLabels) = DdpModel.Data(group.WorldSize);
+            var share = new NeuralCore.Data.TensorDataset(hostBatch.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank),
+                hostLabels.Narrow(0, (long)group.Rank * DdpModel.PerRank, DdpModel.PerRank));
+            var reports = new ReportCounter();
+            var trainer = new NeuralCore.Training.Trainer(model, new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9),
+                new NeuralCore.NN.CrossEntropyLoss()) { Callbacks = { reports }, CheckpointPath = args[2] };
+            var fit = trainer.Fit(new NeuralCore.Data.DataLoader(share, DdpModel.PerRank), epochs: 10);
+            results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
+            results["reports"] = reports.Epochs;
+            results["checkpoint"] = fit.CheckpointPath ?? "";
+            break;
+        }
         case "ddp-two-input":
         {
             Torch.ManualSeed((ulong)group.Rank);
@@ -271,4 +288,14 @@ public static class DdpModel
         Torch.ManualSeed(1234);
         return (Tensor.Randn(worldSize * PerRank, 6), Tensor.RandInt(0, 3, worldSize * PerRank));
     }
+}
+
+/// <summary>A reporting callback (rank 0 only under DDP) that counts the epochs it saw.</summary>
+public sealed class ReportCounter : NeuralCore.Training.Callback
+{
+    public int Epochs { get; private set; }
+
+    public override bool RankZeroOnly => true;
+
+    public override void OnEpochEnd(NeuralCore.Training.Trainer trainer, NeuralCore.Training.EpochInfo epoch) => Epochs++;
 }

@@ -95,6 +95,29 @@ public class ProcessGroupTests
                 .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(b)));
     }
 
+    [SkippableFact]
+    public void Trainer_OverDdp_EqualsOneProcess_AndOnlyRankZeroReportsAndWrites()
+    {
+        WorkerProcesses.RequireGloo();
+        var checkpoint = Path.Combine(Path.GetTempPath(), $"ddp-trainer-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var (ranks, _) = Run("ddp-trainer", 2, 60, checkpoint);
+            ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
+            var expected = DdpReference(2);
+            foreach (var (_, output) in ranks)
+                output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
+                    .Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-5 * Math.Max(1, Math.Abs(b)));
+            ranks.Select(r => r.Output.GetProperty("reports").GetInt32()).Should().Equal(10, 0);
+            ranks.Select(r => r.Output.GetProperty("checkpoint").GetString()).Should().Equal(checkpoint, "");
+            File.Exists(checkpoint).Should().BeTrue();
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+        }
+    }
+
     private static void CheckDdp(int worldSize, string bucketCapMegabytes, string backend)
     {
         var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes, backend);
