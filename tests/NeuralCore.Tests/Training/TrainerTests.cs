@@ -91,6 +91,32 @@ public class TrainerTests : IDisposable
         result.Cancelled.Should().BeFalse();
     }
 
+    [Fact]
+    public void Fit_WithAmp_EqualsAHandWrittenAutocastLoop_Bitwise()
+    {
+        using var scope = TensorScope.Begin();
+        var data = Data(1, 24);
+        using var expected = Model(2, dropout: 0);
+        var handOptimizer = new Adam(expected.Parameters(), lr: 0.01);
+        var criterion = new CrossEntropyLoss();
+        foreach (var (x, y) in Loader(data))
+        {
+            using var inner = TensorScope.Begin();
+            handOptimizer.ZeroGrad();
+            Tensor loss;
+            using (new NeuralCore.Amp.Autocast(DeviceType.Cpu))
+                loss = criterion.Forward(expected.Call(x), y);
+            loss.Backward();
+            handOptimizer.Step();
+        }
+
+        using var model = Model(2, dropout: 0);
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: 0.01), new CrossEntropyLoss()) { Amp = true };
+        trainer.Fit(Loader(data), epochs: 1);
+        ShouldBeIdentical(model, expected);
+        model.Parameters().First().DType.Should().Be(DType.Float32, "autocast computes in BFloat16 but keeps the weights");
+    }
+
     private Trainer Make(Module model, string? checkpoint, params Callback[] callbacks)
     {
         var optimizer = new Adam(model.Parameters(), lr: 0.01);
