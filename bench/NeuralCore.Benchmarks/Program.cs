@@ -22,11 +22,16 @@ if (args.Contains("--compare"))
     {
         var (step, owner) = Cases.Create(name, device, amp);
         using (owner)
+        {
+            var collections = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+            var microseconds = Timing.Median(step, synchronize, out var steps);
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                framework = "neuralcore", @case = amp ? name + "_amp" : name, device = device.ToString(),
-                microseconds = Timing.Median(step, synchronize),
+                framework = "neuralcore", @case = amp ? name + "_amp" : name, device = device.ToString(), microseconds,
+                // Collections of each generation per 1,000 timed steps (warm-up included): where a naive step's time goes.
+                gc_per_1000_steps = collections.Select((before, g) => Math.Round((GC.CollectionCount(g) - before) * 1000.0 / steps, 2)).ToArray(),
             }));
+        }
     }
     return 0;
 }
@@ -61,7 +66,10 @@ internal static class Benchmarks
 /// </summary>
 internal static class Timing
 {
-    public static double Median(Action step, Action? synchronize = null)
+    public static double Median(Action step, Action? synchronize = null) => Median(step, synchronize, out _);
+
+    /// <summary>As <see cref="Median(Action, Action?)"/>; <paramref name="steps"/>: how many steps ran in all.</summary>
+    public static double Median(Action step, Action? synchronize, out long steps)
     {
         synchronize ??= () => { };
         for (var i = 0; i < 5; i++) step();
@@ -78,6 +86,7 @@ internal static class Timing
             synchronize();
             results.Add(clock.Elapsed.TotalMicroseconds / calibration);
         }
+        steps = 5 + calibration * 8;
         results.Sort();
         return results[3];
     }
