@@ -165,3 +165,39 @@ public sealed class LossPlot(string path, string title = "Training", string yLab
         plot.SavePng(path, 900, 500);
     }
 }
+
+/// <summary>
+/// Draws the named metrics per epoch (e.g. <c>accuracy</c> and <c>val_accuracy</c>) to a PNG after every epoch
+/// (ScottPlot). Rank 0 draws; without SkiaSharp's native library <see cref="Problem"/> says so instead.
+/// </summary>
+public sealed class MetricsPlot(string path, string title, params string[] metrics) : Callback
+{
+    public override bool RankZeroOnly => true;
+
+    /// <summary>Why the last plot could not be drawn, or null.</summary>
+    public string? Problem { get; private set; }
+
+    public override void OnEpochEnd(Trainer trainer, EpochInfo epoch)
+    {
+        try
+        {
+            var plot = new ScottPlot.Plot();
+            foreach (var metric in metrics)
+            {
+                var points = trainer.History.Where(h => h.Metrics.ContainsKey(metric)).ToList();
+                var series = plot.Add.Scatter(points.Select(h => (double)h.Epoch).ToArray(), points.Select(h => h.Metrics[metric]).ToArray());
+                series.LegendText = metric;
+            }
+            plot.Title(title);
+            plot.XLabel("epoch");
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            plot.SavePng(path, 900, 500);
+            Problem = null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            Problem = $"no plot (SkiaSharp's native library did not load: {e.GetBaseException().GetType().Name})";
+        }
+    }
+}

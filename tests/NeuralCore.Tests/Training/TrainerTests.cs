@@ -291,13 +291,16 @@ public class TrainerTests : IDisposable
         var csv = Path.Combine(directory, "log.csv");
         var json = Path.Combine(directory, "log.json");
         var checkpoint = new ModelCheckpoint(best, monitor: "val_accuracy", mode: MonitorMode.Max);
+        var plot = new MetricsPlot(Path.Combine(directory, "accuracy.png"), "Accuracy", "accuracy", "val_accuracy");
         var trainer = new Trainer(model, new Adam(model.Parameters(), lr: 0.05), new CrossEntropyLoss())
         {
             Metrics = { new Accuracy() },
-            Callbacks = { checkpoint, new CsvLogger(csv), new JsonLogger(json) },
+            Callbacks = { checkpoint, new CsvLogger(csv), new JsonLogger(json), plot },
         };
         var result = trainer.Fit(Loader(Data(1, 40)), Loader(Data(7, 16)), epochs: 3);
         File.Exists(best).Should().BeTrue();
+        if (plot.Problem is null) new FileInfo(Path.Combine(directory, "accuracy.png")).Length.Should().BeGreaterThan(1000);
+        else plot.Problem.Should().StartWith("no plot");
         checkpoint.Best.Should().Be(result.History.Max(h => h.Metrics["val_accuracy"]));
         var lines = File.ReadAllLines(csv);
         lines[0].Should().Be("epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds");
