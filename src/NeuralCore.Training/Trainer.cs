@@ -259,7 +259,7 @@ public sealed class Trainer
             index++;
             var after = before with { GlobalStep = GlobalStep, Loss = loss, OptimizerStepped = last };
             Run(c => c.OnBatchEnd(this, after));
-            if (last && cancellation.IsCancellationRequested)
+            if (last && CancelRequested(cancellation))
             {
                 var progress = new EpochProgress(index, samples, elapsed + clock.Elapsed, metrics.ToDictionary(m => m.Name, m => m.State));
                 written = SaveCheckpoint(CheckpointPath ?? "interrupted.ckpt", epoch, progress);
@@ -291,6 +291,17 @@ public sealed class Trainer
     {
         foreach (var callback in Callbacks)
             if (!callback.RankZeroOnly || IsReporting) action(callback);
+    }
+
+    // Under DDP a Ctrl+C reaches the ranks at different steps: they stop together after the first step any rank saw it
+    // (a one-element all-reduce per step, only when a token was given).
+    private bool CancelRequested(CancellationToken cancellation)
+    {
+        if (!cancellation.CanBeCanceled) return false;
+        if (ProcessGroup is not { WorldSize: > 1 } ranks) return cancellation.IsCancellationRequested;
+        using var flag = Tensor.Full([1], cancellation.IsCancellationRequested ? 1.0 : 0.0, device: Device);
+        ranks.AllReduce(flag, ReduceOp.Max);
+        return flag.Item<float>() != 0;
     }
 
     // Under DDP every rank must stop together: rank 0's decision holds.

@@ -74,10 +74,15 @@ try
             var reports = new ReportCounter();
             var trainer = new NeuralCore.Training.Trainer(model, new NeuralCore.Optim.Sgd(model.Parameters(), lr: 0.1, momentum: 0.9),
                 new NeuralCore.NN.CrossEntropyLoss()) { Callbacks = { reports }, CheckpointPath = args[2] };
-            var fit = trainer.Fit(new NeuralCore.Data.DataLoader(share, DdpModel.PerRank), epochs: 10);
+            // With a fourth argument, only rank 1 is cancelled, during epoch 3: every rank must stop after that step.
+            using var cancel = new CancellationTokenSource();
+            if (args.Length > 3) trainer.Callbacks.Add(new CancelOnRank(cancel, rank: 1, epoch: 3));
+            var fit = trainer.Fit(new NeuralCore.Data.DataLoader(share, DdpModel.PerRank), epochs: 10, cancellationToken: cancel.Token);
             results["parameters"] = model.Parameters().SelectMany(p => p.Cpu().ToArray<double>()).ToArray();
             results["reports"] = reports.Epochs;
             results["checkpoint"] = fit.CheckpointPath ?? "";
+            results["cancelled"] = fit.Cancelled;
+            results["epochs"] = fit.History.Count;
             break;
         }
         case "ddp-two-input":
@@ -298,4 +303,13 @@ public sealed class ReportCounter : NeuralCore.Training.Callback
     public override bool RankZeroOnly => true;
 
     public override void OnEpochEnd(NeuralCore.Training.Trainer trainer, NeuralCore.Training.EpochInfo epoch) => Epochs++;
+}
+
+/// <summary>Cancels training on one rank only, after a batch of the given epoch, as a Ctrl+C that reached one process first.</summary>
+public sealed class CancelOnRank(CancellationTokenSource source, int rank, int epoch) : NeuralCore.Training.Callback
+{
+    public override void OnBatchEnd(NeuralCore.Training.Trainer trainer, NeuralCore.Training.BatchInfo batch)
+    {
+        if (trainer.ProcessGroup!.Rank == rank && batch.Epoch == epoch) source.Cancel();
+    }
 }

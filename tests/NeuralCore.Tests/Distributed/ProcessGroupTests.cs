@@ -118,6 +118,28 @@ public class ProcessGroupTests
         }
     }
 
+    [SkippableFact]
+    public void Trainer_OverDdp_CancelledOnOneRank_StopsEveryRankAfterTheSameStep()
+    {
+        WorkerProcesses.RequireGloo();
+        var checkpoint = Path.Combine(Path.GetTempPath(), $"ddp-cancel-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var (ranks, _) = Run("ddp-trainer", 2, 60, $"{checkpoint} cancel");
+            ranks.Should().OnlyContain(r => r.ExitCode == 0, string.Join("\n", ranks.Select(r => r.Output.ToString())));
+            ranks.Should().OnlyContain(r => r.Output.GetProperty("cancelled").GetBoolean() && r.Output.GetProperty("epochs").GetInt32() == 2);
+            ranks[0].Output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()).Should()
+                .Equal(ranks[1].Output.GetProperty("parameters").EnumerateArray().Select(v => v.GetDouble()));
+            var saved = (System.Collections.IDictionary)IO.Serialization.LoadObject(checkpoint)!;
+            saved["epoch"].Should().Be(3L);
+            saved["global_step"].Should().Be(3L);
+        }
+        finally
+        {
+            File.Delete(checkpoint);
+        }
+    }
+
     private static void CheckDdp(int worldSize, string bucketCapMegabytes, string backend)
     {
         var (ranks, _) = Run("ddp", worldSize, 60, bucketCapMegabytes, backend);

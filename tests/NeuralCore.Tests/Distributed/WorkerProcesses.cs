@@ -39,7 +39,7 @@ public static class WorkerProcesses
             start.ArgumentList.Add(WorkerPath());
             start.ArgumentList.Add(scenario);
             start.ArgumentList.Add(timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (extra is not null) start.ArgumentList.Add(extra);
+            if (extra is not null) foreach (var part in extra.Split(' ')) start.ArgumentList.Add(part);  // several, space-separated
             start.Environment["RANK"] = rank.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["WORLD_SIZE"] = worldSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["MASTER_ADDR"] = "127.0.0.1";
