@@ -202,13 +202,11 @@ internal static class Files
 {
     public static void WriteAllLines(string path, IEnumerable<string> lines) => WriteAllText(path, string.Join("\n", lines) + "\n");
 
-    // Written beside and renamed, so a reader never sees half a file.
+    // The library's atomic write (flushed, then renamed), so a reader never sees half a file.
     public static void WriteAllText(string path, string text)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, full, overwrite: true);
+        Interop.LibTorch.IOWriteFile(full, [System.Text.Encoding.UTF8.GetBytes(text)]);
     }
 }

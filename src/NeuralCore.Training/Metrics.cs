@@ -22,6 +22,9 @@ public abstract class Metric(string name)
         (sum, weight) = (sum + s, weight + w);
     }
 
+    /// <summary>Adds a batch's sum and weight measured elsewhere (the trainer reads the loss once for several uses).</summary>
+    internal void Add(double batchSum, double batchWeight) => (sum, weight) = (sum + batchSum, weight + batchWeight);
+
     /// <summary>Forgets the batches added so far (the trainer calls it at every epoch's start).</summary>
     public void Reset() => (sum, weight) = (0, 0);
 

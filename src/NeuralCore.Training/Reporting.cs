@@ -109,18 +109,7 @@ public sealed class LossPlot(string path, string title = "Training", string yLab
     public override void OnBatchEnd(Trainer trainer, BatchInfo batch) =>
         batches.Add((batch.Epoch - 1 + (batch.Index + 1) / (double)(batch.Count ?? batch.Index + 1), batch.Loss));
 
-    public override void OnEpochEnd(Trainer trainer, EpochInfo epoch)
-    {
-        try
-        {
-            Draw(trainer.History);
-            Problem = null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
-        {
-            Problem = $"no plot (SkiaSharp's native library did not load: {e.GetBaseException().GetType().Name})";
-        }
-    }
+    public override void OnEpochEnd(Trainer trainer, EpochInfo epoch) => Problem = Png.Save(path, () => Draw(trainer.History));
 
     public override IReadOnlyDictionary<string, object?> StateDict() => new Dictionary<string, object?>
     {
@@ -136,7 +125,7 @@ public sealed class LossPlot(string path, string title = "Training", string yLab
                 batches.Add((Convert.ToDouble(epochs[i], CultureInfo.InvariantCulture), Convert.ToDouble(losses[i], CultureInfo.InvariantCulture)));
     }
 
-    private void Draw(IReadOnlyList<EpochInfo> history)
+    private ScottPlot.Plot Draw(IReadOnlyList<EpochInfo> history)
     {
         var plot = new ScottPlot.Plot();
         var window = Math.Max(1, batches.Count / 100);
@@ -161,8 +150,7 @@ public sealed class LossPlot(string path, string title = "Training", string yLab
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, 900, 500);
+        return plot;
     }
 }
 
@@ -177,27 +165,37 @@ public sealed class MetricsPlot(string path, string title, params string[] metri
     /// <summary>Why the last plot could not be drawn, or null.</summary>
     public string? Problem { get; private set; }
 
-    public override void OnEpochEnd(Trainer trainer, EpochInfo epoch)
+    public override void OnEpochEnd(Trainer trainer, EpochInfo epoch) => Problem = Png.Save(path, () =>
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var metric in metrics)
+        {
+            var points = trainer.History.Where(h => h.Metrics.ContainsKey(metric)).ToList();
+            var series = plot.Add.Scatter(points.Select(h => (double)h.Epoch).ToArray(), points.Select(h => h.Metrics[metric]).ToArray());
+            series.LegendText = metric;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        return plot;
+    });
+}
+
+internal static class Png
+{
+    /// <summary>Draws and writes a 900×500 PNG; returns why it could not (SkiaSharp's native library missing), or null.</summary>
+    public static string? Save(string path, Func<ScottPlot.Plot> draw)
     {
         try
         {
-            var plot = new ScottPlot.Plot();
-            foreach (var metric in metrics)
-            {
-                var points = trainer.History.Where(h => h.Metrics.ContainsKey(metric)).ToList();
-                var series = plot.Add.Scatter(points.Select(h => (double)h.Epoch).ToArray(), points.Select(h => h.Metrics[metric]).ToArray());
-                series.LegendText = metric;
-            }
-            plot.Title(title);
-            plot.XLabel("epoch");
-            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+            var plot = draw();
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             plot.SavePng(path, 900, 500);
-            Problem = null;
+            return null;
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
         {
-            Problem = $"no plot (SkiaSharp's native library did not load: {e.GetBaseException().GetType().Name})";
+            return $"no plot (SkiaSharp's native library did not load: {e.GetBaseException().GetType().Name})";
         }
     }
 }

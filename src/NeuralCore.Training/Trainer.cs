@@ -190,7 +190,9 @@ public sealed class Trainer
                 StepOutput output;
                 using (Autocast())
                     output = step(Model, ToDevice(inputs), ToDevice(targets));
-                foreach (var metric in metrics) metric.Update(output, inputs.Size(0));
+                var batchSize = inputs.Size(0);
+                lossMetric.Add(output.Loss.Item<double>() * batchSize, batchSize);
+                foreach (var metric in Metrics) metric.Update(output, batchSize);
             }
         return metrics.ToDictionary(m => m.Name, m => m.Compute());
     }
@@ -252,8 +254,10 @@ public sealed class Trainer
                     OptimizerStep();
                     GlobalStep++;
                 }
-                foreach (var metric in metrics) metric.Update(output, batchSize);
+                // The loss crosses to .NET once per batch (a device sync on CUDA): for the mean and for the callbacks.
                 loss = output.Loss.Item<double>();
+                lossMetric.Add(loss * batchSize, batchSize);
+                foreach (var metric in Metrics) metric.Update(output, batchSize);
             }
             samples += batchSize;
             index++;
@@ -295,22 +299,19 @@ public sealed class Trainer
 
     // Under DDP a Ctrl+C reaches the ranks at different steps: they stop together after the first step any rank saw it
     // (a one-element all-reduce per step, only when a token was given).
-    private bool CancelRequested(CancellationToken cancellation)
-    {
-        if (!cancellation.CanBeCanceled) return false;
-        if (ProcessGroup is not { WorldSize: > 1 } ranks) return cancellation.IsCancellationRequested;
-        using var flag = Tensor.Full([1], cancellation.IsCancellationRequested ? 1.0 : 0.0, device: Device);
-        ranks.AllReduce(flag, ReduceOp.Max);
-        return flag.Item<float>() != 0;
-    }
+    private bool CancelRequested(CancellationToken cancellation) =>
+        cancellation.CanBeCanceled && Agree(cancellation.IsCancellationRequested, (ranks, flag) => ranks.AllReduce(flag, ReduceOp.Max));
 
     // Under DDP every rank must stop together: rank 0's decision holds.
-    private void AgreeOnStop()
+    private void AgreeOnStop() => StopTraining = Agree(StopTraining, (ranks, flag) => ranks.Broadcast(flag, root: 0));
+
+    // One flag through a collective, on the trainer's device (NCCL needs it on the GPU); alone, the flag itself.
+    private bool Agree(bool value, Action<ProcessGroup, Tensor> collective)
     {
-        if (ProcessGroup is not { WorldSize: > 1 } ranks) return;
-        using var flag = Tensor.Full([1], StopTraining ? 1.0 : 0.0, device: Device);  // NCCL needs it on the GPU
-        ranks.Broadcast(flag, root: 0);
-        StopTraining = flag.Item<float>() != 0;
+        if (ProcessGroup is not { WorldSize: > 1 } ranks) return value;
+        using var flag = Tensor.Full([1], value ? 1.0 : 0.0, device: Device);
+        collective(ranks, flag);
+        return flag.Item<float>() != 0;
     }
 
     /// <summary>
@@ -343,52 +344,38 @@ public sealed class Trainer
     private string? SaveCheckpoint(string path, int epoch, EpochProgress? progress)
     {
         if (!IsReporting) return null;
-        var created = new List<Tensor>();
-        T Track<T>(T tensor) where T : Tensor
-        {
-            created.Add(tensor);
-            return tensor;
-        }
+        // Every tensor in it is a detached alias or a copy made for it: all are disposed once written.
+        var checkpoint = new OrderedDictionary<string, object?> { ["epoch"] = (long)epoch, ["global_step"] = GlobalStep, ["model"] = Model.StateDict() };
         try
         {
-            var model = Model.StateDict();
-            created.AddRange(model.Values);
-            var optimizer = Optimizer.StateDict();
+            checkpoint["optimizer"] = Optimizer.StateDict();
+            checkpoint["scaler"] = scaler?.StateDict();
             var callbacks = new OrderedDictionary<string, object?>();
             for (var i = 0; i < Callbacks.Count; i++)
                 if (Callbacks[i].StateDict() is { } state) callbacks[CallbackKey(i)] = state.ToDictionary(e => e.Key, e => e.Value);
-            var checkpoint = new OrderedDictionary<string, object?>
+            checkpoint["callbacks"] = callbacks;
+            checkpoint["rng_state"] = Torch.GetRngState();
+            checkpoint["history"] = history.Select(h => (object?)new OrderedDictionary<string, object?>
             {
-                ["epoch"] = (long)epoch,
-                ["global_step"] = GlobalStep,
-                ["model"] = model,
-                ["optimizer"] = optimizer,
-                ["scaler"] = scaler?.StateDict(),
-                ["callbacks"] = callbacks,
-                ["rng_state"] = Track(Torch.GetRngState()),
-                ["history"] = history.Select(h => (object?)new OrderedDictionary<string, object?>
-                {
-                    ["epoch"] = (long)h.Epoch,
-                    ["seconds"] = h.Duration.TotalSeconds,
-                    ["samples"] = h.Samples,
-                    ["metrics"] = h.Metrics.ToDictionary(m => m.Key, m => (object?)m.Value),
-                }).ToList(),
-                ["progress"] = progress is null ? null : new OrderedDictionary<string, object?>
-                {
-                    ["batches"] = progress.Batches,
-                    ["samples"] = progress.Samples,
-                    ["seconds"] = progress.Elapsed.TotalSeconds,
-                    ["metrics"] = progress.Metrics.ToDictionary(m => m.Key, m => (object?)new List<object?> { m.Value.Sum, m.Value.Weight }),
-                },
+                ["epoch"] = (long)h.Epoch,
+                ["seconds"] = h.Duration.TotalSeconds,
+                ["samples"] = h.Samples,
+                ["metrics"] = h.Metrics.ToDictionary(m => m.Key, m => (object?)m.Value),
+            }).ToList();
+            checkpoint["progress"] = progress is null ? null : new OrderedDictionary<string, object?>
+            {
+                ["batches"] = progress.Batches,
+                ["samples"] = progress.Samples,
+                ["seconds"] = progress.Elapsed.TotalSeconds,
+                ["metrics"] = progress.Metrics.ToDictionary(m => m.Key, m => (object?)new List<object?> { m.Value.Sum, m.Value.Weight }),
             };
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             Serialization.SaveObject(checkpoint, path);
-            DisposeTensors(optimizer);
             return path;
         }
         finally
         {
-            foreach (var tensor in created) tensor.Dispose();
+            DisposeTensors(checkpoint);
         }
     }
 
